@@ -1,0 +1,70 @@
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+
+namespace LlmHosting.App.Configuration;
+
+/// <summary>
+/// Everything that differs between environments, read from <c>cdk/config/&lt;name&gt;.json</c> and validated
+/// by <see cref="EnvironmentCatalog"/> before any construct is created.
+/// </summary>
+public sealed record EnvironmentConfig
+{
+    /// <summary>Environment name: the file name without <c>.json</c>, the CDK stage id and the <c>environment</c> tag.</summary>
+    [JsonIgnore]
+    public string Name { get; init; } = "";
+
+    /// <summary>12-digit AWS account id the environment deploys to.</summary>
+    public string Account { get; init; } = "";
+
+    /// <summary>AWS region the environment deploys to, for example <c>us-east-1</c>.</summary>
+    public string Region { get; init; } = "";
+
+    /// <summary>
+    /// Prefix of physical names (stack, endpoints, models): lower-case letters, digits and hyphens, starting
+    /// with a letter, at most 20 characters so that derived SageMaker names stay within 63.
+    /// </summary>
+    public string NamePrefix { get; init; } = "";
+
+    /// <summary>Tags for every resource of the environment.</summary>
+    public EnvironmentTags Tags { get; init; } = new();
+
+    /// <summary>Model bucket settings. Default: a retained bucket without access logs.</summary>
+    public ModelBucketConfig ModelBucket { get; init; } = new();
+
+    private static readonly Regex AccountId = new(@"^\d{12}$", RegexOptions.CultureInvariant);
+
+    // Commercial, GovCloud, China and ISO partitions: <area>[-gov|-iso...]-<direction>-<number>.
+    private static readonly Regex RegionName = new(
+        @"^(af|ap|ca|cn|eu|il|me|mx|sa|us)(-gov|-iso[a-z]?)?-(central|north|south|east|west|northeast|northwest|southeast|southwest)-\d{1,2}$",
+        RegexOptions.CultureInvariant);
+
+    private static readonly Regex Prefix = new(@"^[a-z](?:[a-z0-9-]{0,18}[a-z0-9])?$", RegexOptions.CultureInvariant);
+
+    /// <summary>Adds a description of every problem of this environment to <paramref name="problems"/>.</summary>
+    internal void Validate(ICollection<string> problems)
+    {
+        if (!AccountId.IsMatch(Account))
+        {
+            problems.Add(Account.Length == 0
+                ? "account is missing (a 12-digit AWS account id)"
+                : $"account '{Account}' is not a 12-digit AWS account id");
+        }
+
+        if (!RegionName.IsMatch(Region))
+        {
+            problems.Add(Region.Length == 0
+                ? "region is missing (for example us-east-1)"
+                : $"region '{Region}' is not an AWS region name (for example us-east-1)");
+        }
+
+        if (!Prefix.IsMatch(NamePrefix))
+        {
+            problems.Add(NamePrefix.Length == 0
+                ? "namePrefix is missing"
+                : $"namePrefix '{NamePrefix}' must be 1-20 lower-case letters, digits or hyphens, starting with a letter and not ending with a hyphen");
+        }
+
+        Tags.Validate(problems);
+        ModelBucket.Validate(problems);
+    }
+}

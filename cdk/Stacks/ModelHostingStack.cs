@@ -1,0 +1,53 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.S3;
+using Constructs;
+using LlmHosting.App.Configuration;
+using LlmHosting.Constructs.Storage;
+
+namespace LlmHosting.App.Stacks;
+
+/// <summary>Properties of a <see cref="ModelHostingStack"/>.</summary>
+public sealed class ModelHostingStackProps : StackProps
+{
+    /// <summary>The validated configuration of the environment this stack belongs to.</summary>
+    public required EnvironmentConfig Config { get; init; }
+}
+
+/// <summary>Everything one environment runs: the model bucket and what later serves the models.</summary>
+public sealed class ModelHostingStack : Stack
+{
+    /// <summary>Creates the stack.</summary>
+    public ModelHostingStack(Construct scope, string id, ModelHostingStackProps props)
+        : base(scope, id, props)
+    {
+        var config = props.Config;
+
+        ModelBucket = new ModelBucket(this, "ModelBucket", new ModelBucketProps
+        {
+            RemovalPolicy = config.ModelBucket.Destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+            AutoDeleteObjects = config.ModelBucket.Destroy,
+            ServerAccessLogsBucket = config.ModelBucket.AccessLogs ? CreateAccessLogBucket() : null,
+            ServerAccessLogsPrefix = config.ModelBucket.AccessLogs ? "model-bucket/" : null,
+        });
+
+        _ = new CfnOutput(this, "ModelBucketName", new CfnOutputProps
+        {
+            Description = "Bucket for model weights; upload each model under its own prefix.",
+            Value = ModelBucket.Bucket.BucketName,
+        });
+    }
+
+    /// <summary>The environment's model bucket.</summary>
+    public ModelBucket ModelBucket { get; }
+
+    private Bucket CreateAccessLogBucket() => new(this, "AccessLogBucket", new BucketProps
+    {
+        // Server access logs can only be delivered to SSE-S3 buckets.
+        Encryption = BucketEncryption.S3_MANAGED,
+        BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
+        EnforceSSL = true,
+        ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        RemovalPolicy = RemovalPolicy.RETAIN,
+        LifecycleRules = [new LifecycleRule { Id = "ExpireAccessLogs", Expiration = Duration.Days(365) }],
+    });
+}

@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using Amazon.CDK;
+using LlmHosting.App.Configuration;
+
+namespace LlmHosting.App.Tests.Snapshots;
+
+/// <summary>
+/// The whole app synthesized once, as <c>cdk synth</c> does it (the checked-in environments and the feature
+/// flags of cdk.json), except that asset bundling is skipped so that no test runs <c>dotnet publish</c>.
+/// </summary>
+public sealed class SynthesizedApp : IDisposable
+{
+    private readonly string _outdir = Path.Combine(Path.GetTempPath(), "llmhosting-snapshots-" + Guid.NewGuid().ToString("N"));
+
+    public SynthesizedApp()
+    {
+        var catalog = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config"));
+        var app = new Amazon.CDK.App(new AppProps { Outdir = _outdir, Context = CdkJsonContext() });
+        ModelHostingApp.AddEnvironments(app, catalog.Environments);
+        app.Synth();
+
+        Templates = System.IO.Directory.GetDirectories(_outdir, "assembly-*")
+            .SelectMany(assembly => System.IO.Directory.GetFiles(assembly, "*.template.json").Select(file => (assembly, file)))
+            .ToDictionary(
+                t => SnapshotName(Path.GetFileName(t.assembly)["assembly-".Length..], t.file),
+                t => File.ReadAllText(t.file));
+        Environments = catalog.Environments.Select(e => e.Name).ToList();
+    }
+
+    /// <summary>Environment names of the checked-in configuration.</summary>
+    public IReadOnlyList<string> Environments { get; }
+
+    /// <summary>Template text by snapshot file name, <c>&lt;environment&gt;.&lt;stack id&gt;.template.json</c>.</summary>
+    public IReadOnlyDictionary<string, string> Templates { get; }
+
+    /// <summary>The context of cdk.json plus the switch that skips bundling.</summary>
+    public static Dictionary<string, object> CdkJsonContext()
+    {
+        var cdkJson = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "cdk.json")))!;
+        var context = cdkJson["context"]!.AsObject().ToDictionary(
+            p => p.Key,
+            p => p.Value switch
+            {
+                JsonArray array => (object)array.Select(v => (string)v!).ToArray(),
+                JsonValue value when value.TryGetValue<bool>(out var flag) => flag,
+                var other => other!.ToString(),
+            });
+        context["aws:cdk:bundling-stacks"] = Array.Empty<string>();
+        return context;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(_outdir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+
+    // Template files are named after the stack's artifact id (stage name + stack id + hash); the snapshot
+    // keeps the readable part: "dev.ModelHosting.template.json".
+    private static string SnapshotName(string environment, string templateFile)
+    {
+        var artifact = Path.GetFileName(templateFile)[..^".template.json".Length];
+        var stack = artifact.StartsWith(environment, StringComparison.Ordinal) ? artifact[environment.Length..] : artifact;
+        stack = stack.Length > 8 && stack[^8..].All(Uri.IsHexDigit) ? stack[..^8] : stack;
+        return $"{environment}.{stack}.template.json";
+    }
+}
