@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace LlmHosting.Cli;
+
+/// <summary>The <c>llmhost</c> command line: one class per command under <c>Commands/</c>.</summary>
+internal static class CliApp
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Tools for the LLM hosting app: check model folders and call deployed models.");
+        return root;
+    }
+}

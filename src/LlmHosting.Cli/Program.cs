@@ -1,0 +1,3 @@
+using LlmHosting.Cli;
+
+return await CliApp.Build().Parse(args).InvokeAsync();
