@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.S3;
 using Constructs;
 using LlmHosting.App.Configuration;
+using LlmHosting.Constructs.Events;
 using LlmHosting.Constructs.Storage;
 
 namespace LlmHosting.App.Stacks;
@@ -35,10 +36,44 @@ public sealed class ModelHostingStack : Stack
             Description = "Bucket for model weights; upload each model under its own prefix.",
             Value = ModelBucket.Bucket.BucketName,
         });
+
+        AddOperations(config);
     }
 
     /// <summary>The environment's model bucket.</summary>
     public ModelBucket ModelBucket { get; }
+
+    /// <summary>Routes the environment's endpoint, model import and alarm events to people and systems.</summary>
+    public ModelOperationsEvents Operations { get; private set; } = null!;
+
+    /// <summary>The environment's CloudWatch dashboard.</summary>
+    public ModelOperationsDashboard OperationsDashboard { get; private set; } = null!;
+
+    // Endpoints, components and imported models are named <namePrefix>-<name>, so the prefix selects exactly
+    // this environment's resources; endpoints, components and alarms are added where they are created.
+    private void AddOperations(EnvironmentConfig config)
+    {
+        var namePrefix = config.NamePrefix + "-";
+        Operations = new ModelOperationsEvents(this, "Operations", new ModelOperationsEventsProps
+        {
+            EndpointNamePrefix = namePrefix,
+            ImportedModelNamePrefix = namePrefix,
+            AlarmEmails = config.Operations.AlarmEmails,
+            TopicDisplayName = $"Model operations {config.Name}",
+        });
+        OperationsDashboard = new ModelOperationsDashboard(this, "OperationsDashboard", new ModelOperationsDashboardProps
+        {
+            DashboardName = $"{config.NamePrefix}-model-operations",
+            Title = $"Model operations: {config.Name}",
+        });
+        OperationsDashboard.AddModelImportOutcomes(Operations.ModelImportCompletedRule!, Operations.ModelImportFailedRule!);
+
+        _ = new CfnOutput(this, "OperationsTopicArn", new CfnOutputProps
+        {
+            Description = "SNS topic that receives endpoint, model import and alarm notifications.",
+            Value = Operations.Topic.TopicArn,
+        });
+    }
 
     private Bucket CreateAccessLogBucket() => new(this, "AccessLogBucket", new BucketProps
     {
