@@ -37,42 +37,44 @@ public sealed class ModelHostingStack : Stack
             Value = ModelBucket.Bucket.BucketName,
         });
 
-        AddOperations(config);
+        (Operations, OperationsDashboard) = AddOperations(config);
     }
 
     /// <summary>The environment's model bucket.</summary>
     public ModelBucket ModelBucket { get; }
 
     /// <summary>Routes the environment's endpoint, model import and alarm events to people and systems.</summary>
-    public ModelOperationsEvents Operations { get; private set; } = null!;
+    public ModelOperationsEvents Operations { get; }
 
     /// <summary>The environment's CloudWatch dashboard.</summary>
-    public ModelOperationsDashboard OperationsDashboard { get; private set; } = null!;
+    public ModelOperationsDashboard OperationsDashboard { get; }
 
     // Endpoints, components and imported models are named <namePrefix>-<name>, so the prefix selects exactly
     // this environment's resources; endpoints, components and alarms are added where they are created.
-    private void AddOperations(EnvironmentConfig config)
+    private (ModelOperationsEvents, ModelOperationsDashboard) AddOperations(EnvironmentConfig config)
     {
         var namePrefix = config.NamePrefix + "-";
-        Operations = new ModelOperationsEvents(this, "Operations", new ModelOperationsEventsProps
+        var operations = new ModelOperationsEvents(this, "Operations", new ModelOperationsEventsProps
         {
             EndpointNamePrefix = namePrefix,
             ImportedModelNamePrefix = namePrefix,
             AlarmEmails = config.Operations.AlarmEmails,
             TopicDisplayName = $"Model operations {config.Name}",
         });
-        OperationsDashboard = new ModelOperationsDashboard(this, "OperationsDashboard", new ModelOperationsDashboardProps
+        var dashboard = new ModelOperationsDashboard(this, "OperationsDashboard", new ModelOperationsDashboardProps
         {
             DashboardName = $"{config.NamePrefix}-model-operations",
             Title = $"Model operations: {config.Name}",
         });
-        OperationsDashboard.AddModelImportOutcomes(Operations.ModelImportCompletedRule!, Operations.ModelImportFailedRule!);
+        dashboard.AddModelImportOutcomes(operations.ModelImportCompletedRule!, operations.ModelImportFailedRule!);
+        dashboard.AddUndeliveredEvents(operations);
 
         _ = new CfnOutput(this, "OperationsTopicArn", new CfnOutputProps
         {
             Description = "SNS topic that receives endpoint, model import and alarm notifications.",
-            Value = Operations.Topic.TopicArn,
+            Value = operations.Topic.TopicArn,
         });
+        return (operations, dashboard);
     }
 
     private Bucket CreateAccessLogBucket() => new(this, "AccessLogBucket", new BucketProps

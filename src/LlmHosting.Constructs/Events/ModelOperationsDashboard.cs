@@ -78,7 +78,6 @@ public sealed class ModelOperationsDashboard : Construct
                 Metric(InvocationNamespace, "Invocations", dimensions, "Sum"),
                 Metric(InvocationNamespace, "Invocation4XXErrors", dimensions, "Sum"),
                 Metric(InvocationNamespace, "Invocation5XXErrors", dimensions, "Sum"),
-                Metric(InvocationNamespace, "ModelSetupTime", dimensions, "Maximum"),
             ]),
             Graph($"{endpointName}: model latency (microseconds)", [
                 Metric(InvocationNamespace, "ModelLatency", dimensions, "p50"),
@@ -135,6 +134,13 @@ public sealed class ModelOperationsDashboard : Construct
                 RuleMetric("FailedInvocations", failedRule, "Failed"),
             ]));
     }
+
+    /// <summary>Adds the events that no target received (the dead-letter queue of a <see cref="ModelOperationsEvents"/>).</summary>
+    /// <param name="events">The construct whose undelivered events are shown.</param>
+    public void AddUndeliveredEvents(ModelOperationsEvents events)
+        => Dashboard.AddWidgets(Graph("Notifications that could not be delivered (dead-letter queue)", [
+            events.MetricUndeliveredEvents(new MetricOptions { Statistic = "Maximum", Period = _period, Label = "Undelivered events" }),
+        ]));
 
     private GraphWidget Graph(string title, IMetric[] metrics) => new(new GraphWidgetProps
     {

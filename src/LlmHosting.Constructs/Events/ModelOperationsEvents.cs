@@ -186,6 +186,14 @@ public sealed class ModelOperationsEvents : Construct
     /// <summary>Every rule created so far.</summary>
     public IReadOnlyList<IRule> Rules => _rules;
 
+    /// <summary>
+    /// The number of events waiting in <see cref="DeadLetterQueue"/>: notifications that no target received.
+    /// Anything above zero needs a look (the event itself is the message body).
+    /// </summary>
+    /// <param name="options">Period, statistic and label. Default: maximum over 5 minutes.</param>
+    public Metric MetricUndeliveredEvents(IMetricOptions? options = null)
+        => DeadLetterQueue.MetricApproximateNumberOfMessagesVisible(options ?? new MetricOptions { Statistic = "Maximum" });
+
     /// <summary>Routes the state changes of one more SageMaker endpoint, by its exact name.</summary>
     /// <param name="endpointName">The endpoint's physical name (<c>detail.EndpointName</c>).</param>
     public void AddEndpoint(string endpointName)
@@ -242,7 +250,7 @@ public sealed class ModelOperationsEvents : Construct
             Message(
                 $"CloudWatch alarm {Field("$.detail.alarmName")} is {Field("$.detail.state.value")}: {Field("$.detail.state.reason")}",
                 $"Previous state: {Field("$.detail.previousState.value")}. Account {Field("$.account")}, region {Field("$.region")}, at {Field("$.time")}.",
-                $"Alarm: {Field("$.resources[0]")}"));
+                $"Description: {Field("$.detail.configuration.description")}"));
     }
 
     private void AddEndpointFilter(object nameFilter)

@@ -42,6 +42,7 @@ public sealed class EventsFixture
         dashboard.AddEndpoint("llm-dev-gpt-oss-20b");
         dashboard.AddInferenceComponent("llm-dev-shared", "llm-dev-qwen3-4b");
         dashboard.AddModelImportOutcomes(Events.ModelImportCompletedRule!, Events.ModelImportFailedRule!);
+        dashboard.AddUndeliveredEvents(Events);
 
         Template = TestStacks.Json(stack);
     }

@@ -83,6 +83,7 @@ public sealed class ModelOperationsEventsTests(EventsFixture fixture) : IClassFi
         Assert.StartsWith("\"SageMaker endpoint <detail-EndpointName> is <detail-EndpointStatus>: <detail-FailureReason>\\n", Template("EndpointFailedRule"));
         Assert.StartsWith("\"Bedrock model import <detail-jobName> is <detail-status>: <detail-failureMessage>\\n", Template("ModelImportFailedRule"));
         Assert.StartsWith("\"CloudWatch alarm <detail-alarmName> is <detail-state-value>: <detail-state-reason>\\n", Template("AlarmStateChangeRule"));
+        Assert.Contains("Description: <detail-configuration-description>", Template("AlarmStateChangeRule"));
         var paths = fixture.Rule("EndpointFailedRule")["Targets"]![0]!["InputTransformer"]!["InputPathsMap"]!;
         Assert.Equal("$.detail.FailureReason", (string)paths["detail-FailureReason"]!);
 
@@ -193,6 +194,7 @@ public sealed class ModelOperationsEventsTests(EventsFixture fixture) : IClassFi
             """["/aws/sagemaker/InferenceComponents","GPUUtilizationNormalized","InferenceComponentName","llm-dev-qwen3-4b""",
             """["/aws/sagemaker/InferenceComponents","GPUMemoryUtilizationNormalized","InferenceComponentName","llm-dev-qwen3-4b""",
             """["AWS/Events","MatchedEvents","RuleName",""",
+            """["AWS/SQS","ApproximateNumberOfMessagesVisible","QueueName",""",
         })
         {
             Assert.Contains(expected, body);
