@@ -46,6 +46,15 @@ public sealed class OperationsWiringTests
     public void Dashboard_IsNamedAfterTheEnvironment()
         => Assert.Equal("llm-prod-model-operations", (string)Assert.Single(Resources("AWS::CloudWatch::Dashboard"))["DashboardName"]!);
 
+    // Replacing the topic would drop every confirmed e-mail subscription (each address has to confirm
+    // again), and replacing the key or the queue would lose what they hold.
+    [Theory]
+    [InlineData("OperationsTopic6D6844EA", "AWS::SNS::Topic")]
+    [InlineData("OperationsTopicKey50BA7F3B", "AWS::KMS::Key")]
+    [InlineData("OperationsDeadLetterQueueF3EF15D0", "AWS::SQS::Queue")]
+    public void LogicalIds_OfStatefulOperationsResources_AreStable(string logicalId, string type)
+        => Assert.Equal(type, (string?)Prod.Value.Template["Resources"]![logicalId]?["Type"]);
+
     private static List<JsonObject> Resources(string type)
         => Prod.Value.Template["Resources"]!.AsObject()
             .Where(r => (string?)r.Value!["Type"] == type)
