@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.S3;
 using Constructs;
 using LlmHosting.App.Configuration;
+using LlmHosting.Constructs.Events;
 using LlmHosting.Constructs.Storage;
 
 namespace LlmHosting.App.Stacks;
@@ -35,10 +36,46 @@ public sealed class ModelHostingStack : Stack
             Description = "Bucket for model weights; upload each model under its own prefix.",
             Value = ModelBucket.Bucket.BucketName,
         });
+
+        (Operations, OperationsDashboard) = AddOperations(config);
     }
 
     /// <summary>The environment's model bucket.</summary>
     public ModelBucket ModelBucket { get; }
+
+    /// <summary>Routes the environment's endpoint, model import and alarm events to people and systems.</summary>
+    public ModelOperationsEvents Operations { get; }
+
+    /// <summary>The environment's CloudWatch dashboard.</summary>
+    public ModelOperationsDashboard OperationsDashboard { get; }
+
+    // Endpoints, components and imported models are named <namePrefix>-<name>, so the prefix selects exactly
+    // this environment's resources; endpoints, components and alarms are added where they are created.
+    private (ModelOperationsEvents, ModelOperationsDashboard) AddOperations(EnvironmentConfig config)
+    {
+        var namePrefix = config.NamePrefix + "-";
+        var operations = new ModelOperationsEvents(this, "Operations", new ModelOperationsEventsProps
+        {
+            EndpointNamePrefix = namePrefix,
+            ImportedModelNamePrefix = namePrefix,
+            AlarmEmails = config.Operations.AlarmEmails,
+            TopicDisplayName = $"Model operations {config.Name}",
+        });
+        var dashboard = new ModelOperationsDashboard(this, "OperationsDashboard", new ModelOperationsDashboardProps
+        {
+            DashboardName = $"{config.NamePrefix}-model-operations",
+            Title = $"Model operations: {config.Name}",
+        });
+        dashboard.AddModelImportOutcomes(operations.ModelImportCompletedRule!, operations.ModelImportFailedRule!);
+        dashboard.AddUndeliveredEvents(operations);
+
+        _ = new CfnOutput(this, "OperationsTopicArn", new CfnOutputProps
+        {
+            Description = "SNS topic that receives endpoint, model import and alarm notifications.",
+            Value = operations.Topic.TopicArn,
+        });
+        return (operations, dashboard);
+    }
 
     private Bucket CreateAccessLogBucket() => new(this, "AccessLogBucket", new BucketProps
     {

@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using Amazon.CDK;
+using Amazon.CDK.Assertions;
+using LlmHosting.App.Configuration;
+using LlmHosting.App.Stacks;
+using LlmHosting.App.Tests.Snapshots;
+
+namespace LlmHosting.App.Tests.Stacks;
+
+/// <summary>How <see cref="ModelHostingStack"/> wires the operations events of the checked-in prod environment.</summary>
+public sealed class OperationsWiringTests
+{
+    private static readonly Lazy<(EnvironmentConfig Config, JsonObject Template)> Prod = new(() =>
+    {
+        var config = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config")).Select("prod").Single();
+        var app = new Amazon.CDK.App(new AppProps { Context = SynthesizedApp.CdkJsonContext() });
+        var stack = new ModelHostingStack(app, "ModelHosting", new ModelHostingStackProps
+        {
+            Config = config,
+            Env = new Amazon.CDK.Environment { Account = config.Account, Region = config.Region },
+        });
+        var json = Newtonsoft.Json.JsonConvert.SerializeObject(Template.FromStack(stack).ToJSON());
+        return (config, JsonNode.Parse(json)!.AsObject());
+    });
+
+    [Fact]
+    public void Rules_SelectOnlyThisEnvironmentsEndpointsAndImports()
+    {
+        var patterns = Resources("AWS::Events::Rule").Select(r => r["EventPattern"]!["detail"]!.AsObject()).ToList();
+        Assert.Equal(4, patterns.Count);
+        foreach (var detail in patterns)
+        {
+            var nameFilter = detail["EndpointName"] ?? detail["importedModelName"]!;
+            Assert.Equal("llm-prod-", (string)Assert.Single(nameFilter.AsArray())!["prefix"]!);
+        }
+    }
+
+    [Fact]
+    public void Topic_SubscribesTheConfiguredAlarmEmails()
+    {
+        var endpoints = Resources("AWS::SNS::Subscription").Select(s => (string)s["Endpoint"]!).Order();
+        Assert.Equal(Prod.Value.Config.Operations.AlarmEmails.Order(), endpoints);
+    }
+
+    [Fact]
+    public void Dashboard_IsNamedAfterTheEnvironment()
+        => Assert.Equal("llm-prod-model-operations", (string)Assert.Single(Resources("AWS::CloudWatch::Dashboard"))["DashboardName"]!);
+
+    // Replacing the topic would drop every confirmed e-mail subscription (each address has to confirm
+    // again), and replacing the key or the queue would lose what they hold.
+    [Theory]
+    [InlineData("OperationsTopic6D6844EA", "AWS::SNS::Topic")]
+    [InlineData("OperationsTopicKey50BA7F3B", "AWS::KMS::Key")]
+    [InlineData("OperationsDeadLetterQueueF3EF15D0", "AWS::SQS::Queue")]
+    public void LogicalIds_OfStatefulOperationsResources_AreStable(string logicalId, string type)
+        => Assert.Equal(type, (string?)Prod.Value.Template["Resources"]![logicalId]?["Type"]);
+
+    private static List<JsonObject> Resources(string type)
+        => Prod.Value.Template["Resources"]!.AsObject()
+            .Where(r => (string?)r.Value!["Type"] == type)
+            .Select(r => r.Value!["Properties"]!.AsObject())
+            .ToList();
+}
