@@ -10,7 +10,7 @@ internal sealed class BearerTokenCache(BearerTokenGenerator generator)
     internal static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
 
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private BearerToken? _current;
+    private volatile BearerToken? _current;
 
     public BearerTokenGenerator Generator { get; } = generator ?? throw new ArgumentNullException(nameof(generator));
 

@@ -12,9 +12,9 @@ internal static class ExitCodes
     /// <summary>The model answered.</summary>
     public const int Success = 0;
 
-    /// <summary>The endpoint answered with an error, or could not be reached in time.</summary>
+    /// <summary>The endpoint answered with an error, or could not be reached in time (System.CommandLine's parse errors use 1 too).</summary>
     public const int RequestFailed = 1;
 
-    /// <summary>Wrong or missing arguments, outputs file, region or credentials: nothing was sent.</summary>
+    /// <summary>A missing prompt, unusable outputs file or base URL, no region, missing or expired credentials: nothing was sent.</summary>
     public const int Usage = 2;
 }
