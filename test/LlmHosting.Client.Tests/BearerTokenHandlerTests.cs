@@ -65,6 +65,18 @@ public sealed class BearerTokenHandlerTests
         Assert.NotEqual(recorder.Tokens[1], recorder.Tokens[2]);
     }
 
+    [Fact]
+    public async Task SendAsync_ConcurrentRequests_SignOnceAndShareTheToken()
+    {
+        var (client, recorder, _, credentials) = Create(TimeSpan.FromHours(1));
+
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => client.GetAsync($"https://example.test/{i}"))));
+
+        Assert.Equal(16, recorder.Tokens.Count);
+        Assert.Single(recorder.Tokens.Distinct());
+        Assert.Equal(1, credentials.Calls);
+    }
+
     private static (HttpClient Client, RecordingHandler Recorder, ManualClock Clock, TestCredentials Credentials) Create(TimeSpan expiry)
     {
         var clock = new ManualClock(Start);
@@ -87,7 +99,11 @@ public sealed class BearerTokenHandlerTests
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Assert.Equal("Bearer", request.Headers.Authorization?.Scheme);
-            Tokens.Add(request.Headers.Authorization!.Parameter!);
+            lock (Tokens)
+            {
+                Tokens.Add(request.Headers.Authorization!.Parameter!);
+            }
+
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK));
         }
     }
