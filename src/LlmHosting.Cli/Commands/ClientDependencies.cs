@@ -1,0 +1,35 @@
+using Amazon.Runtime;
+
+namespace LlmHosting.Cli.Commands;
+
+/// <summary>
+/// What the client commands take from the machine: credentials, clock, standard input, environment variables and
+/// the working directory. Tests replace them; the defaults are the real ones.
+/// </summary>
+internal sealed class ClientDependencies
+{
+    /// <summary>Default: the AWSSDK.Core default credential chain.</summary>
+    public AWSCredentials? Credentials { get; init; }
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Default: the console's standard input when it is redirected (a pipe or file), else nothing.</summary>
+    public Func<TextReader?> Stdin { get; init; } = () => Console.IsInputRedirected ? Console.In : null;
+
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
+
+    /// <summary>The region: the given one, else the URL's, else AWS_REGION, else AWS_DEFAULT_REGION.</summary>
+    public string ResolveRegion(string? region, Uri? baseUrl)
+    {
+        var resolved = region
+            ?? (baseUrl is null ? null : LlmHosting.Client.SageMakerOpenAi.RegionOf(baseUrl))
+            ?? NonEmpty(Environment("AWS_REGION"))
+            ?? NonEmpty(Environment("AWS_DEFAULT_REGION"));
+        return resolved ?? throw new CliException(
+            "No AWS region: pass --region, use a https://runtime.sagemaker.<region>.amazonaws.com/... URL, or set AWS_REGION.");
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
