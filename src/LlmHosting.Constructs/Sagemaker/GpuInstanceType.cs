@@ -168,15 +168,17 @@ public sealed class GpuInstanceType
     /// <summary>The message for a name outside the catalog, listing the closest names.</summary>
     internal static string UnknownNameMessage(string name)
     {
-        var close = CloseNames(name);
+        var close = ClosestNames(name);
         return $"'{name}' is not a GPU instance type of the catalog"
             + (close.Count > 0 ? $"; did you mean {string.Join(", ", close)}?" : $"; known types: {string.Join(", ", All.Select(t => t.Name))}")
             + " (GpuInstanceType.Of describes other types)";
     }
 
-    /// <summary>Catalog names within a small edit distance, or of the same family, closest first.</summary>
-    internal static IReadOnlyList<string> CloseNames(string name)
+    /// <summary>Up to five catalog names within a small edit distance of <paramref name="name"/>, or of its family, closest first.</summary>
+    /// <param name="name">A name that may be misspelt.</param>
+    public static IReadOnlyList<string> ClosestNames(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
         var lower = name.Trim().ToLowerInvariant();
         var family = lower.Split('.') is { Length: >= 2 } parts ? $"{parts[0]}.{parts[1]}." : null;
         return All

@@ -125,6 +125,11 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
                 ScalableDimension = "sagemaker:variant:DesiredInstanceCount",
                 MinCapacity = minInstances,
                 MaxCapacity = maxInstances,
+                // The service-linked role holds the SageMaker permissions (and is created on first use);
+                // a role of CDK's own would have none.
+                Role = Amazon.CDK.AWS.IAM.Role.FromRoleArn(this, "AutoScalingRole",
+                    $"arn:{partition}:iam::{stack.Account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
+                    new FromRoleArnOptions { Mutable = false }),
             });
             ScalableTarget.Node.AddDependency(Endpoint);
             ScalableTarget.ScaleToTrackMetric("InvocationsPerInstance", new BasicTargetTrackingScalingPolicyProps

@@ -187,6 +187,10 @@ public sealed class VllmEndpointTests(GptOss20bEndpointFixture fixture) : IClass
         Assert.Equal("sagemaker", (string)target["ServiceNamespace"]!);
         Assert.Equal(1, (double)target["MinCapacity"]!);
         Assert.Equal(3, (double)target["MaxCapacity"]!);
+        Assert.Equal(
+            "arn:aws:iam::123456789012:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
+            (string)target["RoleARN"]!);
+        Assert.DoesNotContain(TestStacks.Resources(fixture.Template, "AWS::IAM::Role"), r => r.Id.Contains("ScalableTarget", StringComparison.Ordinal));
 
         var (_, policy) = Assert.Single(TestStacks.Resources(fixture.Template, "AWS::ApplicationAutoScaling::ScalingPolicy"));
         var tracking = policy["TargetTrackingScalingPolicyConfiguration"]!;

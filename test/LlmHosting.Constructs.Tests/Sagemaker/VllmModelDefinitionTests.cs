@@ -177,8 +177,8 @@ public sealed class VllmModelDefinitionTests
         var bucket = new ModelBucket(stack, "Weights");
         var role = new Role(stack, "Role", new RoleProps { AssumedBy = new ServicePrincipal("sagemaker.amazonaws.com") });
         var definition = new VllmModelDefinition(KnownModel.GptOss20b, ModelSource.FromBucket(bucket, "models/gpt-oss-20b/"), null, GpuInstanceType.G6E_XLARGE, 1);
-        definition.CreateModel(stack, "Model", role);
         definition.GrantExecution(stack, role, ["/aws/sagemaker/Endpoints/my-endpoint"]);
+        definition.CreateModel(stack, "Model", role);
         var template = TestStacks.Json(stack);
 
         var (_, model) = Assert.Single(TestStacks.Resources(template, "AWS::SageMaker::Model"));
