@@ -84,4 +84,26 @@ public sealed class VllmImageTests
         Assert.Equal("ecr:GetAuthorizationToken", (string)token["Action"]!);
         Assert.Equal("*", (string)token["Resource"]!);
     }
+
+    [Fact]
+    public void FromEcrRepository_UsesThatRepositoryAndPullsOnlyFromIt()
+    {
+        var stack = TestStacks.New("us-gov-west-1");
+        var repository = new Amazon.CDK.AWS.ECR.Repository(stack, "Repo");
+        var image = VllmImage.FromEcrRepository(repository, "my-vllm-1");
+        Assert.Empty(image.Problems(stack));
+        Assert.Null(image.DlcTag);
+        var role = new Role(stack, "Role", new RoleProps { AssumedBy = new ServicePrincipal("sagemaker.amazonaws.com") });
+        image.GrantPull(stack, role);
+        _ = new CfnOutput(stack, "Uri", new CfnOutputProps { Value = image.ImageUri(stack) });
+        var template = TestStacks.Json(stack);
+
+        var repositoryId = TestStacks.Resources(template, "AWS::ECR::Repository").Single().Id;
+        Assert.Contains(repositoryId, template["Outputs"]!["Uri"]!["Value"]!.ToJsonString());
+        Assert.EndsWith(":my-vllm-1\"]]}", template["Outputs"]!["Uri"]!["Value"]!.ToJsonString(), StringComparison.Ordinal);
+        var statements = TestStacks.PolicyStatements(template);
+        var pull = Assert.Single(statements, s => TestStacks.Actions(s).Contains("ecr:BatchGetImage"));
+        Assert.Contains(repositoryId, pull["Resource"]!.ToJsonString());
+        Assert.DoesNotContain(statements, s => s["Resource"]!.ToJsonString().Contains("763104351884"));
+    }
 }
