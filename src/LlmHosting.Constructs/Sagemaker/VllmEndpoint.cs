@@ -76,7 +76,6 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
         KvCacheHeadroomGiB = definition.KvCacheHeadroomGiB;
         var stack = Stack.Of(this);
         var partition = Partitions.Partition(this);
-        EndpointArn = $"arn:{partition}:sagemaker:{stack.Region}:{stack.Account}:endpoint/{EndpointName.ToLowerInvariant()}";
         OpenAiBaseUrl = $"https://runtime.sagemaker.{stack.Region}.{Partitions.UrlSuffix(this)}/endpoints/{EndpointName}/openai/v1";
         LogGroupName = SagemakerNames.EndpointLogGroup(EndpointName);
 
@@ -115,6 +114,11 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
             EndpointName = EndpointName,
             EndpointConfigName = EndpointConfig.AttrEndpointConfigName,
         });
+
+        // SageMaker lower-cases names in ARNs; a name only known at deploy time takes the ARN from the endpoint.
+        EndpointArn = Token.IsUnresolved(EndpointName)
+            ? Endpoint.Ref
+            : $"arn:{partition}:sagemaker:{stack.Region}:{stack.Account}:endpoint/{EndpointName.ToLowerInvariant()}";
 
         if (maxInstances > minInstances)
         {

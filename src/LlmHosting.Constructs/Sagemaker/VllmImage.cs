@@ -129,7 +129,9 @@ public sealed class VllmImage
         var stack = Stack.Of(scope);
         if (!Token.IsUnresolved(stack.Region))
         {
-            return DlcRegistryAccounts.TryGetValue(stack.Region, out var account) ? account : "000000000000";
+            return DlcRegistryAccounts.TryGetValue(stack.Region, out var account)
+                ? account
+                : throw new ArgumentException($"The vLLM Deep Learning Container is not published in region {stack.Region}; use VllmImage.FromEcrRepository.");
         }
 
         var mapping = stack.Node.TryFindChild(MappingId) as CfnMapping ?? new CfnMapping(stack, MappingId, new CfnMappingProps

@@ -171,4 +171,23 @@ public sealed class VllmEndpointValidationTests
         Assert.Matches("^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$", endpoint.EndpointName);
         Assert.True(endpoint.EndpointName.Length <= 63);
     }
+
+    [Fact]
+    public void Ctor_EndpointNameToken_IsNotCheckedAndTheArnComesFromTheEndpoint()
+    {
+        var stack = TestStacks.New();
+        var name = new CfnParameter(stack, "Name", new CfnParameterProps { Type = "String" });
+        var endpoint = new VllmEndpoint(stack, "Endpoint", new VllmEndpointProps
+        {
+            EndpointName = name.ValueAsString,
+            Model = KnownModel.GptOss20b,
+            Source = ModelSource.FromBucket(new ModelBucket(stack, "Weights"), "models/m/"),
+            InstanceType = GpuInstanceType.G6E_XLARGE,
+        });
+        _ = new CfnOutput(stack, "Arn", new CfnOutputProps { Value = endpoint.EndpointArn });
+        var template = TestStacks.Json(stack);
+        var endpointId = TestStacks.Resources(template, "AWS::SageMaker::Endpoint").Single().Id;
+        Assert.Equal($"{{\"Ref\":\"{endpointId}\"}}", template["Outputs"]!["Arn"]!["Value"]!.ToJsonString());
+        Assert.Equal("{\"Ref\":\"Name\"}", TestStacks.Resources(template, "AWS::SageMaker::Endpoint").Single().Properties["EndpointName"]!.ToJsonString());
+    }
 }
