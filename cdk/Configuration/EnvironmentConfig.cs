@@ -34,6 +34,12 @@ public sealed record EnvironmentConfig
     /// <summary>Notification settings (alarm e-mails). Default: no e-mail subscriptions.</summary>
     public OperationsConfig Operations { get; init; } = new();
 
+    /// <summary>SageMaker vLLM endpoints, each reachable through the OpenAI-compatible API. Default: none.</summary>
+    public List<EndpointConfig> Endpoints { get; init; } = [];
+
+    /// <summary>Who may assume the role that invokes the endpoints. Default: the environment's own account.</summary>
+    public InvokerConfig Invoker { get; init; } = new();
+
     private static readonly Regex AccountId = new(@"^\d{12}$", RegexOptions.CultureInvariant);
 
     // Commercial, GovCloud, China and ISO partitions: <area>[-gov|-iso...]-<direction>-<number>.
@@ -70,5 +76,21 @@ public sealed record EnvironmentConfig
         Tags.Validate(problems);
         ModelBucket.Validate(problems);
         Operations.Validate(problems);
+        ValidateEndpoints(problems);
+    }
+
+    private void ValidateEndpoints(ICollection<string> problems)
+    {
+        for (var i = 0; i < Endpoints.Count; i++)
+        {
+            Endpoints[i].Validate(problems, $"endpoints[{i}]", NamePrefix);
+        }
+
+        foreach (var duplicate in Endpoints.GroupBy(e => e.Name).Where(g => g.Key.Length > 0 && g.Count() > 1))
+        {
+            problems.Add($"endpoints: the name '{duplicate.Key}' is used {duplicate.Count()} times");
+        }
+
+        Invoker.Validate(problems);
     }
 }

@@ -3,6 +3,8 @@ using Amazon.CDK.AWS.S3;
 using Constructs;
 using LlmHosting.App.Configuration;
 using LlmHosting.Constructs.Events;
+using LlmHosting.Constructs.Access;
+using LlmHosting.Constructs.Sagemaker;
 using LlmHosting.Constructs.Storage;
 
 namespace LlmHosting.App.Stacks;
@@ -38,6 +40,7 @@ public sealed class ModelHostingStack : Stack
         });
 
         (Operations, OperationsDashboard) = AddOperations(config);
+        AddEndpoints(config);
     }
 
     /// <summary>The environment's model bucket.</summary>
@@ -75,6 +78,78 @@ public sealed class ModelHostingStack : Stack
             Value = operations.Topic.TopicArn,
         });
         return (operations, dashboard);
+    }
+
+    /// <summary>The environment's vLLM endpoints, in configuration order.</summary>
+    public IReadOnlyList<VllmEndpoint> Endpoints { get; private set; } = [];
+
+    /// <summary>The role that invokes the endpoints, or null when there are none.</summary>
+    public InvokerRole? Invoker { get; private set; }
+
+    // One VllmEndpoint per configured endpoint, an invoker role for all of them, and per endpoint the
+    // outputs a client needs (the `chat` command finds the URL by the `OpenAiBaseUrl` suffix).
+    private void AddEndpoints(EnvironmentConfig config)
+    {
+        if (config.Endpoints.Count == 0)
+        {
+            return;
+        }
+
+        var endpoints = new List<VllmEndpoint>();
+        for (var i = 0; i < config.Endpoints.Count; i++)
+        {
+            var endpoint = config.Endpoints[i];
+            var id = string.Concat(endpoint.Name.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+            VllmEndpoint created;
+            try
+            {
+                created = new VllmEndpoint(this, id, new VllmEndpointProps
+                {
+                    EndpointName = $"{config.NamePrefix}-{endpoint.Name}",
+                    Model = endpoint.KnownModel,
+                    Source = endpoint.BucketPrefix is { } prefix
+                        ? ModelSource.FromBucket(ModelBucket, prefix)
+                        : ModelSource.FromHuggingFace(endpoint.HuggingFaceId!),
+                    InstanceType = endpoint.GpuInstanceType,
+                    Image = endpoint.Vllm.ImageTag is { } tag ? VllmImage.FromDlcTag(tag) : null,
+                    Vllm = endpoint.Vllm.ToSettings(),
+                    MinInstanceCount = endpoint.MinInstances,
+                    MaxInstanceCount = endpoint.MaxInstances,
+                });
+            }
+            catch (ArgumentException e)
+            {
+                throw new ConfigurationException($"Invalid configuration for environment '{config.Name}': endpoints[{i}] ({endpoint.Name}): {e.Message}");
+            }
+
+            endpoints.Add(created);
+            Operations.AddAlarms([.. created.Alarms]);
+            OperationsDashboard.AddEndpoint(created.EndpointName, VllmEndpoint.VariantName);
+            _ = new CfnOutput(this, id + "EndpointName", new CfnOutputProps
+            {
+                Description = $"SageMaker endpoint serving {endpoint.Model}.",
+                Value = created.EndpointName,
+            });
+            _ = new CfnOutput(this, id + "OpenAiBaseUrl", new CfnOutputProps
+            {
+                Description = $"OpenAI-compatible base URL of {endpoint.Model} (bearer token from sagemaker:CallWithBearerToken).",
+                Value = created.OpenAiBaseUrl,
+            });
+        }
+
+        Endpoints = endpoints;
+        var trustsNobody = config.Invoker.TrustedAccountIds.Count == 0 && config.Invoker.TrustedRoleArns.Count == 0;
+        Invoker = new InvokerRole(this, "Invoker", new InvokerRoleProps
+        {
+            TrustedAccountIds = trustsNobody ? [config.Account] : config.Invoker.TrustedAccountIds,
+            TrustedRoleArns = config.Invoker.TrustedRoleArns,
+            Endpoints = endpoints,
+        });
+        _ = new CfnOutput(this, "InvokerRoleArn", new CfnOutputProps
+        {
+            Description = "Role that may invoke every endpoint of the environment through the OpenAI-compatible API.",
+            Value = Invoker.RoleArn,
+        });
     }
 
     private Bucket CreateAccessLogBucket() => new(this, "AccessLogBucket", new BucketProps

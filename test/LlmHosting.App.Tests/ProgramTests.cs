@@ -31,6 +31,24 @@ public sealed class ProgramTests
         }
     }
 
+    [Fact]
+    public void Main_ModelTooLargeForInstance_FailsWithOneLineNamingModelInstanceAndMemory()
+    {
+        var copy = CopyAppWithConfig("prod.json", c => c.Replace("ml.p5.48xlarge", "ml.g6.2xlarge"));
+        try
+        {
+            var (exitCode, stderr) = Run(copy, """{"env":"prod"}""");
+            Assert.Equal(1, exitCode);
+            var line = Assert.Single(Lines(stderr));
+            Assert.StartsWith("error: Invalid configuration for environment 'prod': endpoints[0] (gpt-oss-120b): Invalid VllmEndpointProps: model gpt-oss-120b needs 65 GiB", line);
+            Assert.Contains("ml.g6.2xlarge offers 21.6 GiB", line);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
     // The jsii runtime may print a boxed warning about the Node.js version; it is not the app's output.
     private static IEnumerable<string> Lines(string stderr)
         => stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith("!!", StringComparison.Ordinal));

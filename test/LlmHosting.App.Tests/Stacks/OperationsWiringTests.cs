@@ -26,13 +26,30 @@ public sealed class OperationsWiringTests
     [Fact]
     public void Rules_SelectOnlyThisEnvironmentsEndpointsAndImports()
     {
-        var patterns = Resources("AWS::Events::Rule").Select(r => r["EventPattern"]!["detail"]!.AsObject()).ToList();
+        var patterns = Resources("AWS::Events::Rule")
+            .Where(r => (string?)r["EventPattern"]!["source"]![0] != "aws.cloudwatch")
+            .Select(r => r["EventPattern"]!["detail"]!.AsObject())
+            .ToList();
         Assert.Equal(4, patterns.Count);
         foreach (var detail in patterns)
         {
             var nameFilter = detail["EndpointName"] ?? detail["importedModelName"]!;
             Assert.Equal("llm-prod-", (string)Assert.Single(nameFilter.AsArray())!["prefix"]!);
         }
+    }
+
+    [Fact]
+    public void AlarmRule_SelectsExactlyTheEndpointAlarms()
+    {
+        var rule = Assert.Single(Resources("AWS::Events::Rule"), r => (string?)r["EventPattern"]!["source"]![0] == "aws.cloudwatch");
+        var alarmIds = Prod.Value.Template["Resources"]!.AsObject()
+            .Where(r => (string?)r.Value!["Type"] == "AWS::CloudWatch::Alarm")
+            .Select(r => r.Key)
+            .Order()
+            .ToList();
+        var matched = rule["EventPattern"]!["resources"]!.AsArray().Select(a => (string)a!["Fn::GetAtt"]![0]!).Order().ToList();
+        Assert.NotEmpty(alarmIds);
+        Assert.Equal(alarmIds, matched);
     }
 
     [Fact]

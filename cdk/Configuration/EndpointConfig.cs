@@ -1,0 +1,220 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using LlmHosting.Constructs.Sagemaker;
+
+namespace LlmHosting.App.Configuration;
+
+/// <summary>
+/// One SageMaker vLLM endpoint of an environment (<c>endpoints[i]</c>). Its physical name is
+/// <c>&lt;namePrefix&gt;-&lt;name&gt;</c>.
+/// </summary>
+public sealed record EndpointConfig
+{
+    private static readonly Regex NamePattern = new("^[a-z0-9]+(-[a-z0-9]+)*$", RegexOptions.CultureInvariant);
+
+    /// <summary>Short name: lower-case letters, digits and single hyphens, for example <c>gpt-oss-20b</c>.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>
+    /// A model of the catalog (<c>gpt-oss-20b</c>, <c>gpt-oss-120b</c>, <c>Qwen3-4B</c>), or another model name
+    /// together with <see cref="WeightMemoryGiB"/>.
+    /// </summary>
+    public string Model { get; init; } = "";
+
+    /// <summary>GPU memory of the weights in GiB, for models outside the catalog. Default: the catalog's figure.</summary>
+    public double? WeightMemoryGiB { get; init; }
+
+    /// <summary>Folder of the environment's model bucket holding the uncompressed weights. Set this or <see cref="HuggingFaceId"/>.</summary>
+    public string? BucketPrefix { get; init; }
+
+    /// <summary>Hugging Face model id to download at start-up (turns network isolation off). Set this or <see cref="BucketPrefix"/>.</summary>
+    public string? HuggingFaceId { get; init; }
+
+    /// <summary>SageMaker GPU instance type of the catalog, for example <c>ml.g6e.xlarge</c>.</summary>
+    public string InstanceType { get; init; } = "";
+
+    /// <summary>Instances at creation and the floor of autoscaling. Default: 1.</summary>
+    public int MinInstances { get; init; } = 1;
+
+    /// <summary>Ceiling of autoscaling on invocations per instance. Default: <see cref="MinInstances"/>.</summary>
+    public int? MaxInstances { get; init; }
+
+    /// <summary>vLLM settings. Default: the construct's defaults for the model and instance.</summary>
+    public VllmConfig Vllm { get; init; } = new();
+
+    /// <summary>The catalog instance type, once validated.</summary>
+    internal GpuInstanceType GpuInstanceType => GpuInstanceType.FromName(InstanceType);
+
+    /// <summary>The model, once validated.</summary>
+    internal KnownModel KnownModel
+        => WeightMemoryGiB is { } memory
+            ? KnownModel.Of(Model, memory, Vllm.ToolCallParser, Vllm.ReasoningParser, HuggingFaceId)
+            : KnownModel.TryFromName(Model)!;
+
+    internal void Validate(ICollection<string> problems, string path, string namePrefix)
+    {
+        if (!NamePattern.IsMatch(Name))
+        {
+            problems.Add(Name.Length == 0 ? $"{path}.name is missing" : $"{path}.name '{Name}' must be lower-case letters and digits, words joined by single hyphens");
+        }
+        else if (namePrefix.Length + 1 + Name.Length > 63)
+        {
+            problems.Add($"{path}.name '{Name}' makes the endpoint name '{namePrefix}-{Name}' longer than 63 characters");
+        }
+
+        if (Model.Length == 0)
+        {
+            problems.Add($"{path}.model is missing");
+        }
+        else if (WeightMemoryGiB is null && KnownModel.TryFromName(Model) is null)
+        {
+            problems.Add($"{path}.model '{Model}' is not in the catalog ({string.Join(", ", KnownModel.All.Select(m => m.Name))}); set {path}.weightMemoryGiB for other models");
+        }
+        else if (WeightMemoryGiB is { } memory)
+        {
+            if (!(memory > 0))
+            {
+                problems.Add($"{path}.weightMemoryGiB {memory.ToString(CultureInfo.InvariantCulture)} must be above 0");
+            }
+            else if (!Regex.IsMatch(Model, @"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"))
+            {
+                problems.Add($"{path}.model '{Model}' must be 1-64 letters, digits, '.', '_' or '-'");
+            }
+        }
+
+        if ((BucketPrefix is null) == (HuggingFaceId is null))
+        {
+            problems.Add($"{path}: set exactly one of bucketPrefix and huggingFaceId");
+        }
+        else if (BucketPrefix is not null)
+        {
+            try
+            {
+                LlmHosting.Constructs.Storage.ModelPrefix.Normalize(BucketPrefix);
+            }
+            catch (ArgumentException e)
+            {
+                problems.Add($"{path}.bucketPrefix: {e.Message.TrimEnd('.')}");
+            }
+        }
+
+        if (GpuInstanceType.TryFromName(InstanceType) is null)
+        {
+            var close = GpuInstanceType.ClosestNames(InstanceType);
+            problems.Add(InstanceType.Length == 0
+                ? $"{path}.instanceType is missing (for example ml.g6e.xlarge)"
+                : $"{path}.instanceType '{InstanceType}' is not a GPU instance type of the catalog"
+                  + (close.Count > 0 ? $"; did you mean {string.Join(", ", close)}?" : $" ({string.Join(", ", GpuInstanceType.All.Select(t => t.Name))})"));
+        }
+
+        if (MinInstances < 1)
+        {
+            problems.Add($"{path}.minInstances {MinInstances} must be at least 1");
+        }
+
+        if (MaxInstances is { } max && max < MinInstances)
+        {
+            problems.Add($"{path}.maxInstances {max} is below minInstances {MinInstances}");
+        }
+
+        Vllm.Validate(problems, $"{path}.vllm");
+    }
+}
+
+/// <summary>vLLM settings of an endpoint (<c>endpoints[i].vllm</c>); each maps onto a <see cref="VllmSettings"/> member.</summary>
+public sealed record VllmConfig
+{
+    /// <summary>GPUs one replica is sharded over. Default: the instance's GPU count.</summary>
+    public int? TensorParallelSize { get; init; }
+
+    /// <summary>Longest context in tokens. Default: the model's maximum.</summary>
+    public int? MaxModelLength { get; init; }
+
+    /// <summary>Most concurrent sequences. Default: vLLM's default.</summary>
+    public int? MaxNumSeqs { get; init; }
+
+    /// <summary>Share of GPU memory vLLM may use, above 0 and at most 1. Default: 0.9.</summary>
+    public double? GpuMemoryUtilization { get; init; }
+
+    /// <summary>Tool calling. Default: on when the model has a known parser.</summary>
+    public bool? EnableToolCalling { get; init; }
+
+    /// <summary>Tool-call parser. Default: the model's.</summary>
+    public string? ToolCallParser { get; init; }
+
+    /// <summary>Reasoning parser; empty turns it off. Default: the model's.</summary>
+    public string? ReasoningParser { get; init; }
+
+    /// <summary>Tag of the vLLM DLC image. Default: the construct's pinned tag.</summary>
+    public string? ImageTag { get; init; }
+
+    /// <summary>Other vLLM flags by name, without dashes; null or empty for a bare flag. Default: none.</summary>
+    public Dictionary<string, string?>? ExtraFlags { get; init; }
+
+    /// <summary>The construct settings.</summary>
+    internal VllmSettings ToSettings() => new()
+    {
+        TensorParallelSize = TensorParallelSize,
+        MaxModelLength = MaxModelLength,
+        MaxNumSeqs = MaxNumSeqs,
+        GpuMemoryUtilization = GpuMemoryUtilization,
+        EnableToolCalling = EnableToolCalling,
+        ToolCallParser = ToolCallParser,
+        ReasoningParser = ReasoningParser,
+        ExtraFlags = ExtraFlags,
+    };
+
+    internal void Validate(ICollection<string> problems, string path)
+    {
+        if (TensorParallelSize is < 1)
+        {
+            problems.Add($"{path}.tensorParallelSize {TensorParallelSize} must be at least 1");
+        }
+
+        if (MaxModelLength is < 1)
+        {
+            problems.Add($"{path}.maxModelLength {MaxModelLength} must be at least 1");
+        }
+
+        if (MaxNumSeqs is < 1)
+        {
+            problems.Add($"{path}.maxNumSeqs {MaxNumSeqs} must be at least 1");
+        }
+
+        if (GpuMemoryUtilization is { } utilization && !(utilization > 0 && utilization <= 1))
+        {
+            problems.Add($"{path}.gpuMemoryUtilization {utilization.ToString(CultureInfo.InvariantCulture)} must be above 0 and at most 1");
+        }
+
+        if (ImageTag is not null && !Regex.IsMatch(ImageTag, @"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"))
+        {
+            problems.Add($"{path}.imageTag '{ImageTag}' is not an image tag");
+        }
+    }
+}
+
+/// <summary>
+/// Who may assume the environment's invoker role (<c>invoker</c>), which may call every endpoint of the
+/// environment through the OpenAI-compatible API.
+/// </summary>
+public sealed record InvokerConfig
+{
+    /// <summary>Trusted account ids. Default: the environment's own account, when no role is trusted either.</summary>
+    public List<string> TrustedAccountIds { get; init; } = [];
+
+    /// <summary>Trusted IAM role ARNs. Default: none.</summary>
+    public List<string> TrustedRoleArns { get; init; } = [];
+
+    internal void Validate(ICollection<string> problems)
+    {
+        foreach (var account in TrustedAccountIds.Where(a => !Regex.IsMatch(a, @"^\d{12}$")))
+        {
+            problems.Add($"invoker.trustedAccountIds '{account}' is not a 12-digit AWS account id");
+        }
+
+        foreach (var arn in TrustedRoleArns.Where(r => !Regex.IsMatch(r, @"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")))
+        {
+            problems.Add($"invoker.trustedRoleArns '{arn}' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
+        }
+    }
+}

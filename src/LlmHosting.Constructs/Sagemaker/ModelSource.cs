@@ -1,0 +1,122 @@
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.SecretsManager;
+using LlmHosting.Constructs.Storage;
+
+namespace LlmHosting.Constructs.Sagemaker;
+
+/// <summary>
+/// Where the container gets the weights: a folder of a <see cref="IModelBucket"/> (uncompressed, mounted
+/// read-only at <c>/opt/ml/model</c>) or the Hugging Face Hub (downloaded at start-up; needs internet).
+/// </summary>
+public abstract class ModelSource
+{
+    /// <summary>Path at which SageMaker mounts an uncompressed S3 prefix.</summary>
+    public const string ModelMountPath = "/opt/ml/model";
+
+    private protected ModelSource()
+    {
+    }
+
+    /// <summary>
+    /// Weights in a folder of a model bucket. SageMaker copies the prefix, uncompressed, to
+    /// <c>/opt/ml/model</c>, and <c>SM_VLLM_MODEL</c> points vLLM there. The execution role may read this
+    /// prefix and nothing else.
+    /// </summary>
+    /// <param name="bucket">The model bucket.</param>
+    /// <param name="prefix">The model's folder, for example <c>models/gpt-oss-20b/</c>.</param>
+    public static ModelSource FromBucket(IModelBucket bucket, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(bucket);
+        return new BucketModelSource(bucket, ModelPrefix.Normalize(prefix));
+    }
+
+    /// <summary>
+    /// Weights downloaded from the Hugging Face Hub when the container starts. The endpoint needs internet
+    /// access, so network isolation must stay off (and a VPC, when used, needs a NAT route).
+    /// </summary>
+    /// <param name="modelId">Hugging Face model id, for example <c>openai/gpt-oss-20b</c>.</param>
+    /// <param name="token">
+    /// Secret holding an access token for gated models, or null. CloudFormation resolves it at deploy time
+    /// into the model's <c>HF_TOKEN</c> variable, which <c>sagemaker:DescribeModel</c> shows: use a read-only
+    /// token.
+    /// </param>
+    /// <param name="tokenJsonField">JSON key of the token when the secret holds a JSON object; null for a plain string.</param>
+    public static ModelSource FromHuggingFace(string modelId, ISecret? token = null, string? tokenJsonField = null)
+    {
+        if (string.IsNullOrWhiteSpace(modelId) || !System.Text.RegularExpressions.Regex.IsMatch(modelId, @"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$"))
+        {
+            throw new ArgumentException($"Invalid Hugging Face model id '{modelId}': use <organisation>/<model>, for example openai/gpt-oss-20b.", nameof(modelId));
+        }
+
+        return new HuggingFaceModelSource(modelId, token, tokenJsonField);
+    }
+
+    /// <summary>True when the container needs internet access to get the weights.</summary>
+    public abstract bool NeedsInternet { get; }
+
+    /// <summary>A short description for messages, for example <c>s3://bucket/models/x/</c>.</summary>
+    internal abstract string Describe();
+
+    /// <summary>Environment variables that tell vLLM where the model is.</summary>
+    internal abstract void AddEnvironment(IDictionary<string, string> environment);
+
+    /// <summary>The S3 data source of the model, or null when the container downloads the weights itself.</summary>
+    internal abstract Amazon.CDK.AWS.Sagemaker.CfnModel.ModelDataSourceProperty? ModelDataSource();
+
+    /// <summary>Grants the execution role what it needs to get the weights, or nothing.</summary>
+    internal abstract void GrantRead(IGrantable role);
+}
+
+/// <summary>Uncompressed weights under a prefix of a model bucket.</summary>
+internal sealed class BucketModelSource(IModelBucket bucket, string prefix) : ModelSource
+{
+    public IModelBucket Bucket { get; } = bucket;
+
+    public string Prefix { get; } = prefix;
+
+    public override bool NeedsInternet => false;
+
+    internal override string Describe() => $"prefix {Prefix} of the model bucket";
+
+    internal override void AddEnvironment(IDictionary<string, string> environment)
+        => environment["SM_VLLM_MODEL"] = ModelMountPath;
+
+    internal override Amazon.CDK.AWS.Sagemaker.CfnModel.ModelDataSourceProperty ModelDataSource() => new()
+    {
+        S3DataSource = new Amazon.CDK.AWS.Sagemaker.CfnModel.S3DataSourceProperty
+        {
+            S3Uri = Bucket.S3UriFor(Prefix),
+            S3DataType = "S3Prefix",
+            CompressionType = "None",
+        },
+    };
+
+    internal override void GrantRead(IGrantable role) => Bucket.GrantRead(role, Prefix);
+}
+
+/// <summary>Weights downloaded from the Hugging Face Hub at start-up.</summary>
+internal sealed class HuggingFaceModelSource(string modelId, ISecret? token, string? tokenJsonField) : ModelSource
+{
+    public string ModelId { get; } = modelId;
+
+    public override bool NeedsInternet => true;
+
+    internal override string Describe() => $"Hugging Face model {ModelId}";
+
+    internal override void AddEnvironment(IDictionary<string, string> environment)
+    {
+        environment["HF_MODEL_ID"] = ModelId;
+        if (token is not null)
+        {
+            // A dynamic reference: the token never appears in the template, CloudFormation resolves it.
+            environment["HF_TOKEN"] = (tokenJsonField is null ? token.SecretValue : token.SecretValueFromJson(tokenJsonField)).UnsafeUnwrap();
+        }
+    }
+
+    internal override Amazon.CDK.AWS.Sagemaker.CfnModel.ModelDataSourceProperty? ModelDataSource() => null;
+
+    // CloudFormation resolves the token with the deployer's credentials; the execution role needs nothing.
+    internal override void GrantRead(IGrantable role)
+    {
+    }
+}

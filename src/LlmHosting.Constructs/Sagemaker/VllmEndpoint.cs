@@ -1,0 +1,365 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.ApplicationAutoScaling;
+using Amazon.CDK.AWS.CloudWatch;
+using Amazon.CDK.AWS.EC2;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.Sagemaker;
+using Constructs;
+using LlmHosting.Constructs.Access;
+
+namespace LlmHosting.Constructs.Sagemaker;
+
+/// <summary>
+/// A real-time SageMaker GPU endpoint serving one model with the vLLM Deep Learning Container, reachable
+/// through SageMaker's OpenAI-compatible API at <see cref="OpenAiBaseUrl"/>. Its execution role can pull
+/// the image, read the model's prefix and write the endpoint's logs, and nothing else.
+/// </summary>
+/// <example>
+/// <code>
+/// var endpoint = new VllmEndpoint(this, "GptOss20b", new VllmEndpointProps
+/// {
+///     Model = KnownModel.GptOss20b,
+///     Source = ModelSource.FromBucket(weights, "models/gpt-oss-20b/"),
+///     InstanceType = GpuInstanceType.G6E_XLARGE,
+/// });
+/// endpoint.GrantInvokeOpenAi(clientRole);
+/// </code>
+/// </example>
+public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
+{
+    /// <summary>Name of the endpoint's only production variant.</summary>
+    public const string VariantName = "AllTraffic";
+
+    /// <summary>Namespace of the invocation metrics (latency, errors, invocations).</summary>
+    public const string InvocationMetricsNamespace = "AWS/SageMaker";
+
+    /// <summary>Namespace of the instance metrics (GPU, CPU, memory, disk).</summary>
+    public const string InstanceMetricsNamespace = "/aws/sagemaker/Endpoints";
+
+    /// <summary>Default for <see cref="VllmEndpointProps.ContainerStartupHealthCheckTimeout"/>.</summary>
+    public static readonly Duration DefaultContainerStartupHealthCheckTimeout = Duration.Minutes(30);
+
+    /// <summary>Default for <see cref="VllmEndpointProps.ModelDataDownloadTimeout"/>.</summary>
+    public static readonly Duration DefaultModelDataDownloadTimeout = Duration.Minutes(60);
+
+    /// <summary>Default for <see cref="VllmEndpointProps.TargetInvocationsPerInstance"/>.</summary>
+    public const double DefaultTargetInvocationsPerInstance = 10;
+
+    /// <summary>Default for <see cref="VllmEndpointProps.ModelLatencyAlarmThreshold"/>.</summary>
+    public static readonly Duration DefaultModelLatencyAlarmThreshold = Duration.Seconds(60);
+
+    private static readonly HashSet<string> InstanceMetrics =
+        new(StringComparer.Ordinal) { "GPUUtilization", "GPUMemoryUtilization", "CPUUtilization", "MemoryUtilization", "DiskUtilization" };
+
+    private readonly List<IAlarm> _alarms = [];
+
+    /// <summary>Creates the endpoint, or throws <see cref="ArgumentException"/> naming every problem of <paramref name="props"/>.</summary>
+    /// <param name="scope">Parent construct.</param>
+    /// <param name="id">Construct id. The endpoint's logical id derives from it.</param>
+    /// <param name="props">The model, its source, the instance type and options.</param>
+    public VllmEndpoint(Construct scope, string id, VllmEndpointProps props)
+        : base(scope, id)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        ArgumentNullException.ThrowIfNull(props.Model, nameof(props.Model));
+        ArgumentNullException.ThrowIfNull(props.Source, nameof(props.Source));
+        ArgumentNullException.ThrowIfNull(props.InstanceType, nameof(props.InstanceType));
+
+        EndpointName = props.EndpointName
+            ?? Names.UniqueResourceName(this, new UniqueResourceNameOptions { MaxLength = SagemakerNames.MaxLength, Separator = "-" });
+        var definition = new VllmModelDefinition(
+            props.Model, props.Source, props.Vllm, props.InstanceType, props.InstanceType.GpuCount, props.Image, props.EnableNetworkIsolation);
+        Validate(props, definition);
+
+        InstanceType = props.InstanceType;
+        TensorParallelSize = definition.TensorParallelSize;
+        KvCacheHeadroomGiB = definition.KvCacheHeadroomGiB;
+        var stack = Stack.Of(this);
+        var partition = Partitions.Partition(this);
+        OpenAiBaseUrl = $"https://runtime.sagemaker.{stack.Region}.{Partitions.UrlSuffix(this)}/endpoints/{EndpointName}/openai/v1";
+        LogGroupName = SagemakerNames.EndpointLogGroup(EndpointName);
+
+        Role = new Role(this, "ExecutionRole", new RoleProps
+        {
+            AssumedBy = new ServicePrincipal("sagemaker.amazonaws.com"),
+            Description = $"Execution role of the SageMaker endpoint {EndpointName} ({props.Model.Name} on vLLM)",
+        });
+        definition.GrantExecution(this, Role, [LogGroupName]);
+
+        var vpcConfig = VpcConfig(props);
+        Model = definition.CreateModel(this, "Model", Role, vpcConfig);
+
+        var minInstances = props.MinInstanceCount ?? 1;
+        var maxInstances = props.MaxInstanceCount ?? minInstances;
+        EndpointConfig = new CfnEndpointConfig(this, "Config", new CfnEndpointConfigProps
+        {
+            ProductionVariants = new object[]
+            {
+                new CfnEndpointConfig.ProductionVariantProperty
+                {
+                    VariantName = VariantName,
+                    ModelName = Model.AttrModelName,
+                    InstanceType = props.InstanceType.Name,
+                    InitialInstanceCount = minInstances,
+                    ContainerStartupHealthCheckTimeoutInSeconds = Seconds(props.ContainerStartupHealthCheckTimeout ?? DefaultContainerStartupHealthCheckTimeout),
+                    ModelDataDownloadTimeoutInSeconds = Seconds(props.ModelDataDownloadTimeout ?? DefaultModelDataDownloadTimeout),
+                    VolumeSizeInGb = props.VolumeSizeInGb,
+                    RoutingConfig = new CfnEndpointConfig.RoutingConfigProperty { RoutingStrategy = "LEAST_OUTSTANDING_REQUESTS" },
+                },
+            },
+        });
+
+        Endpoint = new CfnEndpoint(this, "Endpoint", new CfnEndpointProps
+        {
+            EndpointName = EndpointName,
+            EndpointConfigName = EndpointConfig.AttrEndpointConfigName,
+        });
+
+        // SageMaker lower-cases names in ARNs; a name only known at deploy time takes the ARN from the endpoint.
+        EndpointArn = Token.IsUnresolved(EndpointName)
+            ? Endpoint.Ref
+            : $"arn:{partition}:sagemaker:{stack.Region}:{stack.Account}:endpoint/{EndpointName.ToLowerInvariant()}";
+
+        if (maxInstances > minInstances)
+        {
+            ScalableTarget = new ScalableTarget(this, "ScalableTarget", new ScalableTargetProps
+            {
+                ServiceNamespace = ServiceNamespace.SAGEMAKER,
+                ResourceId = $"endpoint/{EndpointName}/variant/{VariantName}",
+                ScalableDimension = "sagemaker:variant:DesiredInstanceCount",
+                MinCapacity = minInstances,
+                MaxCapacity = maxInstances,
+                // The service-linked role holds the SageMaker permissions (and is created on first use);
+                // a role of CDK's own would have none.
+                Role = Amazon.CDK.AWS.IAM.Role.FromRoleArn(this, "AutoScalingRole",
+                    $"arn:{partition}:iam::{stack.Account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
+                    new FromRoleArnOptions { Mutable = false }),
+            });
+            ScalableTarget.Node.AddDependency(Endpoint);
+            ScalableTarget.ScaleToTrackMetric("InvocationsPerInstance", new BasicTargetTrackingScalingPolicyProps
+            {
+                PredefinedMetric = PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE,
+                TargetValue = props.TargetInvocationsPerInstance ?? DefaultTargetInvocationsPerInstance,
+                // Scaling in drops a GPU instance that takes many minutes to come back.
+                ScaleInCooldown = Duration.Minutes(15),
+                ScaleOutCooldown = Duration.Minutes(5),
+            });
+        }
+
+        if (props.DefaultAlarms ?? true)
+        {
+            AddDefaultAlarms(props.ModelLatencyAlarmThreshold ?? DefaultModelLatencyAlarmThreshold);
+        }
+    }
+
+    /// <inheritdoc />
+    public string EndpointName { get; }
+
+    /// <inheritdoc />
+    public string EndpointArn { get; }
+
+    /// <inheritdoc />
+    public string OpenAiBaseUrl { get; }
+
+    /// <summary>Log group the container writes to, <c>/aws/sagemaker/Endpoints/&lt;name&gt;</c>.</summary>
+    public string LogGroupName { get; }
+
+    /// <summary>The instance type.</summary>
+    public GpuInstanceType InstanceType { get; }
+
+    /// <summary>Tensor parallel size in effect.</summary>
+    public int TensorParallelSize { get; }
+
+    /// <summary>GPU memory left for the KV cache once the weights are loaded, in GiB (an estimate from the catalogs).</summary>
+    public double KvCacheHeadroomGiB { get; }
+
+    /// <summary>The execution role of the model.</summary>
+    public IRole Role { get; }
+
+    /// <summary>The SageMaker model.</summary>
+    public CfnModel Model { get; }
+
+    /// <summary>The endpoint configuration.</summary>
+    public CfnEndpointConfig EndpointConfig { get; }
+
+    /// <summary>The endpoint.</summary>
+    public CfnEndpoint Endpoint { get; }
+
+    /// <summary>The autoscaling target, or null when the instance count is fixed.</summary>
+    public ScalableTarget? ScalableTarget { get; }
+
+    /// <summary>The default alarms (5XX errors, model latency), empty when turned off.</summary>
+    public IReadOnlyList<IAlarm> Alarms => _alarms;
+
+    /// <inheritdoc />
+    public Grant GrantInvoke(IGrantable grantee) => InvokeActions.GrantInvoke(grantee, EndpointArn);
+
+    /// <inheritdoc />
+    public Grant GrantInvokeOpenAi(IGrantable grantee) => InvokeActions.GrantInvokeOpenAi(grantee, EndpointArn);
+
+    /// <summary>
+    /// A metric of this endpoint's variant. Instance metrics (<c>GPUUtilization</c>, <c>GPUMemoryUtilization</c>,
+    /// <c>CPUUtilization</c>, <c>MemoryUtilization</c>, <c>DiskUtilization</c>) are read from
+    /// <see cref="InstanceMetricsNamespace"/>, every other metric from <see cref="InvocationMetricsNamespace"/>.
+    /// </summary>
+    /// <param name="metricName">CloudWatch metric name.</param>
+    /// <param name="options">Statistic, period, label... Default: average over 5 minutes.</param>
+    public Metric Metric(string metricName, IMetricOptions? options = null)
+    {
+        var dimensions = new Dictionary<string, string> { ["EndpointName"] = EndpointName, ["VariantName"] = VariantName };
+        foreach (var (key, value) in options?.DimensionsMap ?? new Dictionary<string, string>())
+        {
+            dimensions[key] = value;
+        }
+
+        return new Metric(new MetricProps
+        {
+            Namespace = InstanceMetrics.Contains(metricName) ? InstanceMetricsNamespace : InvocationMetricsNamespace,
+            MetricName = metricName,
+            DimensionsMap = dimensions,
+            Statistic = options?.Statistic ?? "Average",
+            Period = options?.Period ?? Duration.Minutes(5),
+            Label = options?.Label,
+            Unit = options?.Unit,
+            Color = options?.Color,
+            Account = options?.Account,
+            Region = options?.Region,
+        });
+    }
+
+    /// <summary>Time the container took to answer, in microseconds. Default statistic: p90.</summary>
+    /// <param name="options">Overrides.</param>
+    public Metric MetricModelLatency(IMetricOptions? options = null) => Metric("ModelLatency", WithStatistic(options, "p90"));
+
+    /// <summary>Requests answered with a 4XX error. Default statistic: sum.</summary>
+    /// <param name="options">Overrides.</param>
+    public Metric MetricInvocation4XXErrors(IMetricOptions? options = null) => Metric("Invocation4XXErrors", WithStatistic(options, "Sum"));
+
+    /// <summary>Requests answered with a 5XX error. Default statistic: sum.</summary>
+    /// <param name="options">Overrides.</param>
+    public Metric MetricInvocation5XXErrors(IMetricOptions? options = null) => Metric("Invocation5XXErrors", WithStatistic(options, "Sum"));
+
+    /// <summary>Requests sent to the endpoint. Default statistic: sum.</summary>
+    /// <param name="options">Overrides.</param>
+    public Metric MetricInvocations(IMetricOptions? options = null) => Metric("Invocations", WithStatistic(options, "Sum"));
+
+    /// <summary>GPU utilisation in percent, summed over the instance's GPUs (up to 100 x GPU count). Default statistic: average.</summary>
+    /// <param name="options">Overrides.</param>
+    public Metric MetricGpuUtilization(IMetricOptions? options = null) => Metric("GPUUtilization", options);
+
+    /// <summary>GPU memory utilisation in percent, summed over the instance's GPUs. Default statistic: average.</summary>
+    /// <param name="options">Overrides.</param>
+    public Metric MetricGpuMemoryUtilization(IMetricOptions? options = null) => Metric("GPUMemoryUtilization", options);
+
+    private static IMetricOptions WithStatistic(IMetricOptions? options, string statistic) => new MetricOptions
+    {
+        Statistic = options?.Statistic ?? statistic,
+        Period = options?.Period,
+        Label = options?.Label,
+        Unit = options?.Unit,
+        Color = options?.Color,
+        Account = options?.Account,
+        Region = options?.Region,
+        DimensionsMap = options?.DimensionsMap,
+    };
+
+    private static double Seconds(Duration duration) => duration.ToSeconds();
+
+    private void AddDefaultAlarms(Duration latencyThreshold)
+    {
+        _alarms.Add(new Alarm(this, "Invocation5XXErrorsAlarm", new AlarmProps
+        {
+            AlarmName = $"{EndpointName}-invocation-5xx-errors",
+            AlarmDescription = $"The SageMaker endpoint {EndpointName} answered requests with 5XX errors: the container failed or ran out of memory. See its log group {LogGroupName}.",
+            Metric = MetricInvocation5XXErrors(),
+            Threshold = 1,
+            EvaluationPeriods = 1,
+            ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            TreatMissingData = TreatMissingData.NOT_BREACHING,
+        }));
+        _alarms.Add(new Alarm(this, "ModelLatencyAlarm", new AlarmProps
+        {
+            AlarmName = $"{EndpointName}-model-latency",
+            AlarmDescription = $"p90 model latency of the SageMaker endpoint {EndpointName} stayed above {latencyThreshold.ToHumanString()} for 15 minutes: it needs more instances or shorter requests.",
+            Metric = MetricModelLatency(),
+            // ModelLatency is reported in microseconds.
+            Threshold = latencyThreshold.ToMilliseconds() * 1000,
+            EvaluationPeriods = 3,
+            ComparisonOperator = ComparisonOperator.GREATER_THAN_THRESHOLD,
+            TreatMissingData = TreatMissingData.NOT_BREACHING,
+        }));
+    }
+
+    private CfnModel.VpcConfigProperty? VpcConfig(VllmEndpointProps props)
+    {
+        if (props.Vpc is null)
+        {
+            return null;
+        }
+
+        var securityGroups = props.SecurityGroups ?? [new SecurityGroup(this, "SecurityGroup", new SecurityGroupProps
+        {
+            Vpc = props.Vpc,
+            Description = $"SageMaker endpoint {EndpointName}",
+            AllowAllOutbound = true,
+        })];
+        return new CfnModel.VpcConfigProperty
+        {
+            Subnets = props.Vpc.SelectSubnets(props.VpcSubnets).SubnetIds,
+            SecurityGroupIds = securityGroups.Select(g => g.SecurityGroupId).ToArray(),
+        };
+    }
+
+    private void Validate(VllmEndpointProps props, VllmModelDefinition definition)
+    {
+        var problems = new List<string>();
+        SagemakerNames.CheckName(problems, nameof(VllmEndpointProps.EndpointName), props.EndpointName);
+
+        var min = props.MinInstanceCount ?? 1;
+        if (min < 1)
+        {
+            problems.Add($"MinInstanceCount {min} must be at least 1 (an endpoint without inference components cannot scale to zero)");
+        }
+
+        if (props.MaxInstanceCount is { } max && max < min)
+        {
+            problems.Add($"MaxInstanceCount {max} is below MinInstanceCount {min}");
+        }
+
+        if (props.TargetInvocationsPerInstance is { } target && !(target > 0))
+        {
+            problems.Add($"TargetInvocationsPerInstance {target} must be above 0");
+        }
+
+        SagemakerNames.CheckTimeout(problems, nameof(VllmEndpointProps.ContainerStartupHealthCheckTimeout), props.ContainerStartupHealthCheckTimeout);
+        SagemakerNames.CheckTimeout(problems, nameof(VllmEndpointProps.ModelDataDownloadTimeout), props.ModelDataDownloadTimeout);
+
+        if (props.VolumeSizeInGb is { } volume)
+        {
+            if (props.InstanceType.HasLocalNvme)
+            {
+                problems.Add($"VolumeSizeInGb is set but {props.InstanceType.Name} keeps the model on local NVMe storage, where SageMaker does not accept a volume size; leave it unset");
+            }
+            else if (volume is < 1 or > 512)
+            {
+                problems.Add($"VolumeSizeInGb {volume} must be between 1 and 512");
+            }
+        }
+
+        if (props.Vpc is null && (props.VpcSubnets is not null || props.SecurityGroups is not null))
+        {
+            problems.Add("VpcSubnets or SecurityGroups is set without Vpc");
+        }
+
+        if (props.ModelLatencyAlarmThreshold is { } latency && !Token.IsUnresolved(latency.ToString()) && latency.ToMilliseconds(new TimeConversionOptions { Integral = false }) <= 0)
+        {
+            problems.Add("ModelLatencyAlarmThreshold must be above 0");
+        }
+
+        problems.AddRange(definition.Problems(this));
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Invalid VllmEndpointProps: {string.Join("; ", problems)}.");
+        }
+    }
+}
