@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LlmHosting.Cli.Commands;
 
 namespace LlmHosting.Cli;
 
@@ -8,6 +9,7 @@ internal static class CliApp
     public static RootCommand Build()
     {
         var root = new RootCommand("Tools for the LLM hosting app: check model folders and call deployed models.");
+        root.Subcommands.Add(ValidateModelCommand.Create());
         return root;
     }
 }

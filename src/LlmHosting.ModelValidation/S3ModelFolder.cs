@@ -28,6 +28,9 @@ public sealed class S3ModelFolder : IModelFolder
     /// <summary>The key prefix, ending with <c>/</c> (or empty for the whole bucket).</summary>
     public string Prefix { get; }
 
+    /// <summary>Keys per listing page. Default: S3's own (1000); smaller values exist for tests of paging.</summary>
+    public int? PageSize { get; init; }
+
     /// <inheritdoc />
     public string Location => $"s3://{Bucket}/{Prefix}";
 
@@ -51,7 +54,7 @@ public sealed class S3ModelFolder : IModelFolder
     public async Task<IReadOnlyList<ModelFile>> ListAsync(CancellationToken cancellationToken = default)
     {
         var files = new List<ModelFile>();
-        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = Prefix };
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = Prefix, MaxKeys = PageSize };
         do
         {
             var response = await _s3.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
