@@ -51,8 +51,10 @@ internal sealed class SignedHttpClient(HttpClient http, Uri baseUri, string sign
                 text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
                 errorType = ErrorType(response, text);
             }
-            catch (HttpRequestException) when (attempt < retry.MaxAttempts)
+            catch (Exception e) when (attempt < retry.MaxAttempts
+                                      && (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested)))
             {
+                // Connection failures and per-request timeouts (HttpClient.Timeout) are transient like a 5XX.
                 await retry.Delay(retry.DelayBefore(attempt), cancellationToken).ConfigureAwait(false);
                 continue;
             }

@@ -42,6 +42,9 @@ internal sealed class FakeAwsApi : IAsyncDisposable
 
     public int JobCount => _jobsByToken.Count;
 
+    /// <summary>A fault status that makes the fake answer nothing for 5 seconds, to exercise client timeouts.</summary>
+    public const int Hang = -1;
+
     public sealed record Received(string Method, string Path, string? Authorization, string? Target, string Body, string RawUrl, IReadOnlyDictionary<string, string> Headers);
 
     private sealed class Job(string arn, string name, string modelName)
@@ -114,6 +117,12 @@ internal sealed class FakeAwsApi : IAsyncDisposable
 
         if (_faults.TryDequeue(out var fault))
         {
+            if (fault.Status == Hang)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted).ContinueWith(_ => { });
+                return;
+            }
+
             if (fault.ErrorType is not null)
             {
                 context.Response.Headers["x-amzn-ErrorType"] = fault.ErrorType + ":http://internal.amazon.com/coral/com.amazon.bedrock/";

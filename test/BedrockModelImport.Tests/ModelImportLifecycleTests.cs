@@ -121,6 +121,19 @@ public sealed class ModelImportLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_FirstAttemptTimesOut_IsRetried()
+    {
+        _http.Timeout = TimeSpan.FromMilliseconds(500);
+        _api.InjectFaults((FakeAwsApi.Hang, null));
+
+        var created = await Call(Handler().OnEvent, CreateRequest("req-1"));
+
+        Assert.NotNull(created["Data"]!["JobArn"]);
+        Assert.Equal(2, _api.Requests.Count(r => r.Path == "/model-import-jobs"));
+        Assert.Single(_delays);
+    }
+
+    [Fact]
     public async Task Create_ThrottledBeyondMaxAttempts_FailsNamingTheThrottling()
     {
         _api.InjectFaults(Enumerable.Repeat<(int, string?)>((429, "ThrottlingException"), 6).ToArray());

@@ -130,7 +130,8 @@ public sealed partial class BedrockModelImport : Construct
 
         var code = HandlerCode.Get();
         var onEvent = Handler("OnEvent", OnEventHandler, code, Duration.Minutes(5), "Validates the model folder, then starts, replaces or deletes a Bedrock model import.");
-        var isComplete = Handler("IsComplete", IsCompleteHandler, code, Duration.Minutes(1), "Polls a Bedrock model import job.");
+        // Five minutes leave room for the client's retries (6 attempts of at most 30 s plus back-off).
+        var isComplete = Handler("IsComplete", IsCompleteHandler, code, Duration.Minutes(5), "Polls a Bedrock model import job.");
 
         var provider = new Provider(this, "Provider", new ProviderProps
         {

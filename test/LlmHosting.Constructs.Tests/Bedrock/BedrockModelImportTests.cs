@@ -72,6 +72,7 @@ public sealed class BedrockModelImportTests
             ["BedrockModelImport::LlmHosting.Lambda.BedrockModelImport.Handler::IsComplete", "BedrockModelImport::LlmHosting.Lambda.BedrockModelImport.Handler::OnEvent"],
             dotnet.Select(f => (string)f.Properties["Handler"]!).Order());
         Assert.All(dotnet, f => Assert.Equal(handlerRoleId, (string)f.Properties["Role"]!["Fn::GetAtt"]![0]!));
+        Assert.All(dotnet, f => Assert.Equal(300, (double)f.Properties["Timeout"]!));
 
         // The provider waits one hour by default, polling every minute.
         var machine = Assert.Single(TestStacks.Resources(template, "AWS::StepFunctions::StateMachine")).Properties;
