@@ -40,6 +40,9 @@ public sealed record EnvironmentConfig
     /// <summary>Who may assume the role that invokes the endpoints. Default: the environment's own account.</summary>
     public InvokerConfig Invoker { get; init; } = new();
 
+    /// <summary>Models imported into Amazon Bedrock from the model bucket. Default: none.</summary>
+    public IReadOnlyList<ModelImportConfig> ModelImports { get; init; } = [];
+
     private static readonly Regex AccountId = new(@"^\d{12}$", RegexOptions.CultureInvariant);
 
     // Commercial, GovCloud, China and ISO partitions: <area>[-gov|-iso...]-<direction>-<number>.
@@ -77,6 +80,7 @@ public sealed record EnvironmentConfig
         ModelBucket.Validate(problems);
         Operations.Validate(problems);
         ValidateEndpoints(problems);
+        ModelImportConfig.Validate(ModelImports, NamePrefix, problems);
     }
 
     private void ValidateEndpoints(ICollection<string> problems)

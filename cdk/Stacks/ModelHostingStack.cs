@@ -5,6 +5,7 @@ using LlmHosting.App.Configuration;
 using LlmHosting.Constructs.Events;
 using LlmHosting.Constructs.Access;
 using LlmHosting.Constructs.Sagemaker;
+using LlmHosting.Constructs.Bedrock;
 using LlmHosting.Constructs.Storage;
 
 namespace LlmHosting.App.Stacks;
@@ -41,6 +42,7 @@ public sealed class ModelHostingStack : Stack
 
         (Operations, OperationsDashboard) = AddOperations(config);
         AddEndpoints(config);
+        AddModelImports(config);
     }
 
     /// <summary>The environment's model bucket.</summary>
@@ -150,6 +152,33 @@ public sealed class ModelHostingStack : Stack
             Description = "Role that may invoke every endpoint of the environment through the OpenAI-compatible API.",
             Value = Invoker.RoleArn,
         });
+    }
+
+    /// <summary>The Bedrock model imports of the environment, by configured name.</summary>
+    public IReadOnlyDictionary<string, BedrockModelImport> ModelImports { get; private set; } = new Dictionary<string, BedrockModelImport>();
+
+    private void AddModelImports(EnvironmentConfig config)
+    {
+        var imports = new Dictionary<string, BedrockModelImport>();
+        foreach (var model in config.ModelImports)
+        {
+            var id = string.Concat(model.Name.Split('-', '_').Select(p => p.Length == 0 ? p : char.ToUpperInvariant(p[0]) + p[1..]));
+            var import = new BedrockModelImport(this, "ModelImport" + id, new BedrockModelImportProps
+            {
+                ModelBucket = ModelBucket,
+                ModelPrefix = model.BucketPrefix,
+                ModelName = $"{config.NamePrefix}-{model.Name}",
+                RetainOnDelete = model.RetainOnDelete,
+            });
+            _ = new CfnOutput(this, "ImportedModelArn" + id, new CfnOutputProps
+            {
+                Description = $"ARN of the Bedrock imported model {model.Name}: the model id for InvokeModel.",
+                Value = import.ImportedModelArn,
+            });
+            imports[model.Name] = import;
+        }
+
+        ModelImports = imports;
     }
 
     private Bucket CreateAccessLogBucket() => new(this, "AccessLogBucket", new BucketProps

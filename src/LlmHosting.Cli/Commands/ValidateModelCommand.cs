@@ -1,0 +1,73 @@
+using System.CommandLine;
+using Amazon.S3;
+using LlmHosting.ModelValidation;
+
+namespace LlmHosting.Cli.Commands;
+
+/// <summary>
+/// <c>llmhost validate-model &lt;folder&gt;</c>: checks a model folder (local, or <c>s3://bucket/prefix/</c>)
+/// against Bedrock Custom Model Import's rules with the same validator as the import handler, prints every
+/// problem with its key, and exits 1 when there is any (2 when the folder cannot be read).
+/// </summary>
+internal static class ValidateModelCommand
+{
+    public const int ExitProblems = 1;
+    public const int ExitUnreadable = 2;
+
+    public static Command Create()
+    {
+        var folder = new Argument<string>("folder")
+        {
+            Description = "The model folder: a local path, or s3://bucket/prefix/ (read with the default AWS credentials).",
+        };
+        var endpoint = new Option<string?>("--endpoint-url")
+        {
+            Description = "S3 endpoint to use for an s3:// folder instead of AWS's (for example a local S3 emulator).",
+        };
+        var command = new Command("validate-model", "Check a model folder before importing it into Amazon Bedrock (Custom Model Import).")
+        {
+            folder,
+            endpoint,
+        };
+        command.SetAction((result, cancellationToken) =>
+            RunAsync(result.GetValue(folder)!, result.GetValue(endpoint), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
+
+    internal static async Task<int> RunAsync(string location, string? endpointUrl, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ModelFolderReport report;
+        try
+        {
+            using var s3 = location.StartsWith("s3://", StringComparison.Ordinal) ? CreateS3Client(endpointUrl) : null;
+            IModelFolder folder = s3 is null ? new LocalModelFolder(location) : S3ModelFolder.FromUri(s3, location);
+            await output.WriteLineAsync($"Checking {folder.Location}").ConfigureAwait(false);
+            report = await ModelFolderValidator.ValidateAsync(folder, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or AmazonS3Exception or Amazon.Runtime.AmazonClientException)
+        {
+            await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return ExitUnreadable;
+        }
+
+        await output.WriteLineAsync($"  {report.FileCount} files, {ModelFolderValidator.FormatSize(report.TotalSizeInBytes)}").ConfigureAwait(false);
+        if (report.IsValid)
+        {
+            await output.WriteLineAsync("OK: the folder meets Bedrock Custom Model Import's requirements.").ConfigureAwait(false);
+            return 0;
+        }
+
+        await output.WriteLineAsync($"{report.Problems.Count} problem(s):").ConfigureAwait(false);
+        foreach (var problem in report.Problems)
+        {
+            await output.WriteLineAsync($"  {(problem.Key.Length == 0 ? "(folder)" : problem.Key)}: {problem.Message}").ConfigureAwait(false);
+        }
+
+        return ExitProblems;
+    }
+
+    private static AmazonS3Client CreateS3Client(string? endpointUrl)
+        => endpointUrl is null
+            ? new AmazonS3Client()
+            : new AmazonS3Client(new AmazonS3Config { ServiceURL = endpointUrl, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+}

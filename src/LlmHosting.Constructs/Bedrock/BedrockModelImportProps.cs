@@ -1,0 +1,42 @@
+using Amazon.CDK;
+using LlmHosting.Constructs.Storage;
+
+namespace LlmHosting.Constructs.Bedrock;
+
+/// <summary>Properties of a <see cref="BedrockModelImport"/>.</summary>
+public sealed class BedrockModelImportProps
+{
+    /// <summary>The bucket that holds the model folder.</summary>
+    public required IModelBucket ModelBucket { get; init; }
+
+    /// <summary>Key prefix of the model folder in <see cref="ModelBucket"/>, for example <c>models/gpt-oss-20b/</c>.</summary>
+    public required string ModelPrefix { get; init; }
+
+    /// <summary>
+    /// Base name of the imported model: 1-54 letters and digits, each optionally followed by one <c>-</c> or
+    /// <c>_</c>. Each import appends <c>-</c> and 8 characters derived from the CloudFormation request, so that
+    /// a replacement can exist next to the model it replaces; read the full name from
+    /// <see cref="BedrockModelImport.ImportedModelName"/>.
+    /// </summary>
+    public required string ModelName { get; init; }
+
+    /// <summary>
+    /// Keep the imported model when the resource is deleted (or replaced).
+    /// Default: false, the imported model is deleted with the resource.
+    /// </summary>
+    public bool? RetainOnDelete { get; init; }
+
+    /// <summary>
+    /// How long the deployment waits for the import job before it fails the resource. At most 1 hour (the
+    /// Provider framework's limit) and an integer multiple of <see cref="QueryInterval"/>.
+    /// Default: <see cref="BedrockModelImport.DefaultTotalTimeout"/> (1 hour), sized for a 120B model; a 20B
+    /// import takes 10-15 minutes.
+    /// </summary>
+    public Duration? TotalTimeout { get; init; }
+
+    /// <summary>
+    /// How often the import job is polled.
+    /// Default: <see cref="BedrockModelImport.DefaultQueryInterval"/> (1 minute).
+    /// </summary>
+    public Duration? QueryInterval { get; init; }
+}

@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using System.Text;
+using Amazon.CDK;
+using Amazon.CDK.AWS.Lambda;
+
+namespace LlmHosting.Constructs.Bedrock;
+
+/// <summary>Where the handler code of <see cref="BedrockModelImport"/> comes from.</summary>
+/// <param name="RepositoryRoot">The source checkout that holds <c>lambda/BedrockModelImport</c>, or null.</param>
+/// <param name="PrebuiltDirectory">The published handler shipped in the NuGet package, or null.</param>
+internal sealed record HandlerLocation(string? RepositoryRoot, string? PrebuiltDirectory);
+
+/// <summary>
+/// Finds the handler code from the location of this assembly, never from the working directory: the
+/// published handler that the NuGet package places next to the assembly when there is one, otherwise the
+/// <c>lambda/BedrockModelImport</c> project of the source checkout the assembly was built in, published with
+/// <c>dotnet publish</c> through local bundling at synth time. The asset hash is computed over the handler's
+/// sources, so an unchanged handler reuses the asset already in <c>cdk.out</c> without publishing again.
+/// </summary>
+internal static class HandlerCode
+{
+    internal const string ProjectFolder = "lambda/BedrockModelImport";
+    internal const string ProjectFile = "BedrockModelImport.csproj";
+
+    /// <summary>Folder, next to the construct assembly, of the prebuilt handler in the NuGet package.</summary>
+    internal const string PrebuiltFolder = "llmhosting-handlers/BedrockModelImport";
+
+    /// <summary>Sources the handler is built from, relative to the repository root (folders end with '/').</summary>
+    internal static readonly IReadOnlyList<string> Sources =
+    [
+        ProjectFolder + "/",
+        "src/LlmHosting.ModelValidation/",
+        "src/LlmHosting.Constructs/Bedrock/ModelImportEvents.cs",
+        "Directory.Build.props",
+        "Directory.Packages.props",
+    ];
+
+    /// <summary>Part of the hash: change it when the publish command changes.</summary>
+    private const string Recipe = "dotnet publish -c Release (framework-dependent, dotnet10) v1";
+
+    public static Code Get() => Get(Locate(Path.GetDirectoryName(typeof(HandlerCode).Assembly.Location)!));
+
+    public static Code Get(HandlerLocation location)
+    {
+        if (location.PrebuiltDirectory is not null)
+        {
+            return Code.FromAsset(location.PrebuiltDirectory);
+        }
+
+        var root = location.RepositoryRoot!;
+        var project = Path.Combine(root, ProjectFolder, ProjectFile);
+        return Code.FromAsset(Path.Combine(root, ProjectFolder), new Amazon.CDK.AWS.S3.Assets.AssetOptions
+        {
+            AssetHashType = AssetHashType.CUSTOM,
+            AssetHash = SourceHash(root),
+            Bundling = new BundlingOptions
+            {
+                // Required by CDK, never pulled: local bundling always succeeds or throws.
+                Image = DockerImage.FromRegistry("mcr.microsoft.com/dotnet/sdk:10.0"),
+                Local = new DotnetPublishBundling(project),
+            },
+        });
+    }
+
+    /// <summary>Finds the handler from the folder of the construct assembly.</summary>
+    public static HandlerLocation Locate(string assemblyDirectory)
+    {
+        var prebuilt = Path.Combine(assemblyDirectory, PrebuiltFolder);
+        if (File.Exists(Path.Combine(prebuilt, "BedrockModelImport.dll")))
+        {
+            return new HandlerLocation(null, prebuilt);
+        }
+
+        for (var directory = new DirectoryInfo(assemblyDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, ProjectFolder, ProjectFile)))
+            {
+                return new HandlerLocation(directory.FullName, null);
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"BedrockModelImport cannot find its handler: neither {PrebuiltFolder}/ next to {assemblyDirectory} (shipped by the "
+            + $"LlmHosting.Constructs NuGet package) nor a {ProjectFolder}/{ProjectFile} in a folder above it.");
+    }
+
+    /// <summary>SHA-256 over the relative path and content of every handler source, bin/ and obj/ excluded.</summary>
+    public static string SourceHash(string repositoryRoot)
+    {
+        var files = new List<string>();
+        foreach (var source in Sources)
+        {
+            var path = Path.Combine(repositoryRoot, source);
+            if (source.EndsWith('/'))
+            {
+                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                    .Where(f => !Path.GetRelativePath(path, f).Split(Path.DirectorySeparatorChar).Any(s => s is "bin" or "obj")));
+            }
+            else if (File.Exists(path))
+            {
+                files.Add(path);
+            }
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(Recipe + "\n"));
+        foreach (var file in files.Select(f => (Full: f, Relative: Path.GetRelativePath(repositoryRoot, f).Replace('\\', '/'))).OrderBy(f => f.Relative, StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(file.Relative + "\n"));
+            hash.AppendData(SHA256.HashData(File.ReadAllBytes(file.Full)));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}
