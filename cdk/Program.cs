@@ -4,11 +4,12 @@ using LlmHosting.App.Configuration;
 
 // The only place that reads context or files: everything below gets typed, validated configuration.
 var app = new Amazon.CDK.App();
-IReadOnlyList<EnvironmentConfig> environments;
 try
 {
     var catalog = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config"));
-    environments = catalog.Select(app.Node.TryGetContext("env") as string);
+    var environments = catalog.Select(app.Node.TryGetContext("env") as string);
+    // Constructs check what only they can (for example whether a model fits the GPUs) and say so in one line.
+    ModelHostingApp.AddEnvironments(app, environments);
 }
 catch (ConfigurationException e)
 {
@@ -16,6 +17,5 @@ catch (ConfigurationException e)
     return 1;
 }
 
-ModelHostingApp.AddEnvironments(app, environments);
 app.Synth();
 return 0;

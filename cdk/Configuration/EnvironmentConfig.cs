@@ -31,6 +31,9 @@ public sealed record EnvironmentConfig
     /// <summary>Model bucket settings. Default: a retained bucket without access logs.</summary>
     public ModelBucketConfig ModelBucket { get; init; } = new();
 
+    /// <summary>An endpoint hosting several models as inference components that scale on their own. Default: none.</summary>
+    public ComponentEndpointConfig? ComponentEndpoint { get; init; }
+
     private static readonly Regex AccountId = new(@"^\d{12}$", RegexOptions.CultureInvariant);
 
     // Commercial, GovCloud, China and ISO partitions: <area>[-gov|-iso...]-<direction>-<number>.
@@ -66,5 +69,6 @@ public sealed record EnvironmentConfig
 
         Tags.Validate(problems);
         ModelBucket.Validate(problems);
+        ComponentEndpoint?.Validate(problems, NamePrefix);
     }
 }

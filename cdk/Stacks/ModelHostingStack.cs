@@ -2,6 +2,9 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.S3;
 using Constructs;
 using LlmHosting.App.Configuration;
+using LlmHosting.Constructs.Access;
+using LlmHosting.Constructs.Sagemaker;
+using LlmHosting.Constructs.Sagemaker.Components;
 using LlmHosting.Constructs.Storage;
 
 namespace LlmHosting.App.Stacks;
@@ -35,10 +38,96 @@ public sealed class ModelHostingStack : Stack
             Description = "Bucket for model weights; upload each model under its own prefix.",
             Value = ModelBucket.Bucket.BucketName,
         });
+
+        AddInferenceComponents(config);
     }
 
     /// <summary>The environment's model bucket.</summary>
     public ModelBucket ModelBucket { get; }
+
+    /// <summary>The endpoint hosting several models as inference components, or null when none is configured.</summary>
+    public InferenceComponentEndpoint? ComponentEndpoint { get; private set; }
+
+    /// <summary>The role that invokes the inference components, or null when none is configured.</summary>
+    public InvokerRole? ComponentInvoker { get; private set; }
+
+    // One endpoint without a model, one inference component per configured model, an invoker role for them, and per
+    // component the outputs a client needs (the `chat` command finds the URL by the `OpenAiBaseUrl` suffix).
+    private void AddInferenceComponents(EnvironmentConfig config)
+    {
+        if (config.ComponentEndpoint is not { } endpointConfig)
+        {
+            return;
+        }
+
+        var endpointName = $"{config.NamePrefix}-{endpointConfig.Name}";
+        var endpoint = new InferenceComponentEndpoint(this, "ComponentEndpoint", new InferenceComponentEndpointProps
+        {
+            EndpointName = endpointName,
+            InstanceType = endpointConfig.GpuInstanceType,
+            MinInstanceCount = endpointConfig.MinInstances,
+            MaxInstanceCount = endpointConfig.MaxInstances,
+        });
+        var components = new List<InferenceComponent>();
+        for (var i = 0; i < endpointConfig.Components.Count; i++)
+        {
+            var component = endpointConfig.Components[i];
+            var id = string.Concat(component.Name.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+            InferenceComponent created;
+            try
+            {
+                created = endpoint.AddComponent(id, new InferenceComponentOptions
+                {
+                    InferenceComponentName = $"{endpointName}-{component.Name}",
+                    Model = component.KnownModel,
+                    Source = component.BucketPrefix is { } prefix
+                        ? ModelSource.FromBucket(ModelBucket, prefix)
+                        : ModelSource.FromHuggingFace(component.HuggingFaceId!),
+                    Vllm = new VllmSettings { MaxModelLength = component.MaxModelLength },
+                    Gpus = component.Gpus,
+                    CpuCores = component.CpuCores,
+                    MemoryInMb = component.MemoryInMb,
+                    MinCopyCount = component.MinCopies,
+                    MaxCopyCount = component.MaxCopies,
+                });
+            }
+            catch (ArgumentException e)
+            {
+                throw new ConfigurationException($"Invalid configuration for environment '{config.Name}': componentEndpoint.components[{i}] ({component.Name}): {e.Message}");
+            }
+
+            components.Add(created);
+            var outputPrefix = "ComponentEndpoint" + id;
+            _ = new CfnOutput(this, outputPrefix + "EndpointName", new CfnOutputProps
+            {
+                Description = $"SageMaker endpoint hosting the inference component of {component.Model}.",
+                Value = created.EndpointName,
+            });
+            _ = new CfnOutput(this, outputPrefix + "InferenceComponentName", new CfnOutputProps
+            {
+                Description = $"Inference component serving {component.Model}.",
+                Value = created.InferenceComponentName,
+            });
+            _ = new CfnOutput(this, outputPrefix + "OpenAiBaseUrl", new CfnOutputProps
+            {
+                Description = $"OpenAI-compatible base URL of {component.Model} (bearer token from sagemaker:CallWithBearerToken)."
+                    + (created.MinCopyCount == 0 ? " Scales to zero: the first request after idle fails until a copy has started; retry." : ""),
+                Value = created.OpenAiBaseUrl,
+            });
+        }
+
+        ComponentEndpoint = endpoint;
+        ComponentInvoker = new InvokerRole(this, "ComponentInvoker", new InvokerRoleProps
+        {
+            TrustedAccountIds = [config.Account],
+            Endpoints = components,
+        });
+        _ = new CfnOutput(this, "ComponentInvokerRoleArn", new CfnOutputProps
+        {
+            Description = "Role that may invoke every inference component of the environment through the OpenAI-compatible API.",
+            Value = ComponentInvoker.RoleArn,
+        });
+    }
 
     private Bucket CreateAccessLogBucket() => new(this, "AccessLogBucket", new BucketProps
     {

@@ -206,8 +206,8 @@ internal sealed class VllmModelDefinition
     internal string ImageUri(Construct scope) => Image.ImageUri(scope);
 
     /// <summary>
-    /// Creates the SageMaker model. It depends on <paramref name="role"/> (and so on its policy), because
-    /// SageMaker checks access to the image and the weights when the model is used.
+    /// Creates the SageMaker model. Call <see cref="GrantExecution"/> first: the model then depends on the
+    /// role's policy, because SageMaker checks access to the image and the weights when the model is created.
     /// </summary>
     internal CfnModel CreateModel(Construct scope, string id, IRole role, CfnModel.VpcConfigProperty? vpcConfig = null)
     {
@@ -223,7 +223,12 @@ internal sealed class VllmModelDefinition
             },
             VpcConfig = vpcConfig,
         });
-        model.Node.AddDependency(role);
+        // The role itself is already a dependency through ExecutionRoleArn; its policy is not.
+        if (role.Node.TryFindChild("DefaultPolicy") is IConstruct policy)
+        {
+            model.Node.AddDependency(policy);
+        }
+
         return model;
     }
 

@@ -126,8 +126,8 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
             },
             RuntimeConfig = new CfnInferenceComponent.InferenceComponentRuntimeConfigProperty { CopyCount = InitialCopyCount },
         });
-        // The model's role must hold its policy before SageMaker starts a copy.
-        Resource.Node.AddDependency(role);
+        // The role's policy must be in place before SageMaker starts a copy.
+        endpoint.DependOnRolePolicy(Resource);
         InferenceComponentArn = Resource.AttrInferenceComponentArn;
 
         if (MaxCopyCount > MinCopyCount)
@@ -231,12 +231,7 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
     /// <summary>Grants <see cref="GrantInvoke"/> plus <see cref="InvokeActions.BearerToken"/> on <c>*</c> (the action has no narrower resource).</summary>
     /// <param name="grantee">The principal to grant to.</param>
     public Grant GrantInvokeOpenAi(IGrantable grantee)
-        => GrantInvoke(grantee).Combine(Grant.AddToPrincipal(new GrantOnPrincipalOptions
-        {
-            Grantee = grantee,
-            Actions = InvokeActions.BearerToken.ToArray(),
-            ResourceArns = ["*"],
-        }));
+        => InvokeActions.GrantInvokeOpenAi(grantee, EndpointArn).Combine(GrantInvoke(grantee));
 
     /// <summary>
     /// A metric of this component. The utilisation metrics (<c>GPUUtilizationNormalized</c>,
@@ -352,6 +347,11 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
             ScalableDimension = ScalableDimension,
             MinCapacity = MinCopyCount,
             MaxCapacity = MaxCopyCount,
+            // SageMaker's service-linked role holds the permissions to change the copy count (and is created on first
+            // use); a role of CDK's own would have none.
+            Role = Role.FromRoleArn(this, "AutoScalingRole",
+                $"arn:{Partitions.Partition(this)}:iam::{Stack.Of(this).Account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
+                new FromRoleArnOptions { Mutable = false }),
         });
         // The target names the component by name, not by reference: register it only once the component exists.
         target.Node.AddDependency(Resource);

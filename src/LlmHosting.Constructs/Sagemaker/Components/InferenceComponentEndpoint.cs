@@ -94,8 +94,9 @@ public sealed class InferenceComponentEndpoint : Construct
                 },
             },
         });
-        // SageMaker checks the role when it creates the endpoint.
-        EndpointConfig.Node.AddDependency(Role);
+        // SageMaker checks the role's permissions when it creates the endpoint: the role is a dependency through
+        // ExecutionRoleArn, its policy is not.
+        DependOnRolePolicy(EndpointConfig);
 
         Endpoint = new CfnEndpoint(this, "Endpoint", new CfnEndpointProps
         {
@@ -166,6 +167,15 @@ public sealed class InferenceComponentEndpoint : Construct
         var stack = Stack.Of(this);
         var arn = $"arn:{Partitions.Partition(this)}:logs:{stack.Region}:{stack.Account}:log-group:{componentLogGroup}";
         _componentLogs.AddResources(arn, arn + ":log-stream:*");
+    }
+
+    /// <summary>Makes <paramref name="resource"/> wait for the execution role's policy.</summary>
+    internal void DependOnRolePolicy(IConstruct resource)
+    {
+        if (Role.Node.TryFindChild("DefaultPolicy") is IConstruct policy)
+        {
+            resource.Node.AddDependency(policy);
+        }
     }
 
     private void Validate(InferenceComponentEndpointProps props, int initialInstances)
