@@ -128,6 +128,9 @@ public sealed class InferenceComponentTests(SharedEndpointFixture fixture) : ICl
             Assert.Equal("sagemaker:inference-component:DesiredCopyCount", (string)properties["ScalableDimension"]!);
             Assert.Equal(0, (double)properties["MinCapacity"]!);
             Assert.Contains(componentId, target.Value!["DependsOn"]!.AsArray().Select(d => (string)d!));
+            Assert.Equal(
+                "arn:aws:iam::123456789012:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
+                (string)properties["RoleARN"]!);
 
             var own = policies.Where(p => (string?)p.Properties["ScalingTargetId"]!["Ref"] == target.Key).ToList();
             Assert.Equal(2, own.Count);
@@ -142,6 +145,8 @@ public sealed class InferenceComponentTests(SharedEndpointFixture fixture) : ICl
             Assert.False(adjustment.AsObject().ContainsKey("MetricIntervalUpperBound"));
         }
 
+        // No role of CDK's own for autoscaling: the roles are the execution role, the client's and the invoker's.
+        Assert.Equal(3, TestStacks.Resources(fixture.Template, "AWS::IAM::Role").Count(r => !r.Id.StartsWith("Weights", StringComparison.Ordinal) && !r.Id.StartsWith("Custom", StringComparison.Ordinal)));
         Assert.Equal(1, (double)targets.Single(t => ((string)t.Value!["Properties"]!["ResourceId"]!).EndsWith(GptOssComponent, StringComparison.Ordinal)).Value!["Properties"]!["MaxCapacity"]!);
         Assert.Equal(2, (double)targets.Single(t => ((string)t.Value!["Properties"]!["ResourceId"]!).EndsWith("qwen3-4b", StringComparison.Ordinal)).Value!["Properties"]!["MaxCapacity"]!);
     }
