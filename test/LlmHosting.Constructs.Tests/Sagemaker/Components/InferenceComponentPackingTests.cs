@@ -224,4 +224,23 @@ public sealed class InferenceComponentPackingTests
         Assert.Equal(1, endpoint.MaxInstanceCount);
         Assert.True(endpoint.EndpointName.Length <= 63);
     }
+
+    [Fact]
+    public void Ctor_WithPropsEndpoint_JoinsTheEndpoint_AndAlarmNamesStartWithTheEndpointName()
+    {
+        var (endpoint, bucket) = Endpoint(GpuInstanceType.G6E_12XLARGE);
+        var component = new InferenceComponent(Amazon.CDK.Stack.Of(endpoint), "Direct", new InferenceComponentProps
+        {
+            Endpoint = endpoint,
+            InferenceComponentName = "qwen",
+            Model = KnownModel.Qwen3_4B,
+            Source = ModelSource.FromBucket(bucket, "models/qwen3-4b/"),
+        });
+        Assert.Same(component, Assert.Single(endpoint.Components));
+        var template = TestStacks.Json(Amazon.CDK.Stack.Of(endpoint));
+        var names = TestStacks.Resources(template, "AWS::CloudWatch::Alarm").Select(a => (string)a.Properties["AlarmName"]!).Order(System.StringComparer.Ordinal);
+        Assert.Equal(
+            ["llm-dev-shared-qwen-invocation-5xx-errors", "llm-dev-shared-qwen-model-latency", "llm-dev-shared-qwen-no-capacity", "llm-dev-shared-qwen-scale-out-from-zero"],
+            names);
+    }
 }
