@@ -4,10 +4,11 @@ using Constructs;
 using LlmHosting.App.Configuration;
 using LlmHosting.Constructs.Access;
 using LlmHosting.Constructs.Sagemaker;
-using LlmHosting.Constructs.Sagemaker.Components;
 using LlmHosting.Constructs.Storage;
 
 namespace LlmHosting.App.Stacks;
+
+using Components = LlmHosting.Constructs.Sagemaker.Components;
 
 /// <summary>Properties of a <see cref="ModelHostingStack"/>.</summary>
 public sealed class ModelHostingStackProps : StackProps
@@ -32,21 +33,31 @@ public sealed class ModelHostingStack : Stack
             ServerAccessLogsBucket = config.ModelBucket.AccessLogs ? CreateAccessLogBucket() : null,
             ServerAccessLogsPrefix = config.ModelBucket.AccessLogs ? "model-bucket/" : null,
         });
+        AddInferenceComponents(config);
 
         _ = new CfnOutput(this, "ModelBucketName", new CfnOutputProps
         {
             Description = "Bucket for model weights; upload each model under its own prefix.",
             Value = ModelBucket.Bucket.BucketName,
         });
-
-        AddInferenceComponents(config);
     }
 
     /// <summary>The environment's model bucket.</summary>
     public ModelBucket ModelBucket { get; }
 
+    private Bucket CreateAccessLogBucket() => new(this, "AccessLogBucket", new BucketProps
+    {
+        // Server access logs can only be delivered to SSE-S3 buckets.
+        Encryption = BucketEncryption.S3_MANAGED,
+        BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
+        EnforceSSL = true,
+        ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        RemovalPolicy = RemovalPolicy.RETAIN,
+        LifecycleRules = [new LifecycleRule { Id = "ExpireAccessLogs", Expiration = Duration.Days(365) }],
+    });
+
     /// <summary>The endpoint hosting several models as inference components, or null when none is configured.</summary>
-    public InferenceComponentEndpoint? ComponentEndpoint { get; private set; }
+    public Components.InferenceComponentEndpoint? ComponentEndpoint { get; private set; }
 
     /// <summary>The role that invokes the inference components, or null when none is configured.</summary>
     public InvokerRole? ComponentInvoker { get; private set; }
@@ -61,22 +72,22 @@ public sealed class ModelHostingStack : Stack
         }
 
         var endpointName = $"{config.NamePrefix}-{endpointConfig.Name}";
-        var endpoint = new InferenceComponentEndpoint(this, "ComponentEndpoint", new InferenceComponentEndpointProps
+        var endpoint = new Components.InferenceComponentEndpoint(this, "ComponentEndpoint", new Components.InferenceComponentEndpointProps
         {
             EndpointName = endpointName,
             InstanceType = endpointConfig.GpuInstanceType,
             MinInstanceCount = endpointConfig.MinInstances,
             MaxInstanceCount = endpointConfig.MaxInstances,
         });
-        var components = new List<InferenceComponent>();
+        var components = new List<Components.InferenceComponent>();
         for (var i = 0; i < endpointConfig.Components.Count; i++)
         {
             var component = endpointConfig.Components[i];
             var id = string.Concat(component.Name.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
-            InferenceComponent created;
+            Components.InferenceComponent created;
             try
             {
-                created = endpoint.AddComponent(id, new InferenceComponentOptions
+                created = endpoint.AddComponent(id, new Components.InferenceComponentOptions
                 {
                     InferenceComponentName = $"{endpointName}-{component.Name}",
                     Model = component.KnownModel,
@@ -128,15 +139,4 @@ public sealed class ModelHostingStack : Stack
             Value = ComponentInvoker.RoleArn,
         });
     }
-
-    private Bucket CreateAccessLogBucket() => new(this, "AccessLogBucket", new BucketProps
-    {
-        // Server access logs can only be delivered to SSE-S3 buckets.
-        Encryption = BucketEncryption.S3_MANAGED,
-        BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
-        EnforceSSL = true,
-        ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        RemovalPolicy = RemovalPolicy.RETAIN,
-        LifecycleRules = [new LifecycleRule { Id = "ExpireAccessLogs", Expiration = Duration.Days(365) }],
-    });
 }
