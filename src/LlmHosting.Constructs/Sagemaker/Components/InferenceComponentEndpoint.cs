@@ -53,8 +53,6 @@ public sealed class InferenceComponentEndpoint : Construct
         Validate(props, initialInstances);
 
         InstanceType = props.InstanceType;
-        var stack = Stack.Of(this);
-        EndpointArn = $"arn:{Partitions.Partition(this)}:sagemaker:{stack.Region}:{stack.Account}:endpoint/{EndpointName.ToLowerInvariant()}";
         LogGroupName = SagemakerNames.EndpointLogGroup(EndpointName);
 
         Role = new Role(this, "ExecutionRole", new RoleProps
@@ -103,6 +101,12 @@ public sealed class InferenceComponentEndpoint : Construct
             EndpointName = EndpointName,
             EndpointConfigName = EndpointConfig.AttrEndpointConfigName,
         });
+        // ARNs hold the name in lower case; a name only known at deploy time cannot be lowered here, and the
+        // endpoint's Ref is its ARN.
+        var stack = Stack.Of(this);
+        EndpointArn = Token.IsUnresolved(EndpointName)
+            ? Endpoint.Ref
+            : $"arn:{Partitions.Partition(this)}:sagemaker:{stack.Region}:{stack.Account}:endpoint/{EndpointName.ToLowerInvariant()}";
     }
 
     /// <summary>Name of the SageMaker endpoint.</summary>

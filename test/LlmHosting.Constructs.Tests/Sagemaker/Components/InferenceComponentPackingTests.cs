@@ -243,4 +243,14 @@ public sealed class InferenceComponentPackingTests
             ["llm-dev-shared-qwen-invocation-5xx-errors", "llm-dev-shared-qwen-model-latency", "llm-dev-shared-qwen-no-capacity", "llm-dev-shared-qwen-scale-out-from-zero"],
             names);
     }
+
+    [Fact]
+    public void Ctor_EndpointNameKnownOnlyAtDeployTime_TakesTheArnFromTheEndpoint()
+    {
+        var stack = TestStacks.New();
+        var name = new Amazon.CDK.CfnParameter(stack, "Name", new Amazon.CDK.CfnParameterProps { Type = "String" }).ValueAsString;
+        var endpoint = new InferenceComponentEndpoint(stack, "E", new InferenceComponentEndpointProps { EndpointName = name, InstanceType = GpuInstanceType.G6E_12XLARGE });
+        var arn = Newtonsoft.Json.JsonConvert.SerializeObject(stack.Resolve(endpoint.EndpointArn));
+        Assert.Equal($"{{\"Ref\":\"{stack.GetLogicalId(endpoint.Endpoint)}\"}}", arn);
+    }
 }
