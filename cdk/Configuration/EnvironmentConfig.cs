@@ -28,6 +28,9 @@ public sealed record EnvironmentConfig
     /// <summary>Tags for every resource of the environment.</summary>
     public EnvironmentTags Tags { get; init; } = new();
 
+    /// <summary>An endpoint hosting several models as inference components that scale on their own. Default: none.</summary>
+    public ComponentEndpointConfig? ComponentEndpoint { get; init; }
+
     /// <summary>Model bucket settings. Default: a retained bucket without access logs.</summary>
     public ModelBucketConfig ModelBucket { get; init; } = new();
 
@@ -76,6 +79,7 @@ public sealed record EnvironmentConfig
                 : $"namePrefix '{NamePrefix}' must be 1-20 lower-case letters, digits or hyphens, starting with a letter and not ending with a hyphen");
         }
 
+        ComponentEndpoint?.Validate(problems, NamePrefix);
         Tags.Validate(problems);
         ModelBucket.Validate(problems);
         Operations.Validate(problems);

@@ -10,6 +10,8 @@ using LlmHosting.Constructs.Storage;
 
 namespace LlmHosting.App.Stacks;
 
+using Components = LlmHosting.Constructs.Sagemaker.Components;
+
 /// <summary>Properties of a <see cref="ModelHostingStack"/>.</summary>
 public sealed class ModelHostingStackProps : StackProps
 {
@@ -42,6 +44,8 @@ public sealed class ModelHostingStack : Stack
 
         (Operations, OperationsDashboard) = AddOperations(config);
         AddEndpoints(config);
+        AddInferenceComponents(config);
+        AddInvoker(config);
         AddModelImports(config);
     }
 
@@ -85,11 +89,14 @@ public sealed class ModelHostingStack : Stack
     /// <summary>The environment's vLLM endpoints, in configuration order.</summary>
     public IReadOnlyList<VllmEndpoint> Endpoints { get; private set; } = [];
 
-    /// <summary>The role that invokes the endpoints, or null when there are none.</summary>
+    /// <summary>
+    /// The role that invokes every endpoint and inference component of the environment through the
+    /// OpenAI-compatible API, or null when the environment serves no model on SageMaker.
+    /// </summary>
     public InvokerRole? Invoker { get; private set; }
 
-    // One VllmEndpoint per configured endpoint, an invoker role for all of them, and per endpoint the
-    // outputs a client needs (the `chat` command finds the URL by the `OpenAiBaseUrl` suffix).
+    // One VllmEndpoint per configured endpoint, and per endpoint the outputs a client needs (the `chat` command
+    // finds the URL by the `OpenAiBaseUrl` suffix and the model name by the `ServedModelName` beside it).
     private void AddEndpoints(EnvironmentConfig config)
     {
         if (config.Endpoints.Count == 0)
@@ -137,19 +144,39 @@ public sealed class ModelHostingStack : Stack
                 Description = $"OpenAI-compatible base URL of {endpoint.Model} (bearer token from sagemaker:CallWithBearerToken).",
                 Value = created.OpenAiBaseUrl,
             });
+            AddServedModelNameOutput(id, endpoint.KnownModel);
         }
 
         Endpoints = endpoints;
+    }
+
+    // The OpenAI `model` field a client sends: vLLM serves each model under its catalog name.
+    private void AddServedModelNameOutput(string outputPrefix, KnownModel model)
+        => _ = new CfnOutput(this, outputPrefix + "ServedModelName", new CfnOutputProps
+        {
+            Description = "Model name to send in OpenAI requests (SM_VLLM_SERVED_MODEL_NAME).",
+            Value = model.Name,
+        });
+
+    // One role for every endpoint and component of the environment, trusted by the configured principals.
+    private void AddInvoker(EnvironmentConfig config)
+    {
+        var targets = Endpoints.Cast<IOpenAiEndpoint>().Concat(InferenceComponents).ToList();
+        if (targets.Count == 0)
+        {
+            return;
+        }
+
         var trustsNobody = config.Invoker.TrustedAccountIds.Count == 0 && config.Invoker.TrustedRoleArns.Count == 0;
         Invoker = new InvokerRole(this, "Invoker", new InvokerRoleProps
         {
             TrustedAccountIds = trustsNobody ? [config.Account] : config.Invoker.TrustedAccountIds,
             TrustedRoleArns = config.Invoker.TrustedRoleArns,
-            Endpoints = endpoints,
+            Endpoints = targets,
         });
         _ = new CfnOutput(this, "InvokerRoleArn", new CfnOutputProps
         {
-            Description = "Role that may invoke every endpoint of the environment through the OpenAI-compatible API.",
+            Description = "Role that may invoke every endpoint and inference component of the environment through the OpenAI-compatible API.",
             Value = Invoker.RoleArn,
         });
     }
@@ -191,4 +218,83 @@ public sealed class ModelHostingStack : Stack
         RemovalPolicy = RemovalPolicy.RETAIN,
         LifecycleRules = [new LifecycleRule { Id = "ExpireAccessLogs", Expiration = Duration.Days(365) }],
     });
+
+    /// <summary>The endpoint hosting several models as inference components, or null when none is configured.</summary>
+    public Components.InferenceComponentEndpoint? ComponentEndpoint { get; private set; }
+
+    /// <summary>The inference components of <see cref="ComponentEndpoint"/>, in configuration order.</summary>
+    public IReadOnlyList<Components.InferenceComponent> InferenceComponents { get; private set; } = [];
+
+    // One endpoint without a model, one inference component per configured model, and per component the outputs a
+    // client needs (the `chat` command finds the URL by the `OpenAiBaseUrl` suffix).
+    private void AddInferenceComponents(EnvironmentConfig config)
+    {
+        if (config.ComponentEndpoint is not { } endpointConfig)
+        {
+            return;
+        }
+
+        var endpointName = $"{config.NamePrefix}-{endpointConfig.Name}";
+        var endpoint = new Components.InferenceComponentEndpoint(this, "ComponentEndpoint", new Components.InferenceComponentEndpointProps
+        {
+            EndpointName = endpointName,
+            InstanceType = endpointConfig.GpuInstanceType,
+            MinInstanceCount = endpointConfig.MinInstances,
+            MaxInstanceCount = endpointConfig.MaxInstances,
+        });
+        OperationsDashboard.AddEndpoint(endpointName, Components.InferenceComponentEndpoint.VariantName);
+        var components = new List<Components.InferenceComponent>();
+        for (var i = 0; i < endpointConfig.Components.Count; i++)
+        {
+            var component = endpointConfig.Components[i];
+            var id = string.Concat(component.Name.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+            Components.InferenceComponent created;
+            try
+            {
+                created = endpoint.AddComponent(id, new Components.InferenceComponentOptions
+                {
+                    InferenceComponentName = $"{endpointName}-{component.Name}",
+                    Model = component.KnownModel,
+                    Source = component.BucketPrefix is { } prefix
+                        ? ModelSource.FromBucket(ModelBucket, prefix)
+                        : ModelSource.FromHuggingFace(component.HuggingFaceId!),
+                    Vllm = new VllmSettings { MaxModelLength = component.MaxModelLength },
+                    Gpus = component.Gpus,
+                    CpuCores = component.CpuCores,
+                    MemoryInMb = component.MemoryInMb,
+                    MinCopyCount = component.MinCopies,
+                    MaxCopyCount = component.MaxCopies,
+                });
+            }
+            catch (ArgumentException e)
+            {
+                throw new ConfigurationException($"Invalid configuration for environment '{config.Name}': componentEndpoint.components[{i}] ({component.Name}): {e.Message}");
+            }
+
+            components.Add(created);
+            Operations.AddAlarms([.. created.Alarms]);
+            OperationsDashboard.AddInferenceComponent(endpointName, created.InferenceComponentName);
+            var outputPrefix = "ComponentEndpoint" + id;
+            _ = new CfnOutput(this, outputPrefix + "EndpointName", new CfnOutputProps
+            {
+                Description = $"SageMaker endpoint hosting the inference component of {component.Model}.",
+                Value = created.EndpointName,
+            });
+            _ = new CfnOutput(this, outputPrefix + "InferenceComponentName", new CfnOutputProps
+            {
+                Description = $"Inference component serving {component.Model}.",
+                Value = created.InferenceComponentName,
+            });
+            _ = new CfnOutput(this, outputPrefix + "OpenAiBaseUrl", new CfnOutputProps
+            {
+                Description = $"OpenAI-compatible base URL of {component.Model} (bearer token from sagemaker:CallWithBearerToken)."
+                    + (created.MinCopyCount == 0 ? " Scales to zero: the first request after idle fails until a copy has started; retry." : ""),
+                Value = created.OpenAiBaseUrl,
+            });
+            AddServedModelNameOutput(outputPrefix, component.KnownModel);
+        }
+
+        ComponentEndpoint = endpoint;
+        InferenceComponents = components;
+    }
 }

@@ -112,20 +112,33 @@ public sealed class EndpointConfigTests
 
 public sealed class EndpointOutputsTests(SynthesizedApp app) : IClassFixture<SynthesizedApp>
 {
+    [Fact]
+    public void Synth_DevEnvironment_HasNoAlwaysOnEndpoint()
+    {
+        // dev serves its models from the component endpoint, which scales to zero: an idle dev costs no GPU time.
+        var template = JsonNode.Parse(app.Templates["dev.ModelHosting.template.json"])!;
+        var configs = template["Resources"]!.AsObject().Where(r => (string?)r.Value!["Type"] == "AWS::SageMaker::EndpointConfig").ToList();
+        var variant = Assert.Single(configs).Value!["Properties"]!["ProductionVariants"]![0]!;
+        Assert.Null(variant["ModelName"]);
+        Assert.Equal(0, (double)variant["ManagedInstanceScaling"]!["MinInstanceCount"]!);
+    }
+
     [Theory]
-    [InlineData("dev", "GptOss20b", "llm-dev-gpt-oss-20b", "ml.g6e.xlarge")]
-    [InlineData("staging", "GptOss20b", "llm-staging-gpt-oss-20b", "ml.g6e.xlarge")]
-    [InlineData("prod", "GptOss120b", "llm-prod-gpt-oss-120b", "ml.p5.48xlarge")]
-    public void Synth_Environment_OutputsEndpointNameBaseUrlAndInvokerRole(string environment, string id, string endpointName, string instanceType)
+    [InlineData("staging", "GptOss20b", "llm-staging-gpt-oss-20b", "ml.g6e.xlarge", "gpt-oss-20b")]
+    [InlineData("prod", "GptOss120b", "llm-prod-gpt-oss-120b", "ml.p5.48xlarge", "gpt-oss-120b")]
+    public void Synth_Environment_OutputsEndpointNameBaseUrlAndInvokerRole(string environment, string id, string endpointName, string instanceType, string servedModel)
     {
         var template = JsonNode.Parse(app.Templates[$"{environment}.ModelHosting.template.json"])!;
         var outputs = template["Outputs"]!.AsObject();
         Assert.Equal(endpointName, (string)outputs[id + "EndpointName"]!["Value"]!);
         Assert.Equal($"https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/{endpointName}/openai/v1", (string)outputs[id + "OpenAiBaseUrl"]!["Value"]!);
-        Assert.Single(outputs, o => o.Key.EndsWith("OpenAiBaseUrl", StringComparison.Ordinal));
+        Assert.Single(outputs, o => o.Key.EndsWith("OpenAiBaseUrl", StringComparison.Ordinal) && !o.Key.StartsWith("ComponentEndpoint", StringComparison.Ordinal));
+        Assert.Equal(servedModel, (string)outputs[id + "ServedModelName"]!["Value"]!);
         Assert.Contains("InvokerRole", outputs["InvokerRoleArn"]!["Value"]!["Fn::GetAtt"]![0]!.ToString());
 
-        var variant = template["Resources"]!.AsObject().Single(r => (string?)r.Value!["Type"] == "AWS::SageMaker::EndpointConfig").Value!["Properties"]!["ProductionVariants"]![0]!;
+        var variant = template["Resources"]!.AsObject()
+            .Single(r => (string?)r.Value!["Type"] == "AWS::SageMaker::EndpointConfig" && r.Key.StartsWith(id, StringComparison.Ordinal))
+            .Value!["Properties"]!["ProductionVariants"]![0]!;
         Assert.Equal(instanceType, (string)variant["InstanceType"]!);
     }
 }

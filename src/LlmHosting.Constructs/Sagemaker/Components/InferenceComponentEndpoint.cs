@@ -1,0 +1,226 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.Sagemaker;
+using Constructs;
+
+namespace LlmHosting.Constructs.Sagemaker.Components;
+
+/// <summary>
+/// A SageMaker GPU endpoint that hosts several models as inference components: its production variant has no
+/// model, only an instance type, managed instance scaling (down to zero instances by default) and a routing
+/// strategy. Add models with <see cref="AddComponent"/>; each gets whole GPUs of an instance and scales its copies
+/// on its own. Adding a component checks that the minimum copies of every component fit the maximum instance count.
+/// </summary>
+/// <example>
+/// <code>
+/// var shared = new InferenceComponentEndpoint(this, "Shared", new InferenceComponentEndpointProps
+/// {
+///     InstanceType = GpuInstanceType.G6E_12XLARGE,
+///     MaxInstanceCount = 1,
+/// });
+/// var gptOss = shared.AddComponent("GptOss20b", new InferenceComponentOptions
+/// {
+///     Model = KnownModel.GptOss20b,
+///     Source = ModelSource.FromBucket(weights, "models/gpt-oss-20b/"),
+/// });
+/// gptOss.GrantInvokeOpenAi(clientRole);
+/// </code>
+/// </example>
+public sealed class InferenceComponentEndpoint : Construct
+{
+    /// <summary>Name of the endpoint's only production variant, which the components are placed on.</summary>
+    public const string VariantName = "AllTraffic";
+
+    private readonly List<InferenceComponent> _components = [];
+    private readonly List<ComponentDemand> _demands = [];
+    private readonly PolicyStatement _componentLogs;
+
+    /// <summary>Creates the endpoint, or throws <see cref="ArgumentException"/> naming every problem of <paramref name="props"/>.</summary>
+    /// <param name="scope">Parent construct.</param>
+    /// <param name="id">Construct id. The endpoint's logical id derives from it.</param>
+    /// <param name="props">Instance type, instance counts and options.</param>
+    public InferenceComponentEndpoint(Construct scope, string id, InferenceComponentEndpointProps props)
+        : base(scope, id)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        ArgumentNullException.ThrowIfNull(props.InstanceType, nameof(props.InstanceType));
+
+        EndpointName = props.EndpointName
+            ?? Names.UniqueResourceName(this, new UniqueResourceNameOptions { MaxLength = SagemakerNames.MaxLength, Separator = "-" });
+        MinInstanceCount = props.MinInstanceCount ?? 0;
+        MaxInstanceCount = props.MaxInstanceCount ?? Math.Max(1, MinInstanceCount);
+        var initialInstances = props.InitialInstanceCount ?? Math.Max(1, MinInstanceCount);
+        Validate(props, initialInstances);
+
+        InstanceType = props.InstanceType;
+        LogGroupName = SagemakerNames.EndpointLogGroup(EndpointName);
+
+        Role = new Role(this, "ExecutionRole", new RoleProps
+        {
+            AssumedBy = new ServicePrincipal("sagemaker.amazonaws.com"),
+            Description = $"Execution role of the SageMaker inference component endpoint {EndpointName} (vLLM)",
+        });
+        VllmModelDefinition.GrantLogs(this, Role, [LogGroupName]);
+        // Filled in by each component: the log group of its own containers.
+        _componentLogs = new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "WriteComponentLogs",
+            Actions = VllmModelDefinition.LogActions,
+        });
+
+        EndpointConfig = new CfnEndpointConfig(this, "Config", new CfnEndpointConfigProps
+        {
+            ExecutionRoleArn = Role.RoleArn,
+            ProductionVariants = new object[]
+            {
+                new CfnEndpointConfig.ProductionVariantProperty
+                {
+                    VariantName = VariantName,
+                    InstanceType = props.InstanceType.Name,
+                    InitialInstanceCount = initialInstances,
+                    VolumeSizeInGb = props.VolumeSizeInGb,
+                    ManagedInstanceScaling = new CfnEndpointConfig.ManagedInstanceScalingProperty
+                    {
+                        Status = "ENABLED",
+                        MinInstanceCount = MinInstanceCount,
+                        MaxInstanceCount = MaxInstanceCount,
+                    },
+                    RoutingConfig = new CfnEndpointConfig.RoutingConfigProperty
+                    {
+                        RoutingStrategy = (props.RoutingStrategy ?? RoutingStrategy.LEAST_OUTSTANDING_REQUESTS).Value,
+                    },
+                },
+            },
+        });
+        // SageMaker checks the role's permissions when it creates the endpoint: the role is a dependency through
+        // ExecutionRoleArn, its policy is not.
+        DependOnRolePolicy(EndpointConfig);
+
+        Endpoint = new CfnEndpoint(this, "Endpoint", new CfnEndpointProps
+        {
+            EndpointName = EndpointName,
+            EndpointConfigName = EndpointConfig.AttrEndpointConfigName,
+        });
+        // ARNs hold the name in lower case; a name only known at deploy time cannot be lowered here, and the
+        // endpoint's Ref is its ARN.
+        var stack = Stack.Of(this);
+        EndpointArn = Token.IsUnresolved(EndpointName)
+            ? Endpoint.Ref
+            : $"arn:{Partitions.Partition(this)}:sagemaker:{stack.Region}:{stack.Account}:endpoint/{EndpointName.ToLowerInvariant()}";
+    }
+
+    /// <summary>Name of the SageMaker endpoint.</summary>
+    public string EndpointName { get; }
+
+    /// <summary>ARN of the SageMaker endpoint (names are lower-case in ARNs).</summary>
+    public string EndpointArn { get; }
+
+    /// <summary>The endpoint's log group, <c>/aws/sagemaker/Endpoints/&lt;name&gt;</c>.</summary>
+    public string LogGroupName { get; }
+
+    /// <summary>The instance type of every instance.</summary>
+    public GpuInstanceType InstanceType { get; }
+
+    /// <summary>Fewest instances managed instance scaling keeps; 0 when the endpoint scales to zero.</summary>
+    public int MinInstanceCount { get; }
+
+    /// <summary>Most instances managed instance scaling launches.</summary>
+    public int MaxInstanceCount { get; }
+
+    /// <summary>
+    /// The execution role on the endpoint configuration, shared by the models of every component: it may pull their
+    /// images, read their model prefixes and write this endpoint's and its components' logs, and nothing else.
+    /// </summary>
+    public IRole Role { get; }
+
+    /// <summary>The endpoint configuration (one production variant without a model).</summary>
+    public CfnEndpointConfig EndpointConfig { get; }
+
+    /// <summary>The endpoint.</summary>
+    public CfnEndpoint Endpoint { get; }
+
+    /// <summary>The components of this endpoint, in the order they were added.</summary>
+    public IReadOnlyList<InferenceComponent> Components => _components;
+
+    /// <summary>
+    /// Adds a model as an inference component of this endpoint, or throws <see cref="ArgumentException"/> naming
+    /// every problem of <paramref name="options"/>, including copies that no longer fit the endpoint's instances.
+    /// </summary>
+    /// <param name="id">Construct id, unique among this endpoint's children.</param>
+    /// <param name="options">The model, its source, its compute requirements and its copy counts.</param>
+    public InferenceComponent AddComponent(string id, InferenceComponentOptions options)
+        => new(this, id, this, options);
+
+    /// <summary>
+    /// The packing problems the endpoint would have with one more component: empty when the minimum copies of every
+    /// component, <paramref name="demand"/> included, can be placed on <see cref="MaxInstanceCount"/> instances.
+    /// </summary>
+    internal IReadOnlyList<string> PackingProblemsWith(ComponentDemand demand)
+        => ComponentPacking.SetProblems(EndpointName, InstanceType, MaxInstanceCount, [.. _demands, demand]);
+
+    /// <summary>Records a component once it is valid, and lets the role write its log group.</summary>
+    internal void Register(InferenceComponent component, ComponentDemand demand, string componentLogGroup)
+    {
+        if (_components.Count == 0)
+        {
+            Role.AddToPrincipalPolicy(_componentLogs);
+        }
+
+        _components.Add(component);
+        _demands.Add(demand);
+        var stack = Stack.Of(this);
+        var arn = $"arn:{Partitions.Partition(this)}:logs:{stack.Region}:{stack.Account}:log-group:{componentLogGroup}";
+        _componentLogs.AddResources(arn, arn + ":log-stream:*");
+    }
+
+    /// <summary>Makes <paramref name="resource"/> wait for the execution role's policy.</summary>
+    internal void DependOnRolePolicy(IConstruct resource)
+    {
+        if (Role.Node.TryFindChild("DefaultPolicy") is IConstruct policy)
+        {
+            resource.Node.AddDependency(policy);
+        }
+    }
+
+    private void Validate(InferenceComponentEndpointProps props, int initialInstances)
+    {
+        var problems = new List<string>();
+        SagemakerNames.CheckName(problems, nameof(InferenceComponentEndpointProps.EndpointName), props.EndpointName);
+
+        if (MinInstanceCount < 0)
+        {
+            problems.Add($"MinInstanceCount {MinInstanceCount} must be at least 0");
+        }
+
+        if (MaxInstanceCount < 1)
+        {
+            problems.Add($"MaxInstanceCount {MaxInstanceCount} must be at least 1");
+        }
+        else if (MaxInstanceCount < MinInstanceCount)
+        {
+            problems.Add($"MaxInstanceCount {MaxInstanceCount} is below MinInstanceCount {MinInstanceCount}");
+        }
+
+        if (initialInstances < 1 || initialInstances < MinInstanceCount || initialInstances > MaxInstanceCount)
+        {
+            problems.Add($"InitialInstanceCount {initialInstances} must be at least 1, at least MinInstanceCount {MinInstanceCount} and at most MaxInstanceCount {MaxInstanceCount}");
+        }
+
+        if (props.VolumeSizeInGb is { } volume)
+        {
+            if (props.InstanceType.HasLocalNvme)
+            {
+                problems.Add($"VolumeSizeInGb is set but {props.InstanceType.Name} keeps the model on local NVMe storage, where SageMaker does not accept a volume size; leave it unset");
+            }
+            else if (volume is < 1 or > 512)
+            {
+                problems.Add($"VolumeSizeInGb {volume} must be between 1 and 512");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Invalid InferenceComponentEndpointProps: {string.Join("; ", problems)}.");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+namespace LlmHosting.Constructs.Sagemaker.Components;
+
+/// <summary>Properties of an <see cref="InferenceComponentEndpoint"/>.</summary>
+public sealed class InferenceComponentEndpointProps
+{
+    /// <summary>
+    /// The GPU instance type every instance of the endpoint runs on, for example
+    /// <see cref="GpuInstanceType.G6E_12XLARGE"/> (4 GPUs). Each copy of a component takes whole GPUs of one instance.
+    /// </summary>
+    public required GpuInstanceType InstanceType { get; init; }
+
+    /// <summary>
+    /// Physical name of the endpoint: 1-63 letters, digits or hyphens. It appears in every component's invocation
+    /// URL, the log group and the alarm names. Default: a name derived from the construct path.
+    /// </summary>
+    public string? EndpointName { get; init; }
+
+    /// <summary>
+    /// Fewest instances SageMaker keeps (managed instance scaling). 0 lets the endpoint scale to zero instances, and so
+    /// cost nothing for GPUs, once every component has scaled to zero copies. Default: 0.
+    /// </summary>
+    public int? MinInstanceCount { get; init; }
+
+    /// <summary>
+    /// Most instances SageMaker may launch to place component copies; the packing check uses it. Default: the larger of
+    /// 1 and <see cref="MinInstanceCount"/>.
+    /// </summary>
+    public int? MaxInstanceCount { get; init; }
+
+    /// <summary>
+    /// Instances launched when the endpoint is created, at least 1 (SageMaker needs an instance to place the first
+    /// copies on). Default: the larger of 1 and <see cref="MinInstanceCount"/>.
+    /// </summary>
+    public int? InitialInstanceCount { get; init; }
+
+    /// <summary>How requests are spread over copies. Default: <see cref="RoutingStrategy.LEAST_OUTSTANDING_REQUESTS"/>.</summary>
+    public RoutingStrategy? RoutingStrategy { get; init; }
+
+    /// <summary>
+    /// EBS volume per instance in GB (1-512). Not allowed on instance types with local NVMe storage
+    /// (<see cref="GpuInstanceType.HasLocalNvme"/>). Default: SageMaker's default.
+    /// </summary>
+    public int? VolumeSizeInGb { get; init; }
+}
+
+/// <summary>How a SageMaker endpoint spreads requests over the copies that can serve them.</summary>
+public sealed class RoutingStrategy
+{
+    private RoutingStrategy(string value) => Value = value;
+
+    /// <summary>The value CloudFormation expects.</summary>
+    public string Value { get; }
+
+    /// <summary>To the copy with the fewest requests in flight: the right choice for LLM requests of very different lengths.</summary>
+    public static readonly RoutingStrategy LEAST_OUTSTANDING_REQUESTS = new("LEAST_OUTSTANDING_REQUESTS");
+
+    /// <summary>To a copy chosen at random.</summary>
+    public static readonly RoutingStrategy RANDOM = new("RANDOM");
+
+    /// <summary>The strategy of that name; throws <see cref="ArgumentException"/> listing the known ones otherwise.</summary>
+    /// <param name="value"><c>LEAST_OUTSTANDING_REQUESTS</c> or <c>RANDOM</c>.</param>
+    public static RoutingStrategy Of(string value) => value switch
+    {
+        "LEAST_OUTSTANDING_REQUESTS" => LEAST_OUTSTANDING_REQUESTS,
+        "RANDOM" => RANDOM,
+        _ => throw new ArgumentException($"Unknown routing strategy '{value}': use LEAST_OUTSTANDING_REQUESTS or RANDOM.", nameof(value)),
+    };
+
+    /// <inheritdoc />
+    public override string ToString() => Value;
+}

@@ -1,0 +1,72 @@
+using LlmHosting.App.Configuration;
+
+namespace LlmHosting.App.Tests.Configuration;
+
+public sealed class ComponentEndpointConfigTests
+{
+    private const string Valid = """
+        {
+          "account": "123456789012",
+          "region": "us-east-1",
+          "namePrefix": "llm-test",
+          "tags": { "owner": "ml-platform", "costCentre": "cc-42" },
+          "componentEndpoint": {
+            "name": "shared",
+            "instanceType": "ml.g6e.12xlarge",
+            "maxInstances": 2,
+            "components": [
+              { "name": "gpt-oss-20b", "model": "gpt-oss-20b", "bucketPrefix": "models/gpt-oss-20b/", "maxCopies": 2 },
+              { "name": "qwen3-4b", "model": "Qwen3-4B", "huggingFaceId": "Qwen/Qwen3-4B", "minCopies": 1 }
+            ]
+          }
+        }
+        """;
+
+    [Fact]
+    public void Parse_Valid_ReadsEverySettingWithScaleToZeroDefaults()
+    {
+        var endpoint = EnvironmentCatalog.Parse("test", Valid, "test.json").ComponentEndpoint!;
+        Assert.Equal("shared", endpoint.Name);
+        Assert.Equal("ml.g6e.12xlarge", endpoint.InstanceType);
+        Assert.Equal(0, endpoint.MinInstances);
+        Assert.Equal(2, endpoint.MaxInstances);
+        Assert.Equal(["gpt-oss-20b", "qwen3-4b"], endpoint.Components.Select(c => c.Name));
+        Assert.Equal(0, endpoint.Components[0].MinCopies);
+        Assert.Equal(2, endpoint.Components[0].MaxCopies);
+        Assert.Equal("Qwen/Qwen3-4B", endpoint.Components[1].HuggingFaceId);
+        Assert.Equal(1, endpoint.Components[1].MinCopies);
+    }
+
+    [Fact]
+    public void Parse_NoComponentEndpoint_IsNull()
+        => Assert.Null(EnvironmentCatalog.Parse("test", Valid[..Valid.IndexOf(",\n  \"componentEndpoint\"", StringComparison.Ordinal)] + "\n}", "test.json").ComponentEndpoint);
+
+    [Theory]
+    [InlineData("\"ml.g6e.12xlarge\"", "\"ml.g9.12xlarge\"", "componentEndpoint.instanceType 'ml.g9.12xlarge' is not a GPU instance type of the catalog")]
+    [InlineData("\"maxInstances\": 2", "\"minInstances\": -1", "componentEndpoint.minInstances -1 must be at least 0")]
+    [InlineData("\"maxInstances\": 2", "\"minInstances\": 3, \"maxInstances\": 2", "componentEndpoint.maxInstances 2 must be at least 1 and at least minInstances 3")]
+    [InlineData("\"name\": \"shared\"", "\"name\": \"Shared\"", "componentEndpoint.name 'Shared' must be lower-case letters and digits")]
+    [InlineData("\"model\": \"Qwen3-4B\"", "\"model\": \"Qwen9\"", "componentEndpoint.components[1].model 'Qwen9' is not in the catalog")]
+    [InlineData("\"huggingFaceId\": \"Qwen/Qwen3-4B\"", "\"huggingFaceId\": \"Qwen/Qwen3-4B\", \"bucketPrefix\": \"models/q/\"", "componentEndpoint.components[1]: set exactly one of bucketPrefix and huggingFaceId")]
+    [InlineData("\"minCopies\": 1", "\"minCopies\": 3, \"maxCopies\": 2", "componentEndpoint.components[1].maxCopies 2 must be at least 1 and at least minCopies 3")]
+    [InlineData("\"minCopies\": 1", "\"minCopies\": -1", "componentEndpoint.components[1].minCopies -1 must be at least 0")]
+    [InlineData("\"maxCopies\": 2", "\"maxCopies\": 2, \"gpus\": 0", "componentEndpoint.components[0].gpus 0 must be at least 1")]
+    [InlineData("\"name\": \"qwen3-4b\"", "\"name\": \"gpt-oss-20b\"", "componentEndpoint.components: the name 'gpt-oss-20b' is used 2 times")]
+    [InlineData("\"name\": \"qwen3-4b\"", "\"name\": \"a-component-name-that-is-far-too-long-for-sagemaker\"", "makes the component name 'llm-test-shared-a-component-name-that-is-far-too-long-for-sagemaker' longer than 63 characters")]
+    [InlineData("\"maxCopies\": 2", "\"maxCopies\": 2, \"copies\": 1", "copies")]
+    public void Parse_Mistake_NamesItsPath(string find, string replace, string expected)
+    {
+        var error = Assert.Throws<ConfigurationException>(() => EnvironmentCatalog.Parse("test", Valid.Replace(find, replace), "cdk/config/test.json"));
+        Assert.StartsWith("Invalid configuration for environment 'test' (cdk/config/test.json): ", error.Message);
+        Assert.Contains(expected, error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Parse_NoComponents_NamesIt()
+    {
+        var json = Valid[..Valid.IndexOf("\"components\"", StringComparison.Ordinal)] + "\"components\": [] } }";
+        var error = Assert.Throws<ConfigurationException>(() => EnvironmentCatalog.Parse("test", json, "test.json"));
+        Assert.Contains("componentEndpoint.components is empty: add at least one model", error.Message);
+    }
+}
