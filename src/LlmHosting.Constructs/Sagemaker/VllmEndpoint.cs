@@ -205,43 +205,27 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
     /// <param name="metricName">CloudWatch metric name.</param>
     /// <param name="options">Statistic, period, label... Default: average over 5 minutes.</param>
     public Metric Metric(string metricName, IMetricOptions? options = null)
-    {
-        var dimensions = new Dictionary<string, string> { ["EndpointName"] = EndpointName, ["VariantName"] = VariantName };
-        foreach (var (key, value) in options?.DimensionsMap ?? new Dictionary<string, string>())
-        {
-            dimensions[key] = value;
-        }
-
-        return new Metric(new MetricProps
-        {
-            Namespace = InstanceMetrics.Contains(metricName) ? InstanceMetricsNamespace : InvocationMetricsNamespace,
-            MetricName = metricName,
-            DimensionsMap = dimensions,
-            Statistic = options?.Statistic ?? "Average",
-            Period = options?.Period ?? Duration.Minutes(5),
-            Label = options?.Label,
-            Unit = options?.Unit,
-            Color = options?.Color,
-            Account = options?.Account,
-            Region = options?.Region,
-        });
-    }
+        => SagemakerMetrics.Create(
+            InstanceMetrics.Contains(metricName) ? InstanceMetricsNamespace : InvocationMetricsNamespace,
+            metricName,
+            new Dictionary<string, string> { ["EndpointName"] = EndpointName, ["VariantName"] = VariantName },
+            options);
 
     /// <summary>Time the container took to answer, in microseconds. Default statistic: p90.</summary>
     /// <param name="options">Overrides.</param>
-    public Metric MetricModelLatency(IMetricOptions? options = null) => Metric("ModelLatency", WithStatistic(options, "p90"));
+    public Metric MetricModelLatency(IMetricOptions? options = null) => Metric("ModelLatency", SagemakerMetrics.WithStatistic(options, "p90"));
 
     /// <summary>Requests answered with a 4XX error. Default statistic: sum.</summary>
     /// <param name="options">Overrides.</param>
-    public Metric MetricInvocation4XXErrors(IMetricOptions? options = null) => Metric("Invocation4XXErrors", WithStatistic(options, "Sum"));
+    public Metric MetricInvocation4XXErrors(IMetricOptions? options = null) => Metric("Invocation4XXErrors", SagemakerMetrics.WithStatistic(options, "Sum"));
 
     /// <summary>Requests answered with a 5XX error. Default statistic: sum.</summary>
     /// <param name="options">Overrides.</param>
-    public Metric MetricInvocation5XXErrors(IMetricOptions? options = null) => Metric("Invocation5XXErrors", WithStatistic(options, "Sum"));
+    public Metric MetricInvocation5XXErrors(IMetricOptions? options = null) => Metric("Invocation5XXErrors", SagemakerMetrics.WithStatistic(options, "Sum"));
 
     /// <summary>Requests sent to the endpoint. Default statistic: sum.</summary>
     /// <param name="options">Overrides.</param>
-    public Metric MetricInvocations(IMetricOptions? options = null) => Metric("Invocations", WithStatistic(options, "Sum"));
+    public Metric MetricInvocations(IMetricOptions? options = null) => Metric("Invocations", SagemakerMetrics.WithStatistic(options, "Sum"));
 
     /// <summary>GPU utilisation in percent, summed over the instance's GPUs (up to 100 x GPU count). Default statistic: average.</summary>
     /// <param name="options">Overrides.</param>
@@ -250,18 +234,6 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
     /// <summary>GPU memory utilisation in percent, summed over the instance's GPUs. Default statistic: average.</summary>
     /// <param name="options">Overrides.</param>
     public Metric MetricGpuMemoryUtilization(IMetricOptions? options = null) => Metric("GPUMemoryUtilization", options);
-
-    private static IMetricOptions WithStatistic(IMetricOptions? options, string statistic) => new MetricOptions
-    {
-        Statistic = options?.Statistic ?? statistic,
-        Period = options?.Period,
-        Label = options?.Label,
-        Unit = options?.Unit,
-        Color = options?.Color,
-        Account = options?.Account,
-        Region = options?.Region,
-        DimensionsMap = options?.DimensionsMap,
-    };
 
     private static double Seconds(Duration duration) => duration.ToSeconds();
 

@@ -242,47 +242,31 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
     /// <param name="metricName">CloudWatch metric name.</param>
     /// <param name="options">Statistic, period, label... Default: average over 5 minutes.</param>
     public Metric Metric(string metricName, IMetricOptions? options = null)
-    {
-        var dimensions = new Dictionary<string, string> { ["InferenceComponentName"] = InferenceComponentName };
-        foreach (var (key, value) in options?.DimensionsMap ?? new Dictionary<string, string>())
-        {
-            dimensions[key] = value;
-        }
-
-        return new Metric(new MetricProps
-        {
-            Namespace = UtilizationMetrics.Contains(metricName) ? UtilizationMetricsNamespace : InvocationMetricsNamespace,
-            MetricName = metricName,
-            DimensionsMap = dimensions,
-            Statistic = options?.Statistic ?? "Average",
-            Period = options?.Period ?? Duration.Minutes(5),
-            Label = options?.Label,
-            Unit = options?.Unit,
-            Color = options?.Color,
-            Account = options?.Account,
-            Region = options?.Region,
-        });
-    }
+        => SagemakerMetrics.Create(
+            UtilizationMetrics.Contains(metricName) ? UtilizationMetricsNamespace : InvocationMetricsNamespace,
+            metricName,
+            new Dictionary<string, string> { ["InferenceComponentName"] = InferenceComponentName },
+            options);
 
     /// <summary>Time the container took to answer, in microseconds. Default statistic: p90.</summary>
     /// <param name="options">Overrides.</param>
-    public Metric MetricModelLatency(IMetricOptions? options = null) => Metric("ModelLatency", WithStatistic(options, "p90"));
+    public Metric MetricModelLatency(IMetricOptions? options = null) => Metric("ModelLatency", SagemakerMetrics.WithStatistic(options, "p90"));
 
     /// <summary>Requests answered with a 4XX error. Default statistic: sum.</summary>
     /// <param name="options">Overrides.</param>
-    public Metric MetricInvocation4XXErrors(IMetricOptions? options = null) => Metric("Invocation4XXErrors", WithStatistic(options, "Sum"));
+    public Metric MetricInvocation4XXErrors(IMetricOptions? options = null) => Metric("Invocation4XXErrors", SagemakerMetrics.WithStatistic(options, "Sum"));
 
     /// <summary>Requests answered with a 5XX error. Default statistic: sum.</summary>
     /// <param name="options">Overrides.</param>
-    public Metric MetricInvocation5XXErrors(IMetricOptions? options = null) => Metric("Invocation5XXErrors", WithStatistic(options, "Sum"));
+    public Metric MetricInvocation5XXErrors(IMetricOptions? options = null) => Metric("Invocation5XXErrors", SagemakerMetrics.WithStatistic(options, "Sum"));
 
     /// <summary>Requests sent to the component. Default statistic: sum.</summary>
     /// <param name="options">Overrides.</param>
-    public Metric MetricInvocations(IMetricOptions? options = null) => Metric("Invocations", WithStatistic(options, "Sum"));
+    public Metric MetricInvocations(IMetricOptions? options = null) => Metric("Invocations", SagemakerMetrics.WithStatistic(options, "Sum"));
 
     /// <summary>Requests that failed because no copy of the component was running. Default statistic: sum.</summary>
     /// <param name="options">Overrides.</param>
-    public Metric MetricNoCapacityInvocationFailures(IMetricOptions? options = null) => Metric(NoCapacityMetricName, WithStatistic(options, "Sum"));
+    public Metric MetricNoCapacityInvocationFailures(IMetricOptions? options = null) => Metric(NoCapacityMetricName, SagemakerMetrics.WithStatistic(options, "Sum"));
 
     /// <summary>GPU utilisation of the component's copies, normalised to the GPUs they reserve (percent). Default statistic: average.</summary>
     /// <param name="options">Overrides.</param>
@@ -318,18 +302,6 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
     /// <summary><see cref="DefaultHostShare"/> of the host memory that goes with <paramref name="gpus"/> GPUs, in MB.</summary>
     internal static int DefaultMemoryInMb(GpuInstanceType instance, int gpus)
         => Math.Max(1024, (int)Math.Floor(ComponentPacking.HostMemoryInMb(instance) * (double)Math.Clamp(gpus, 1, instance.GpuCount) / instance.GpuCount * DefaultHostShare));
-
-    private static IMetricOptions WithStatistic(IMetricOptions? options, string statistic) => new MetricOptions
-    {
-        Statistic = options?.Statistic ?? statistic,
-        Period = options?.Period,
-        Label = options?.Label,
-        Unit = options?.Unit,
-        Color = options?.Color,
-        Account = options?.Account,
-        Region = options?.Region,
-        DimensionsMap = options?.DimensionsMap,
-    };
 
     /// <summary>Alarm names start with the endpoint's name, so that an endpoint's alarms sort together.</summary>
     private string AlarmPrefix
