@@ -123,7 +123,9 @@ public sealed class ModelImportLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task Create_FirstAttemptTimesOut_IsRetried()
     {
-        _http.Timeout = TimeSpan.FromMilliseconds(500);
+        // Well below the fake's 5-second hang, and well above what a loaded 2-core CI machine needs for the
+        // other requests of the create (500 ms was too tight there: a second request timed out too).
+        _http.Timeout = TimeSpan.FromSeconds(2);
         _api.InjectFaults((FakeAwsApi.Hang, null));
 
         var created = await Call(Handler().OnEvent, CreateRequest("req-1"));
