@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using LlmHosting.Constructs.Sagemaker;
 
 namespace LlmHosting.App.Configuration;
@@ -12,8 +10,6 @@ namespace LlmHosting.App.Configuration;
 public sealed record ComponentEndpointConfig
 {
     private const string Path = "componentEndpoint";
-
-    internal static readonly Regex NamePattern = new("^[a-z0-9]+(-[a-z0-9]+)*$", RegexOptions.CultureInvariant);
 
     /// <summary>Short name: lower-case letters and digits, words joined by single hyphens, for example <c>shared</c>.</summary>
     public string Name { get; init; } = "";
@@ -35,17 +31,12 @@ public sealed record ComponentEndpointConfig
 
     internal void Validate(ICollection<string> problems, string namePrefix)
     {
-        if (!NamePattern.IsMatch(Name))
+        if (!ConfigNames.ShortName.IsMatch(Name))
         {
             problems.Add(Name.Length == 0 ? $"{Path}.name is missing" : $"{Path}.name '{Name}' must be lower-case letters and digits, words joined by single hyphens");
         }
 
-        if (GpuInstanceType.TryFromName(InstanceType) is null)
-        {
-            problems.Add(InstanceType.Length == 0
-                ? $"{Path}.instanceType is missing (for example ml.g6e.12xlarge)"
-                : $"{Path}.instanceType '{InstanceType}' is not a GPU instance type of the catalog ({string.Join(", ", GpuInstanceType.All.Select(t => t.Name))})");
-        }
+        ConfigNames.ValidateInstanceType(problems, $"{Path}.instanceType", InstanceType, "ml.g6e.12xlarge");
 
         if (MinInstances < 0)
         {
@@ -75,23 +66,8 @@ public sealed record ComponentEndpointConfig
 }
 
 /// <summary>One model of a <see cref="ComponentEndpointConfig"/> (<c>componentEndpoint.components[i]</c>).</summary>
-public sealed record ComponentConfig
+public sealed record ComponentConfig : ServedModelConfig
 {
-    /// <summary>Short name: lower-case letters and digits, words joined by single hyphens, for example <c>qwen3-4b</c>.</summary>
-    public string Name { get; init; } = "";
-
-    /// <summary>A model of the catalog (<c>gpt-oss-20b</c>, <c>gpt-oss-120b</c>, <c>Qwen3-4B</c>), or another name with <see cref="WeightMemoryGiB"/>.</summary>
-    public string Model { get; init; } = "";
-
-    /// <summary>GPU memory of the weights in GiB, for models outside the catalog. Default: the catalog's figure.</summary>
-    public double? WeightMemoryGiB { get; init; }
-
-    /// <summary>Folder of the environment's model bucket holding the uncompressed weights. Set this or <see cref="HuggingFaceId"/>.</summary>
-    public string? BucketPrefix { get; init; }
-
-    /// <summary>Hugging Face model id to download at start-up (turns network isolation off). Set this or <see cref="BucketPrefix"/>.</summary>
-    public string? HuggingFaceId { get; init; }
-
     /// <summary>GPUs per copy. Default: the fewest that hold the weights.</summary>
     public int? Gpus { get; init; }
 
@@ -111,37 +87,11 @@ public sealed record ComponentConfig
     public int? MaxModelLength { get; init; }
 
     /// <summary>The model, once validated.</summary>
-    internal KnownModel KnownModel
-        => WeightMemoryGiB is { } memory ? KnownModel.Of(Model, memory, huggingFaceId: HuggingFaceId) : KnownModel.TryFromName(Model)!;
+    internal KnownModel KnownModel => ResolveModel();
 
     internal void Validate(ICollection<string> problems, string path, string endpointName)
     {
-        if (!ComponentEndpointConfig.NamePattern.IsMatch(Name))
-        {
-            problems.Add(Name.Length == 0 ? $"{path}.name is missing" : $"{path}.name '{Name}' must be lower-case letters and digits, words joined by single hyphens");
-        }
-        else if (endpointName.Length + 1 + Name.Length > 63)
-        {
-            problems.Add($"{path}.name '{Name}' makes the component name '{endpointName}-{Name}' longer than 63 characters");
-        }
-
-        if (Model.Length == 0)
-        {
-            problems.Add($"{path}.model is missing");
-        }
-        else if (WeightMemoryGiB is null && KnownModel.TryFromName(Model) is null)
-        {
-            problems.Add($"{path}.model '{Model}' is not in the catalog ({string.Join(", ", KnownModel.All.Select(m => m.Name))}); set {path}.weightMemoryGiB for other models");
-        }
-        else if (WeightMemoryGiB is { } memory && !(memory > 0))
-        {
-            problems.Add($"{path}.weightMemoryGiB {memory.ToString(CultureInfo.InvariantCulture)} must be above 0");
-        }
-
-        if ((BucketPrefix is null) == (HuggingFaceId is null))
-        {
-            problems.Add($"{path}: set exactly one of bucketPrefix and huggingFaceId");
-        }
+        ValidateServedModel(problems, path, endpointName, "component");
 
         if (Gpus is < 1)
         {

@@ -8,28 +8,8 @@ namespace LlmHosting.App.Configuration;
 /// One SageMaker vLLM endpoint of an environment (<c>endpoints[i]</c>). Its physical name is
 /// <c>&lt;namePrefix&gt;-&lt;name&gt;</c>.
 /// </summary>
-public sealed record EndpointConfig
+public sealed record EndpointConfig : ServedModelConfig
 {
-    private static readonly Regex NamePattern = new("^[a-z0-9]+(-[a-z0-9]+)*$", RegexOptions.CultureInvariant);
-
-    /// <summary>Short name: lower-case letters, digits and single hyphens, for example <c>gpt-oss-20b</c>.</summary>
-    public string Name { get; init; } = "";
-
-    /// <summary>
-    /// A model of the catalog (<c>gpt-oss-20b</c>, <c>gpt-oss-120b</c>, <c>Qwen3-4B</c>), or another model name
-    /// together with <see cref="WeightMemoryGiB"/>.
-    /// </summary>
-    public string Model { get; init; } = "";
-
-    /// <summary>GPU memory of the weights in GiB, for models outside the catalog. Default: the catalog's figure.</summary>
-    public double? WeightMemoryGiB { get; init; }
-
-    /// <summary>Folder of the environment's model bucket holding the uncompressed weights. Set this or <see cref="HuggingFaceId"/>.</summary>
-    public string? BucketPrefix { get; init; }
-
-    /// <summary>Hugging Face model id to download at start-up (turns network isolation off). Set this or <see cref="BucketPrefix"/>.</summary>
-    public string? HuggingFaceId { get; init; }
-
     /// <summary>SageMaker GPU instance type of the catalog, for example <c>ml.g6e.xlarge</c>.</summary>
     public string InstanceType { get; init; } = "";
 
@@ -46,66 +26,12 @@ public sealed record EndpointConfig
     internal GpuInstanceType GpuInstanceType => GpuInstanceType.FromName(InstanceType);
 
     /// <summary>The model, once validated.</summary>
-    internal KnownModel KnownModel
-        => WeightMemoryGiB is { } memory
-            ? KnownModel.Of(Model, memory, Vllm.ToolCallParser, Vllm.ReasoningParser, HuggingFaceId)
-            : KnownModel.TryFromName(Model)!;
+    internal KnownModel KnownModel => ResolveModel(Vllm.ToolCallParser, Vllm.ReasoningParser);
 
     internal void Validate(ICollection<string> problems, string path, string namePrefix)
     {
-        if (!NamePattern.IsMatch(Name))
-        {
-            problems.Add(Name.Length == 0 ? $"{path}.name is missing" : $"{path}.name '{Name}' must be lower-case letters and digits, words joined by single hyphens");
-        }
-        else if (namePrefix.Length + 1 + Name.Length > 63)
-        {
-            problems.Add($"{path}.name '{Name}' makes the endpoint name '{namePrefix}-{Name}' longer than 63 characters");
-        }
-
-        if (Model.Length == 0)
-        {
-            problems.Add($"{path}.model is missing");
-        }
-        else if (WeightMemoryGiB is null && KnownModel.TryFromName(Model) is null)
-        {
-            problems.Add($"{path}.model '{Model}' is not in the catalog ({string.Join(", ", KnownModel.All.Select(m => m.Name))}); set {path}.weightMemoryGiB for other models");
-        }
-        else if (WeightMemoryGiB is { } memory)
-        {
-            if (!(memory > 0))
-            {
-                problems.Add($"{path}.weightMemoryGiB {memory.ToString(CultureInfo.InvariantCulture)} must be above 0");
-            }
-            else if (!Regex.IsMatch(Model, @"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"))
-            {
-                problems.Add($"{path}.model '{Model}' must be 1-64 letters, digits, '.', '_' or '-'");
-            }
-        }
-
-        if ((BucketPrefix is null) == (HuggingFaceId is null))
-        {
-            problems.Add($"{path}: set exactly one of bucketPrefix and huggingFaceId");
-        }
-        else if (BucketPrefix is not null)
-        {
-            try
-            {
-                LlmHosting.Constructs.Storage.ModelPrefix.Normalize(BucketPrefix);
-            }
-            catch (ArgumentException e)
-            {
-                problems.Add($"{path}.bucketPrefix: {e.Message.TrimEnd('.')}");
-            }
-        }
-
-        if (GpuInstanceType.TryFromName(InstanceType) is null)
-        {
-            var close = GpuInstanceType.ClosestNames(InstanceType);
-            problems.Add(InstanceType.Length == 0
-                ? $"{path}.instanceType is missing (for example ml.g6e.xlarge)"
-                : $"{path}.instanceType '{InstanceType}' is not a GPU instance type of the catalog"
-                  + (close.Count > 0 ? $"; did you mean {string.Join(", ", close)}?" : $" ({string.Join(", ", GpuInstanceType.All.Select(t => t.Name))})"));
-        }
+        ValidateServedModel(problems, path, namePrefix, "endpoint");
+        ConfigNames.ValidateInstanceType(problems, $"{path}.instanceType", InstanceType, "ml.g6e.xlarge");
 
         if (MinInstances < 1)
         {

@@ -108,7 +108,7 @@ public sealed class ModelHostingStack : Stack
         for (var i = 0; i < config.Endpoints.Count; i++)
         {
             var endpoint = config.Endpoints[i];
-            var id = string.Concat(endpoint.Name.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+            var id = endpoint.ConstructId;
             VllmEndpoint created;
             try
             {
@@ -116,9 +116,7 @@ public sealed class ModelHostingStack : Stack
                 {
                     EndpointName = $"{config.NamePrefix}-{endpoint.Name}",
                     Model = endpoint.KnownModel,
-                    Source = endpoint.BucketPrefix is { } prefix
-                        ? ModelSource.FromBucket(ModelBucket, prefix)
-                        : ModelSource.FromHuggingFace(endpoint.HuggingFaceId!),
+                    Source = endpoint.SourceIn(ModelBucket),
                     InstanceType = endpoint.GpuInstanceType,
                     Image = endpoint.Vllm.ImageTag is { } tag ? VllmImage.FromDlcTag(tag) : null,
                     Vllm = endpoint.Vllm.ToSettings(),
@@ -189,7 +187,7 @@ public sealed class ModelHostingStack : Stack
         var imports = new Dictionary<string, BedrockModelImport>();
         foreach (var model in config.ModelImports)
         {
-            var id = string.Concat(model.Name.Split('-', '_').Select(p => p.Length == 0 ? p : char.ToUpperInvariant(p[0]) + p[1..]));
+            var id = ConfigNames.ConstructId(model.Name);
             var import = new BedrockModelImport(this, "ModelImport" + id, new BedrockModelImportProps
             {
                 ModelBucket = ModelBucket,
@@ -247,7 +245,7 @@ public sealed class ModelHostingStack : Stack
         for (var i = 0; i < endpointConfig.Components.Count; i++)
         {
             var component = endpointConfig.Components[i];
-            var id = string.Concat(component.Name.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+            var id = component.ConstructId;
             Components.InferenceComponent created;
             try
             {
@@ -255,9 +253,7 @@ public sealed class ModelHostingStack : Stack
                 {
                     InferenceComponentName = $"{endpointName}-{component.Name}",
                     Model = component.KnownModel,
-                    Source = component.BucketPrefix is { } prefix
-                        ? ModelSource.FromBucket(ModelBucket, prefix)
-                        : ModelSource.FromHuggingFace(component.HuggingFaceId!),
+                    Source = component.SourceIn(ModelBucket),
                     Vllm = new VllmSettings { MaxModelLength = component.MaxModelLength },
                     Gpus = component.Gpus,
                     CpuCores = component.CpuCores,

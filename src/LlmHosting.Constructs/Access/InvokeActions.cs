@@ -50,7 +50,7 @@ public static class InvokeActions
     }
 
     /// <summary>Metadata key that explains the cfn-lint exception on policies holding <see cref="BearerToken"/>.</summary>
-    public const string LintReasonMetadataKey = "LlmHostingLintReason";
+    public const string LintReasonMetadataKey = CfnLint.ReasonMetadataKey;
 
     // cfn-lint 1.x checks actions against a list that predates sagemaker:CallWithBearerToken (W3037); the
     // action is real (SageMaker's OpenAI-compatible API), so the policy that holds it says so and why.
@@ -59,11 +59,10 @@ public static class InvokeActions
         var owner = grantee.GrantPrincipal as IConstruct ?? grantee as IConstruct;
         if (owner?.Node.TryFindChild("DefaultPolicy") is IConstruct policy && policy.Node.DefaultChild is CfnResource resource)
         {
-            resource.AddMetadata("cfn-lint", new Dictionary<string, object>
-            {
-                ["config"] = new Dictionary<string, object> { ["ignore_checks"] = new[] { "W3037" } },
-            });
-            resource.AddMetadata(LintReasonMetadataKey, "W3037 ignored: cfn-lint's IAM action list does not know sagemaker:CallWithBearerToken, which SageMaker's OpenAI-compatible API requires");
+            CfnLint.Ignore(
+                resource,
+                "W3037 ignored: cfn-lint's IAM action list does not know sagemaker:CallWithBearerToken, which SageMaker's OpenAI-compatible API requires",
+                "W3037");
         }
     }
 }

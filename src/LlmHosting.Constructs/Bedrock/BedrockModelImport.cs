@@ -203,10 +203,7 @@ public sealed partial class BedrockModelImport : Construct
         {
             if (child is CfnResource cfn && cfn.CfnResourceType is "AWS::Lambda::Function" or "AWS::StepFunctions::StateMachine")
             {
-                cfn.AddMetadata("cfn-lint", new Dictionary<string, object>
-                {
-                    ["config"] = new Dictionary<string, object> { ["ignore_checks"] = new[] { "W3005" } },
-                });
+                CfnLint.Ignore(cfn, reason: null, "W3005");
             }
         }
     }

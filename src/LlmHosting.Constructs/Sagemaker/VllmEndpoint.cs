@@ -239,27 +239,9 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
 
     private void AddDefaultAlarms(Duration latencyThreshold)
     {
-        _alarms.Add(new Alarm(this, "Invocation5XXErrorsAlarm", new AlarmProps
-        {
-            AlarmName = $"{EndpointName}-invocation-5xx-errors",
-            AlarmDescription = $"The SageMaker endpoint {EndpointName} answered requests with 5XX errors: the container failed or ran out of memory. See its log group {LogGroupName}.",
-            Metric = MetricInvocation5XXErrors(),
-            Threshold = 1,
-            EvaluationPeriods = 1,
-            ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            TreatMissingData = TreatMissingData.NOT_BREACHING,
-        }));
-        _alarms.Add(new Alarm(this, "ModelLatencyAlarm", new AlarmProps
-        {
-            AlarmName = $"{EndpointName}-model-latency",
-            AlarmDescription = $"p90 model latency of the SageMaker endpoint {EndpointName} stayed above {latencyThreshold.ToHumanString()} for 15 minutes: it needs more instances or shorter requests.",
-            Metric = MetricModelLatency(),
-            // ModelLatency is reported in microseconds.
-            Threshold = latencyThreshold.ToMilliseconds() * 1000,
-            EvaluationPeriods = 3,
-            ComparisonOperator = ComparisonOperator.GREATER_THAN_THRESHOLD,
-            TreatMissingData = TreatMissingData.NOT_BREACHING,
-        }));
+        var subject = $"SageMaker endpoint {EndpointName}";
+        _alarms.Add(SagemakerAlarms.Invocation5XXErrors(this, EndpointName, subject, LogGroupName, MetricInvocation5XXErrors()));
+        _alarms.Add(SagemakerAlarms.ModelLatency(this, EndpointName, subject, latencyThreshold, "more instances", MetricModelLatency()));
     }
 
     private CfnModel.VpcConfigProperty? VpcConfig(VllmEndpointProps props)

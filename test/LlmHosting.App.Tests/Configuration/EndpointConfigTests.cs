@@ -110,13 +110,14 @@ public sealed class EndpointConfigTests
     }
 }
 
-public sealed class EndpointOutputsTests(SynthesizedApp app) : IClassFixture<SynthesizedApp>
+[Collection(SynthesizedApp.Collection)]
+public sealed class EndpointOutputsTests(SynthesizedApp app)
 {
     [Fact]
     public void Synth_DevEnvironment_HasNoAlwaysOnEndpoint()
     {
         // dev serves its models from the component endpoint, which scales to zero: an idle dev costs no GPU time.
-        var template = JsonNode.Parse(app.Templates["dev.ModelHosting.template.json"])!;
+        var template = app.Template("dev");
         var configs = template["Resources"]!.AsObject().Where(r => (string?)r.Value!["Type"] == "AWS::SageMaker::EndpointConfig").ToList();
         var variant = Assert.Single(configs).Value!["Properties"]!["ProductionVariants"]![0]!;
         Assert.Null(variant["ModelName"]);
@@ -128,7 +129,7 @@ public sealed class EndpointOutputsTests(SynthesizedApp app) : IClassFixture<Syn
     [InlineData("prod", "GptOss120b", "llm-prod-gpt-oss-120b", "ml.p5.48xlarge", "gpt-oss-120b")]
     public void Synth_Environment_OutputsEndpointNameBaseUrlAndInvokerRole(string environment, string id, string endpointName, string instanceType, string servedModel)
     {
-        var template = JsonNode.Parse(app.Templates[$"{environment}.ModelHosting.template.json"])!;
+        var template = app.Template(environment);
         var outputs = template["Outputs"]!.AsObject();
         Assert.Equal(endpointName, (string)outputs[id + "EndpointName"]!["Value"]!);
         Assert.Equal($"https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/{endpointName}/openai/v1", (string)outputs[id + "OpenAiBaseUrl"]!["Value"]!);

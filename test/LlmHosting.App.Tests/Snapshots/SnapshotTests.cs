@@ -4,7 +4,8 @@ namespace LlmHosting.App.Tests.Snapshots;
 /// Every synthesized stack of every environment against its committed snapshot. After an intended change,
 /// run <c>UPDATE_SNAPSHOTS=1 dotnet test</c> and review the changed files under test/LlmHosting.App.Tests/Snapshots.
 /// </summary>
-public sealed class SnapshotTests(SynthesizedApp app) : IClassFixture<SynthesizedApp>
+[Collection(SynthesizedApp.Collection)]
+public sealed class SnapshotTests(SynthesizedApp app)
 {
     public static TheoryData<string> EnvironmentNames()
     {

@@ -10,6 +10,9 @@ namespace LlmHosting.App.Tests.Snapshots;
 /// </summary>
 public sealed class SynthesizedApp : IDisposable
 {
+    /// <summary>The test collection that shares one synthesis among every class that reads the checked-in app.</summary>
+    public const string Collection = "Synthesized app";
+
     private readonly string _outdir = Path.Combine(Path.GetTempPath(), "llmhosting-snapshots-" + Guid.NewGuid().ToString("N"));
 
     public SynthesizedApp()
@@ -32,6 +35,20 @@ public sealed class SynthesizedApp : IDisposable
 
     /// <summary>Template text by snapshot file name, <c>&lt;environment&gt;.&lt;stack id&gt;.template.json</c>.</summary>
     public IReadOnlyDictionary<string, string> Templates { get; }
+
+    private readonly Dictionary<string, JsonObject> _parsed = [];
+
+    /// <summary>The template of an environment's ModelHosting stack, parsed once (tests only read it).</summary>
+    public JsonObject Template(string environment)
+    {
+        if (!_parsed.TryGetValue(environment, out var template))
+        {
+            template = JsonNode.Parse(Templates[$"{environment}.ModelHosting.template.json"])!.AsObject();
+            _parsed[environment] = template;
+        }
+
+        return template;
+    }
 
     /// <summary>The context of cdk.json plus the switch that skips bundling.</summary>
     public static Dictionary<string, object> CdkJsonContext()
@@ -71,3 +88,7 @@ public sealed class SynthesizedApp : IDisposable
         return $"{environment}.{stack}.template.json";
     }
 }
+
+/// <summary>Synthesizes the checked-in app once for every test class in <see cref="SynthesizedApp.Collection"/>.</summary>
+[CollectionDefinition(SynthesizedApp.Collection)]
+public sealed class SynthesizedAppCollection : ICollectionFixture<SynthesizedApp>;

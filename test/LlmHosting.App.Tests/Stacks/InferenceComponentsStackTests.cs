@@ -7,60 +7,39 @@ using LlmHosting.App.Tests.Snapshots;
 
 namespace LlmHosting.App.Tests.Stacks;
 
-/// <summary>The checked-in dev and prod environments, synthesized once in memory.</summary>
-public sealed class ComponentEnvironmentsFixture
-{
-    public ComponentEnvironmentsFixture()
-    {
-        var catalog = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config"));
-        var app = new Amazon.CDK.App(new AppProps { Context = SynthesizedApp.CdkJsonContext() });
-        var stages = ModelHostingApp.AddEnvironments(app, catalog.Environments.Where(e => e.Name is "dev" or "prod"));
-        Templates = stages.ToDictionary(
-            s => s.StageName,
-            s => JsonNode.Parse(Newtonsoft.Json.JsonConvert.SerializeObject(Template.FromStack(s.ModelHosting).ToJSON()))!.AsObject());
-    }
-
-    public IReadOnlyDictionary<string, JsonObject> Templates { get; }
-
-    /// <summary>The properties of every resource of a type under the component endpoint (other endpoints of the environment left out).</summary>
-    public IEnumerable<JsonObject> Resources(string environment, string type)
-        => Templates[environment]["Resources"]!.AsObject()
-            .Where(r => (string?)r.Value!["Type"] == type && r.Key.StartsWith("ComponentEndpoint", StringComparison.Ordinal))
-            .Select(r => r.Value!["Properties"]!.AsObject());
-}
-
-public sealed class InferenceComponentsStackTests(ComponentEnvironmentsFixture fixture) : IClassFixture<ComponentEnvironmentsFixture>
+[Collection(SynthesizedApp.Collection)]
+public sealed class InferenceComponentsStackTests(SynthesizedApp app)
 {
     [Fact]
     public void Dev_EndpointScalesToZeroInstances_AndEachComponentToZeroCopies()
     {
-        var variant = Assert.Single(fixture.Resources("dev", "AWS::SageMaker::EndpointConfig")).AsObject()["ProductionVariants"]![0]!;
+        var variant = Assert.Single(Resources("dev", "AWS::SageMaker::EndpointConfig")).AsObject()["ProductionVariants"]![0]!;
         Assert.Null(variant["ModelName"]);
         Assert.Equal(0, (double)variant["ManagedInstanceScaling"]!["MinInstanceCount"]!);
         Assert.Equal("ml.g6e.12xlarge", (string)variant["InstanceType"]!);
 
-        var components = fixture.Resources("dev", "AWS::SageMaker::InferenceComponent").ToList();
+        var components = Resources("dev", "AWS::SageMaker::InferenceComponent").ToList();
         Assert.Equal(["llm-dev-shared-gpt-oss-20b", "llm-dev-shared-qwen3-4b"], components.Select(c => (string)c["InferenceComponentName"]!).Order(StringComparer.Ordinal));
         Assert.All(components, c => Assert.Equal(1, (double)c["RuntimeConfig"]!["CopyCount"]!));
-        var targets = fixture.Resources("dev", "AWS::ApplicationAutoScaling::ScalableTarget").ToList();
+        var targets = Resources("dev", "AWS::ApplicationAutoScaling::ScalableTarget").ToList();
         Assert.Equal(2, targets.Count);
         Assert.All(targets, t => Assert.Equal(0, (double)t["MinCapacity"]!));
-        Assert.Equal(2, fixture.Resources("dev", "AWS::ApplicationAutoScaling::ScalingPolicy").Count(p => (string?)p["PolicyType"] == "StepScaling"));
-        Assert.Equal(2, fixture.Resources("dev", "AWS::CloudWatch::Alarm").Count(a => (string?)a["MetricName"] == "NoCapacityInvocationFailures" && (double)a["Period"]! == 60));
+        Assert.Equal(2, Resources("dev", "AWS::ApplicationAutoScaling::ScalingPolicy").Count(p => (string?)p["PolicyType"] == "StepScaling"));
+        Assert.Equal(2, Resources("dev", "AWS::CloudWatch::Alarm").Count(a => (string?)a["MetricName"] == "NoCapacityInvocationFailures" && (double)a["Period"]! == 60));
     }
 
     [Fact]
     public void Prod_KeepsAnInstanceAndACopyOfEachModel_WithoutTheScaleFromZeroPath()
     {
-        var variant = Assert.Single(fixture.Resources("prod", "AWS::SageMaker::EndpointConfig")).AsObject()["ProductionVariants"]![0]!;
+        var variant = Assert.Single(Resources("prod", "AWS::SageMaker::EndpointConfig")).AsObject()["ProductionVariants"]![0]!;
         Assert.Equal(1, (double)variant["ManagedInstanceScaling"]!["MinInstanceCount"]!);
         Assert.Equal(1, (double)variant["InitialInstanceCount"]!);
-        var targets = fixture.Resources("prod", "AWS::ApplicationAutoScaling::ScalableTarget").ToList();
+        var targets = Resources("prod", "AWS::ApplicationAutoScaling::ScalableTarget").ToList();
         Assert.Equal(2, targets.Count);
         Assert.All(targets, t => Assert.Equal(1, (double)t["MinCapacity"]!));
-        Assert.DoesNotContain(fixture.Resources("prod", "AWS::ApplicationAutoScaling::ScalingPolicy"), p => (string?)p["PolicyType"] == "StepScaling");
+        Assert.DoesNotContain(Resources("prod", "AWS::ApplicationAutoScaling::ScalingPolicy"), p => (string?)p["PolicyType"] == "StepScaling");
         // Both models come from the bucket in prod: network isolation stays on.
-        Assert.All(fixture.Resources("prod", "AWS::SageMaker::Model"), m => Assert.True((bool)m["EnableNetworkIsolation"]!));
+        Assert.All(Resources("prod", "AWS::SageMaker::Model"), m => Assert.True((bool)m["EnableNetworkIsolation"]!));
     }
 
     [Theory]
@@ -68,7 +47,7 @@ public sealed class InferenceComponentsStackTests(ComponentEnvironmentsFixture f
     [InlineData("prod", "llm-prod")]
     public void Outputs_OpenAiBaseUrlPerComponent_AndPhysicalNamesStartWithThePrefix(string environment, string prefix)
     {
-        var outputs = fixture.Templates[environment]["Outputs"]!.AsObject();
+        var outputs = app.Template(environment)["Outputs"]!.AsObject();
         var urls = outputs.Where(o => o.Key.EndsWith("OpenAiBaseUrl", StringComparison.Ordinal)).ToDictionary(o => o.Key, o => (string)o.Value!["Value"]!);
         Assert.Equal(
             $"https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/{prefix}-shared/inference-components/{prefix}-shared-gpt-oss-20b/openai/v1",
@@ -81,8 +60,8 @@ public sealed class InferenceComponentsStackTests(ComponentEnvironmentsFixture f
         Assert.True(outputs.ContainsKey("InvokerRoleArn"));
         Assert.Equal("gpt-oss-20b", (string)outputs["ComponentEndpointGptOss20bServedModelName"]!["Value"]!);
 
-        Assert.Equal($"{prefix}-shared", (string)Assert.Single(fixture.Resources(environment, "AWS::SageMaker::Endpoint"))["EndpointName"]!);
-        var alarms = fixture.Resources(environment, "AWS::CloudWatch::Alarm").ToList();
+        Assert.Equal($"{prefix}-shared", (string)Assert.Single(Resources(environment, "AWS::SageMaker::Endpoint"))["EndpointName"]!);
+        var alarms = Resources(environment, "AWS::CloudWatch::Alarm").ToList();
         Assert.NotEmpty(alarms);
         Assert.All(alarms, a => Assert.StartsWith(prefix + "-shared-", (string)a["AlarmName"]!));
     }
@@ -105,4 +84,10 @@ public sealed class InferenceComponentsStackTests(ComponentEnvironmentsFixture f
         Assert.Contains("llm-prod-shared-gpt-oss-20b: 1 x 4, llm-prod-shared-qwen3-4b: 1 x 4", error.Message);
         Assert.DoesNotContain('\n', error.Message);
     }
+
+    /// <summary>The properties of every resource of a type under the component endpoint (other endpoints of the environment left out).</summary>
+    private IEnumerable<JsonObject> Resources(string environment, string type)
+        => app.Template(environment)["Resources"]!.AsObject()
+            .Where(r => (string?)r.Value!["Type"] == type && r.Key.StartsWith("ComponentEndpoint", StringComparison.Ordinal))
+            .Select(r => r.Value!["Properties"]!.AsObject());
 }

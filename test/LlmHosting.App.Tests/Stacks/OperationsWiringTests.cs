@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Amazon.CDK;
-using Amazon.CDK.Assertions;
 using LlmHosting.App.Configuration;
 using LlmHosting.App.Stacks;
 using LlmHosting.App.Tests.Snapshots;
@@ -8,20 +6,11 @@ using LlmHosting.App.Tests.Snapshots;
 namespace LlmHosting.App.Tests.Stacks;
 
 /// <summary>How <see cref="ModelHostingStack"/> wires the operations events of the checked-in prod environment.</summary>
-public sealed class OperationsWiringTests
+[Collection(SynthesizedApp.Collection)]
+public sealed class OperationsWiringTests(SynthesizedApp app)
 {
-    private static readonly Lazy<(EnvironmentConfig Config, JsonObject Template)> Prod = new(() =>
-    {
-        var config = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config")).Select("prod").Single();
-        var app = new Amazon.CDK.App(new AppProps { Context = SynthesizedApp.CdkJsonContext() });
-        var stack = new ModelHostingStack(app, "ModelHosting", new ModelHostingStackProps
-        {
-            Config = config,
-            Env = new Amazon.CDK.Environment { Account = config.Account, Region = config.Region },
-        });
-        var json = Newtonsoft.Json.JsonConvert.SerializeObject(Template.FromStack(stack).ToJSON());
-        return (config, JsonNode.Parse(json)!.AsObject());
-    });
+    private readonly EnvironmentConfig _config = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config")).Select("prod").Single();
+    private readonly JsonObject _template = app.Template("prod");
 
     [Fact]
     public void Rules_SelectOnlyThisEnvironmentsEndpointsAndImports()
@@ -42,7 +31,7 @@ public sealed class OperationsWiringTests
     public void AlarmRule_SelectsExactlyTheEndpointAlarms()
     {
         var rule = Assert.Single(Resources("AWS::Events::Rule"), r => (string?)r["EventPattern"]!["source"]![0] == "aws.cloudwatch");
-        var alarmIds = Prod.Value.Template["Resources"]!.AsObject()
+        var alarmIds = _template["Resources"]!.AsObject()
             .Where(r => (string?)r.Value!["Type"] == "AWS::CloudWatch::Alarm")
             .Select(r => r.Key)
             .Order()
@@ -56,7 +45,7 @@ public sealed class OperationsWiringTests
     public void Topic_SubscribesTheConfiguredAlarmEmails()
     {
         var endpoints = Resources("AWS::SNS::Subscription").Select(s => (string)s["Endpoint"]!).Order();
-        Assert.Equal(Prod.Value.Config.Operations.AlarmEmails.Order(), endpoints);
+        Assert.Equal(_config.Operations.AlarmEmails.Order(), endpoints);
     }
 
     [Fact]
@@ -70,10 +59,10 @@ public sealed class OperationsWiringTests
     [InlineData("OperationsTopicKey50BA7F3B", "AWS::KMS::Key")]
     [InlineData("OperationsDeadLetterQueueF3EF15D0", "AWS::SQS::Queue")]
     public void LogicalIds_OfStatefulOperationsResources_AreStable(string logicalId, string type)
-        => Assert.Equal(type, (string?)Prod.Value.Template["Resources"]![logicalId]?["Type"]);
+        => Assert.Equal(type, (string?)_template["Resources"]![logicalId]?["Type"]);
 
-    private static List<JsonObject> Resources(string type)
-        => Prod.Value.Template["Resources"]!.AsObject()
+    private List<JsonObject> Resources(string type)
+        => _template["Resources"]!.AsObject()
             .Where(r => (string?)r.Value!["Type"] == type)
             .Select(r => r.Value!["Properties"]!.AsObject())
             .ToList();

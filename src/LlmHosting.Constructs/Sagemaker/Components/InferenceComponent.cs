@@ -369,27 +369,9 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
 
     private void AddDefaultAlarms(Duration latencyThreshold)
     {
-        _alarms.Add(new Alarm(this, "Invocation5XXErrorsAlarm", new AlarmProps
-        {
-            AlarmName = $"{AlarmPrefix}-invocation-5xx-errors",
-            AlarmDescription = $"The inference component {InferenceComponentName} answered requests with 5XX errors: the container failed or ran out of memory. See its log group {LogGroupName}.",
-            Metric = MetricInvocation5XXErrors(),
-            Threshold = 1,
-            EvaluationPeriods = 1,
-            ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            TreatMissingData = TreatMissingData.NOT_BREACHING,
-        }));
-        _alarms.Add(new Alarm(this, "ModelLatencyAlarm", new AlarmProps
-        {
-            AlarmName = $"{AlarmPrefix}-model-latency",
-            AlarmDescription = $"p90 model latency of the inference component {InferenceComponentName} stayed above {latencyThreshold.ToHumanString()} for 15 minutes: it needs more copies or shorter requests.",
-            Metric = MetricModelLatency(),
-            // ModelLatency is reported in microseconds.
-            Threshold = latencyThreshold.ToMilliseconds() * 1000,
-            EvaluationPeriods = 3,
-            ComparisonOperator = ComparisonOperator.GREATER_THAN_THRESHOLD,
-            TreatMissingData = TreatMissingData.NOT_BREACHING,
-        }));
+        var subject = $"inference component {InferenceComponentName}";
+        _alarms.Add(SagemakerAlarms.Invocation5XXErrors(this, AlarmPrefix, subject, LogGroupName, MetricInvocation5XXErrors()));
+        _alarms.Add(SagemakerAlarms.ModelLatency(this, AlarmPrefix, subject, latencyThreshold, "more copies", MetricModelLatency()));
         // A cold start fails requests for a few minutes; failures that last 20 minutes mean copies cannot be placed
         // (instances at their maximum, a launch or a start-up failing).
         _alarms.Add(new Alarm(this, "NoCapacityAlarm", new AlarmProps
