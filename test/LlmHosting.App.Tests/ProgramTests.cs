@@ -32,6 +32,24 @@ public sealed class ProgramTests
     }
 
     [Fact]
+    public void Main_MalformedRegion_FailsWithOneLineNamingIt()
+    {
+        var copy = CopyAppWithConfig("dev.json", c => c.Replace("\"us-east-1\"", "\"us-esat-1\""));
+        try
+        {
+            var (exitCode, stderr) = Run(copy, "{}");
+            Assert.Equal(1, exitCode);
+            var line = Assert.Single(Lines(stderr));
+            Assert.StartsWith("error: Invalid configuration for environment 'dev' (cdk/config/dev.json): ", line);
+            Assert.Contains("region 'us-esat-1' is not an AWS region name", line);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Main_ModelTooLargeForInstance_FailsWithOneLineNamingModelInstanceAndMemory()
     {
         var copy = CopyAppWithConfig("prod.json", c => c.Replace("ml.p5.48xlarge", "ml.g6.2xlarge"));
