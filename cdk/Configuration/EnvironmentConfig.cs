@@ -81,7 +81,7 @@ public sealed record EnvironmentConfig
 
         ComponentEndpoint?.Validate(problems, NamePrefix);
         Tags.Validate(problems);
-        ModelBucket.Validate(problems);
+        ModelBucket.Validate(problems, Region);
         Operations.Validate(problems);
         ValidateEndpoints(problems);
         ModelImportConfig.Validate(ModelImports, NamePrefix, problems);

@@ -5,7 +5,11 @@ using LlmHosting.Constructs.Aspects;
 
 namespace LlmHosting.App.Stacks;
 
-/// <summary>One environment: a CDK stage (cloud assembly <c>assembly-&lt;name&gt;</c>) holding its stacks.</summary>
+/// <summary>
+/// One environment: a CDK stage (cloud assembly <c>assembly-&lt;name&gt;</c>) holding a <see cref="StorageStack"/>
+/// (<c>&lt;env&gt;/Storage</c>, the model bucket) and a <see cref="ServingStack"/> (<c>&lt;env&gt;/Serving</c>, everything
+/// that reads from it), deployed in that order.
+/// </summary>
 public sealed class ModelHostingStage : Stage
 {
     /// <summary>Creates the stage of one environment.</summary>
@@ -23,15 +27,38 @@ public sealed class ModelHostingStage : Stage
         Tags.Of(this).Add("cost-centre", config.Tags.CostCentre);
         Tags.Of(this).Add("environment", config.Name);
 
-        ModelHosting = new ModelHostingStack(this, "ModelHosting", new ModelHostingStackProps
+        var bucket = config.ModelBucket;
+        if (!bucket.UsesExistingBucket)
+        {
+            Storage = new StorageStack(this, "Storage", new StorageStackProps
+            {
+                Config = config,
+                StackName = $"{config.NamePrefix}-storage",
+                Description = $"Model weights of the {config.Name} environment (deploy and fill before Serving)",
+                AnalyticsReporting = false,
+                // A retained bucket holds weights that take hours to upload: deleting its stack takes two steps.
+                TerminationProtection = !bucket.Destroy,
+            });
+        }
+
+        Serving = new ServingStack(this, "Serving", new ServingStackProps
         {
             Config = config,
-            StackName = $"{config.NamePrefix}-model-hosting",
-            Description = $"Open-weight LLM hosting for the {config.Name} environment",
+            ModelBucketName = bucket.ExistingBucketName ?? ModelBucketConfig.OwnBucketName(config),
+            StackName = $"{config.NamePrefix}-serving",
+            Description = $"Open-weight LLM serving for the {config.Name} environment",
             AnalyticsReporting = false,
         });
+        if (Storage is not null)
+        {
+            // The bucket is referenced by name, not by a cross-stack export, so the order is stated here.
+            Serving.AddDependency(Storage, "Serving reads the model weights from the Storage stack's bucket");
+        }
     }
 
-    /// <summary>The environment's stack.</summary>
-    public ModelHostingStack ModelHosting { get; }
+    /// <summary>The environment's stateful stack (the model bucket), or null when it uses an existing bucket.</summary>
+    public StorageStack? Storage { get; }
+
+    /// <summary>The environment's serving stack.</summary>
+    public ServingStack Serving { get; }
 }

@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.Assertions;
 using System.Text.Json.Nodes;
+using LlmHosting.Tests.Shared;
 
 namespace LlmHosting.Constructs.Tests;
 
@@ -25,9 +26,18 @@ internal static class TestStacks
         });
     }
 
-    /// <summary>The synthesized template as JSON, for assertions that read more easily as plain navigation.</summary>
+    /// <summary>
+    /// The synthesized template as JSON, for assertions that read more easily as plain navigation. Every template a
+    /// construct test reads passes the IAM resource-type check first (<see cref="IamResourceTypes"/>), so that no
+    /// construct grants an action on resources IAM would not match.
+    /// </summary>
     public static JsonObject Json(Stack stack)
-        => JsonNode.Parse(Newtonsoft.Json.JsonConvert.SerializeObject(Template.FromStack(stack).ToJSON()))!.AsObject();
+    {
+        var json = JsonNode.Parse(Newtonsoft.Json.JsonConvert.SerializeObject(Template.FromStack(stack).ToJSON()))!.AsObject();
+        var violations = IamResourceTypes.Violations(json, stack.Node.Path);
+        Assert.True(violations.Count == 0, "IAM resource types (Service Authorization Reference):\n" + string.Join("\n", violations));
+        return json;
+    }
 
     /// <summary>Every resource of a type, as (logical id, properties).</summary>
     public static IReadOnlyList<(string Id, JsonObject Properties)> Resources(JsonObject template, string type)

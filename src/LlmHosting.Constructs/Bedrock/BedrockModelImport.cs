@@ -98,8 +98,11 @@ public sealed partial class BedrockModelImport : Construct
         });
         HandlerRole.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
+            Sid = "CreateModelImportJob",
             Actions = ["bedrock:CreateModelImportJob"],
-            Resources = [importJobs, importedModels],
+            // CreateModelImportJob supports no resource type (Service Authorization Reference, Amazon Bedrock;
+            // cfn-lint's Policies.json), so IAM denies it on any ARN: "*" is the only grant that works.
+            Resources = ["*"],
         }));
         HandlerRole.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {

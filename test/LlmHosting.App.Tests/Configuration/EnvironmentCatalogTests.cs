@@ -24,7 +24,7 @@ public sealed class EnvironmentCatalogTests
         Assert.Equal("ml-platform", config.Tags.Owner);
         Assert.Equal("cc-42", config.Tags.CostCentre);
         Assert.False(config.ModelBucket.Destroy);
-        Assert.False(config.ModelBucket.AccessLogs);
+        Assert.Null(config.ModelBucket.AccessLogs);
     }
 
     [Theory]

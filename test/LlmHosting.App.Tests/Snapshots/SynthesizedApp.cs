@@ -28,7 +28,16 @@ public sealed class SynthesizedApp : IDisposable
                 t => SnapshotName(Path.GetFileName(t.assembly)["assembly-".Length..], t.file),
                 t => File.ReadAllText(t.file));
         Environments = catalog.Environments.Select(e => e.Name).ToList();
+        StackDependencies = System.IO.Directory.GetDirectories(_outdir, "assembly-*")
+            .SelectMany(assembly => StacksOf(Path.Combine(assembly, "manifest.json")))
+            .ToDictionary(s => s.DisplayName, s => s.Dependencies);
     }
+
+    /// <summary>
+    /// The stacks each stack depends on, as the cloud assembly records them for <c>cdk deploy</c>: display names such as
+    /// <c>dev/Serving</c> mapped to the display names of the stacks deployed before them.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> StackDependencies { get; }
 
     /// <summary>Environment names of the checked-in configuration.</summary>
     public IReadOnlyList<string> Environments { get; }
@@ -38,16 +47,30 @@ public sealed class SynthesizedApp : IDisposable
 
     private readonly Dictionary<string, JsonObject> _parsed = [];
 
-    /// <summary>The template of an environment's ModelHosting stack, parsed once (tests only read it).</summary>
-    public JsonObject Template(string environment)
+    /// <summary>The template of one stack of an environment (default: its Serving stack), parsed once (tests only read it).</summary>
+    public JsonObject Template(string environment, string stack = "Serving")
     {
-        if (!_parsed.TryGetValue(environment, out var template))
+        var name = $"{environment}.{stack}.template.json";
+        if (!_parsed.TryGetValue(name, out var template))
         {
-            template = JsonNode.Parse(Templates[$"{environment}.ModelHosting.template.json"])!.AsObject();
-            _parsed[environment] = template;
+            template = JsonNode.Parse(Templates[name])!.AsObject();
+            _parsed[name] = template;
         }
 
         return template;
+    }
+
+    private static IEnumerable<(string DisplayName, IReadOnlyList<string> Dependencies)> StacksOf(string manifestPath)
+    {
+        var artifacts = JsonNode.Parse(File.ReadAllText(manifestPath))!["artifacts"]!.AsObject();
+        var stacks = artifacts.Where(a => (string?)a.Value!["type"] == "aws:cloudformation:stack").ToDictionary(a => a.Key, a => a.Value!);
+        return stacks.Select(stack => (
+            (string)stack.Value["displayName"]!,
+            (IReadOnlyList<string>)(stack.Value["dependencies"]?.AsArray() ?? [])
+                .Select(d => (string)d!)
+                .Where(stacks.ContainsKey)
+                .Select(d => (string)stacks[d]["displayName"]!)
+                .ToList()));
     }
 
     /// <summary>The context of cdk.json plus the switch that skips bundling.</summary>
@@ -79,7 +102,7 @@ public sealed class SynthesizedApp : IDisposable
     }
 
     // Template files are named after the stack's artifact id (stage name + stack id + hash); the snapshot
-    // keeps the readable part: "dev.ModelHosting.template.json".
+    // keeps the readable part: "dev.Serving.template.json".
     private static string SnapshotName(string environment, string templateFile)
     {
         var artifact = Path.GetFileName(templateFile)[..^".template.json".Length];

@@ -5,7 +5,7 @@ using LlmHosting.App.Tests.Snapshots;
 
 namespace LlmHosting.App.Tests.Stacks;
 
-/// <summary>How <see cref="ModelHostingStack"/> wires the operations events of the checked-in prod environment.</summary>
+/// <summary>How <see cref="ServingStack"/> wires the operations events of the checked-in prod environment.</summary>
 [Collection(SynthesizedApp.Collection)]
 public sealed class OperationsWiringTests(SynthesizedApp app)
 {

@@ -1,4 +1,5 @@
 using Amazon.CDK;
+using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.S3;
 using Constructs;
 using LlmHosting.App.Configuration;
@@ -12,35 +13,34 @@ namespace LlmHosting.App.Stacks;
 
 using Components = LlmHosting.Constructs.Sagemaker.Components;
 
-/// <summary>Properties of a <see cref="ModelHostingStack"/>.</summary>
-public sealed class ModelHostingStackProps : StackProps
+/// <summary>Properties of a <see cref="ServingStack"/>.</summary>
+public sealed class ServingStackProps : StackProps
 {
     /// <summary>The validated configuration of the environment this stack belongs to.</summary>
     public required EnvironmentConfig Config { get; init; }
+
+    /// <summary>Name of the model bucket: the Storage stack's, or the configured existing bucket.</summary>
+    public required string ModelBucketName { get; init; }
 }
 
-/// <summary>Everything one environment runs: the model bucket and what later serves the models.</summary>
-public sealed class ModelHostingStack : Stack
+/// <summary>
+/// The stateless part of an environment: what serves the models (endpoints, inference components, Bedrock imports),
+/// the invoker role and the operations around them. It reads the weights from the model bucket by name, so it holds
+/// no reference that would tie the bucket's lifecycle to it, and every grant stays scoped to a model's prefix.
+/// </summary>
+public sealed class ServingStack : Stack
 {
     /// <summary>Creates the stack.</summary>
-    public ModelHostingStack(Construct scope, string id, ModelHostingStackProps props)
+    public ServingStack(Construct scope, string id, ServingStackProps props)
         : base(scope, id, props)
     {
         var config = props.Config;
-
-        ModelBucket = new ModelBucket(this, "ModelBucket", new ModelBucketProps
-        {
-            RemovalPolicy = config.ModelBucket.Destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-            AutoDeleteObjects = config.ModelBucket.Destroy,
-            ServerAccessLogsBucket = config.ModelBucket.AccessLogs ? CreateAccessLogBucket() : null,
-            ServerAccessLogsPrefix = config.ModelBucket.AccessLogs ? "model-bucket/" : null,
-        });
-
-        _ = new CfnOutput(this, "ModelBucketName", new CfnOutputProps
-        {
-            Description = "Bucket for model weights; upload each model under its own prefix.",
-            Value = ModelBucket.Bucket.BucketName,
-        });
+        var bucketConfig = config.ModelBucket;
+        ModelBucket = LlmHosting.Constructs.Storage.ModelBucket.FromBucket(
+            this,
+            "ModelBucket",
+            Bucket.FromBucketName(this, "ModelBucketByName", props.ModelBucketName),
+            bucketConfig.ExistingKmsKeyArn is { } keyArn ? Key.FromKeyArn(this, "ModelBucketKey", keyArn) : null);
 
         (Operations, OperationsDashboard) = AddOperations(config);
         AddEndpoints(config);
@@ -49,8 +49,8 @@ public sealed class ModelHostingStack : Stack
         AddModelImports(config);
     }
 
-    /// <summary>The environment's model bucket.</summary>
-    public ModelBucket ModelBucket { get; }
+    /// <summary>The environment's model bucket, referenced by name.</summary>
+    public IModelBucket ModelBucket { get; }
 
     /// <summary>Routes the environment's endpoint, model import and alarm events to people and systems.</summary>
     public ModelOperationsEvents Operations { get; }
@@ -205,17 +205,6 @@ public sealed class ModelHostingStack : Stack
 
         ModelImports = imports;
     }
-
-    private Bucket CreateAccessLogBucket() => new(this, "AccessLogBucket", new BucketProps
-    {
-        // Server access logs can only be delivered to SSE-S3 buckets.
-        Encryption = BucketEncryption.S3_MANAGED,
-        BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
-        EnforceSSL = true,
-        ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        RemovalPolicy = RemovalPolicy.RETAIN,
-        LifecycleRules = [new LifecycleRule { Id = "ExpireAccessLogs", Expiration = Duration.Days(365) }],
-    });
 
     /// <summary>The endpoint hosting several models as inference components, or null when none is configured.</summary>
     public Components.InferenceComponentEndpoint? ComponentEndpoint { get; private set; }

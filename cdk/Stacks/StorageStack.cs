@@ -1,0 +1,63 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.S3;
+using Constructs;
+using LlmHosting.App.Configuration;
+using LlmHosting.Constructs.Storage;
+
+namespace LlmHosting.App.Stacks;
+
+/// <summary>Properties of a <see cref="StorageStack"/>.</summary>
+public sealed class StorageStackProps : StackProps
+{
+    /// <summary>The validated configuration of the environment this stack belongs to.</summary>
+    public required EnvironmentConfig Config { get; init; }
+}
+
+/// <summary>
+/// The stateful part of an environment: the model bucket (and its access-log bucket). It is deployed first and on
+/// its own, so that the weights can be uploaded before the <see cref="ServingStack"/> creates anything that reads
+/// them, and so that a failed or rolled-back serving deployment never touches the bucket. A retained bucket also
+/// gets termination protection on its stack.
+/// </summary>
+public sealed class StorageStack : Stack
+{
+    /// <summary>Creates the stack.</summary>
+    public StorageStack(Construct scope, string id, StorageStackProps props)
+        : base(scope, id, props)
+    {
+        var config = props.Config;
+        var bucket = config.ModelBucket;
+        var accessLogs = bucket.AccessLogs == true;
+
+        // The construct id "ModelBucket" fixes the bucket's logical id (pinned by a test): renaming it replaces the
+        // bucket and, with RETAIN, leaves the old one and its weights behind.
+        ModelBucket = new ModelBucket(this, "ModelBucket", new ModelBucketProps
+        {
+            BucketName = ModelBucketConfig.OwnBucketName(config),
+            RemovalPolicy = bucket.Destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+            AutoDeleteObjects = bucket.Destroy,
+            ServerAccessLogsBucket = accessLogs ? CreateAccessLogBucket() : null,
+            ServerAccessLogsPrefix = accessLogs ? "model-bucket/" : null,
+        });
+
+        _ = new CfnOutput(this, "ModelBucketName", new CfnOutputProps
+        {
+            Description = "Bucket for model weights; upload each model under its own prefix (llmhost upload-model).",
+            Value = ModelBucket.Bucket.BucketName,
+        });
+    }
+
+    /// <summary>The environment's model bucket.</summary>
+    public ModelBucket ModelBucket { get; }
+
+    private Bucket CreateAccessLogBucket() => new(this, "AccessLogBucket", new BucketProps
+    {
+        // Server access logs can only be delivered to SSE-S3 buckets.
+        Encryption = BucketEncryption.S3_MANAGED,
+        BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
+        EnforceSSL = true,
+        ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        RemovalPolicy = RemovalPolicy.RETAIN,
+        LifecycleRules = [new LifecycleRule { Id = "ExpireAccessLogs", Expiration = Duration.Days(365) }],
+    });
+}
