@@ -23,6 +23,12 @@ public sealed record ComponentEndpointConfig
     /// <summary>Most instances, which the minimum copies of every component must fit. Default: the larger of 1 and <see cref="MinInstances"/>.</summary>
     public int? MaxInstances { get; init; }
 
+    /// <summary>
+    /// Host AMI of the instances (<c>al2023-ami-sagemaker-inference-gpu-4-1</c>...). Default: the oldest AMI whose NVIDIA
+    /// driver runs the components' images.
+    /// </summary>
+    public string? InferenceAmiVersion { get; init; }
+
     /// <summary>The models, one inference component each.</summary>
     public List<ComponentConfig> Components { get; init; } = [];
 
@@ -37,6 +43,7 @@ public sealed record ComponentEndpointConfig
         }
 
         ConfigNames.ValidateInstanceType(problems, $"{Path}.instanceType", InstanceType, "ml.g6e.12xlarge");
+        ConfigNames.ValidateInferenceAmiVersion(problems, $"{Path}.inferenceAmiVersion", InferenceAmiVersion);
 
         if (MinInstances < 0)
         {

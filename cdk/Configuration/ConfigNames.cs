@@ -31,4 +31,16 @@ internal static class ConfigNames
             : $"{path} '{instanceType}' is not a GPU instance type of the catalog"
               + (close.Count > 0 ? $"; did you mean {string.Join(", ", close)}?" : $" ({string.Join(", ", GpuInstanceType.All.Select(t => t.Name))})"));
     }
+
+    /// <summary>Adds a problem unless <paramref name="value"/> is null or a known host AMI version.</summary>
+    internal static void ValidateInferenceAmiVersion(ICollection<string> problems, string path, string? value)
+    {
+        if (value is not null && InferenceAmiVersion.All.All(v => v.Value != value))
+        {
+            problems.Add($"{path} '{value}' is not a SageMaker inference AMI version ({string.Join(", ", InferenceAmiVersion.All.Select(v => v.Value))})");
+        }
+    }
+
+    /// <summary>The host AMI version, once validated; null when not set.</summary>
+    internal static InferenceAmiVersion? InferenceAmiVersionOf(string? value) => value is null ? null : InferenceAmiVersion.Of(value);
 }

@@ -19,6 +19,12 @@ public sealed record EndpointConfig : ServedModelConfig
     /// <summary>Ceiling of autoscaling on invocations per instance. Default: <see cref="MinInstances"/>.</summary>
     public int? MaxInstances { get; init; }
 
+    /// <summary>
+    /// Host AMI of the instances (<c>al2023-ami-sagemaker-inference-gpu-4-1</c>...). Default: the oldest AMI whose NVIDIA
+    /// driver runs the image's CUDA version.
+    /// </summary>
+    public string? InferenceAmiVersion { get; init; }
+
     /// <summary>vLLM settings. Default: the construct's defaults for the model and instance.</summary>
     public VllmConfig Vllm { get; init; } = new();
 
@@ -32,6 +38,7 @@ public sealed record EndpointConfig : ServedModelConfig
     {
         ValidateServedModel(problems, path, namePrefix, "endpoint");
         ConfigNames.ValidateInstanceType(problems, $"{path}.instanceType", InstanceType, "ml.g6e.xlarge");
+        ConfigNames.ValidateInferenceAmiVersion(problems, $"{path}.inferenceAmiVersion", InferenceAmiVersion);
 
         if (MinInstances < 1)
         {

@@ -119,6 +119,7 @@ public sealed class ServingStack : Stack
                     Source = endpoint.SourceIn(ModelBucket),
                     InstanceType = endpoint.GpuInstanceType,
                     Image = endpoint.Vllm.ImageTag is { } tag ? VllmImage.FromDlcTag(tag) : null,
+                    InferenceAmiVersion = ConfigNames.InferenceAmiVersionOf(endpoint.InferenceAmiVersion),
                     Vllm = endpoint.Vllm.ToSettings(),
                     MinInstanceCount = endpoint.MinInstances,
                     MaxInstanceCount = endpoint.MaxInstances,
@@ -226,6 +227,7 @@ public sealed class ServingStack : Stack
         {
             EndpointName = endpointName,
             InstanceType = endpointConfig.GpuInstanceType,
+            InferenceAmiVersion = ConfigNames.InferenceAmiVersionOf(endpointConfig.InferenceAmiVersion),
             MinInstanceCount = endpointConfig.MinInstances,
             MaxInstanceCount = endpointConfig.MaxInstances,
         });

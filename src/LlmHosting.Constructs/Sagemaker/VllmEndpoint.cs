@@ -69,7 +69,10 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
             ?? Names.UniqueResourceName(this, new UniqueResourceNameOptions { MaxLength = SagemakerNames.MaxLength, Separator = "-" });
         var definition = new VllmModelDefinition(
             props.Model, props.Source, props.Vllm, props.InstanceType, props.InstanceType.GpuCount, props.Image, props.EnableNetworkIsolation);
-        Validate(props, definition);
+        var amiProblems = new List<string>();
+        var hostAmi = definition.Image.HostAmi(this, props.InferenceAmiVersion, nameof(VllmEndpointProps.InferenceAmiVersion), amiProblems);
+        Validate(props, definition, amiProblems);
+        HostAmi = hostAmi!;
 
         InstanceType = props.InstanceType;
         TensorParallelSize = definition.TensorParallelSize;
@@ -108,6 +111,9 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
                 },
             },
         });
+
+        // CDK 2.160's L1 lacks InferenceAmiVersion; CloudFormation's current schema has it (a string).
+        EndpointConfig.AddPropertyOverride("ProductionVariants.0.InferenceAmiVersion", HostAmi.Value);
 
         Endpoint = new CfnEndpoint(this, "Endpoint", new CfnEndpointProps
         {
@@ -166,6 +172,9 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
 
     /// <summary>The instance type.</summary>
     public GpuInstanceType InstanceType { get; }
+
+    /// <summary>The host AMI of the instances: as set, or the default for the image's CUDA version.</summary>
+    public InferenceAmiVersion HostAmi { get; }
 
     /// <summary>Tensor parallel size in effect.</summary>
     public int TensorParallelSize { get; }
@@ -264,9 +273,9 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
         };
     }
 
-    private void Validate(VllmEndpointProps props, VllmModelDefinition definition)
+    private void Validate(VllmEndpointProps props, VllmModelDefinition definition, IEnumerable<string> amiProblems)
     {
-        var problems = new List<string>();
+        var problems = new List<string>(amiProblems);
         SagemakerNames.CheckName(problems, nameof(VllmEndpointProps.EndpointName), props.EndpointName);
 
         var min = props.MinInstanceCount ?? 1;

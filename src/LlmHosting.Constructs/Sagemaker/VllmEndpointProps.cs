@@ -24,6 +24,14 @@ public sealed class VllmEndpointProps
     /// <summary>Container image. Default: <see cref="VllmImage.Default"/> (the vLLM DLC with a pinned tag).</summary>
     public VllmImage? Image { get; init; }
 
+    /// <summary>
+    /// Host AMI of the instances, whose NVIDIA driver must run the image's CUDA version; a misfit fails synthesis
+    /// naming both. Default: the oldest AMI that runs the image's CUDA version
+    /// (<see cref="InferenceAmiVersion.DefaultFor"/>; <see cref="InferenceAmiVersion.Al2023Gpu4_1"/> for the default
+    /// CUDA 13 image). Required for an image whose CUDA version is unknown.
+    /// </summary>
+    public InferenceAmiVersion? InferenceAmiVersion { get; init; }
+
     /// <summary>vLLM settings. Default: every <see cref="VllmSettings"/> default (tensor parallel over all GPUs).</summary>
     public VllmSettings? Vllm { get; init; }
 

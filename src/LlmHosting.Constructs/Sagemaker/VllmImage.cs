@@ -28,11 +28,12 @@ public sealed class VllmImage
     private readonly IRepository? _repository;
     private readonly string? _repositoryTag;
 
-    private VllmImage(string? dlcTag, IRepository? repository, string? repositoryTag)
+    private VllmImage(string? dlcTag, IRepository? repository, string? repositoryTag, Version? cudaVersion = null)
     {
         _dlcTag = dlcTag;
         _repository = repository;
         _repositoryTag = repositoryTag;
+        CudaVersion = cudaVersion ?? InferenceAmiVersion.CudaFromTag(dlcTag ?? repositoryTag);
     }
 
     /// <summary>The vLLM DLC with <see cref="DefaultDlcTag"/>.</summary>
@@ -52,15 +53,67 @@ public sealed class VllmImage
     /// </summary>
     /// <param name="repository">The ECR repository.</param>
     /// <param name="tag">The image tag.</param>
-    public static VllmImage FromEcrRepository(IRepository repository, string tag)
+    /// <param name="cudaVersion">
+    /// The CUDA version the image is built for, which decides the host AMI (<see cref="InferenceAmiVersion"/>).
+    /// Default: read from a DLC-style tag (<c>cu130</c> is 13.0); when the tag does not name it, set it here or set the
+    /// endpoint's <c>InferenceAmiVersion</c>.
+    /// </param>
+    public static VllmImage FromEcrRepository(IRepository repository, string tag, Version? cudaVersion = null)
     {
         ArgumentNullException.ThrowIfNull(repository);
         CheckTag(tag);
-        return new VllmImage(null, repository, tag);
+        return new VllmImage(null, repository, tag, cudaVersion);
     }
 
     /// <summary>The DLC tag, or null for an image of your own.</summary>
     public string? DlcTag => _dlcTag;
+
+    /// <summary>The CUDA version the image is built for, or null when neither its tag nor its creator says.</summary>
+    public Version? CudaVersion { get; }
+
+    /// <summary>The image for messages: <c>vllm:&lt;tag&gt;</c> of the DLC, or <c>&lt;repository&gt;:&lt;tag&gt;</c>.</summary>
+    internal string Describe(Construct scope)
+        => _dlcTag is not null ? $"{DlcRepositoryName}:{_dlcTag}"
+            : $"{(Token.IsUnresolved(_repository!.RepositoryName) ? "of ECR repository " + _repository.Node.Path : _repository.RepositoryName)}:{_repositoryTag}";
+
+    /// <summary>
+    /// The host AMI for this image: <paramref name="chosen"/> when it fits (or a problem naming both), otherwise the
+    /// default for the image's CUDA version (or a problem asking for one when the CUDA version is unknown).
+    /// </summary>
+    /// <param name="scope">Any construct of the stack, for names in messages.</param>
+    /// <param name="chosen">The AMI the user set, or null.</param>
+    /// <param name="property">The property name for messages, for example <c>InferenceAmiVersion</c>.</param>
+    /// <param name="problems">Where problems are added.</param>
+    internal InferenceAmiVersion? HostAmi(Construct scope, InferenceAmiVersion? chosen, string property, ICollection<string> problems)
+    {
+        if (CudaVersion is not { } cuda)
+        {
+            if (chosen is null)
+            {
+                problems.Add($"{property}: image {Describe(scope)} does not name its CUDA version (no cuXYZ in its tag); set {property} (for example {InferenceAmiVersion.Al2023Gpu4_1.Value} for CUDA 13) or pass the CUDA version to VllmImage.FromEcrRepository");
+            }
+
+            return chosen;
+        }
+
+        if (chosen is null)
+        {
+            var fit = InferenceAmiVersion.DefaultFor(cuda);
+            if (fit is null)
+            {
+                problems.Add($"{property}: no known host AMI runs image {Describe(scope)}, built for CUDA {InferenceAmiVersion.Format(cuda)} (newest known: {InferenceAmiVersion.Al2023Gpu4_1.Value}, CUDA 13.0); set {property} with InferenceAmiVersion.Custom");
+            }
+
+            return fit;
+        }
+
+        if (chosen.MisfitWith(cuda, Describe(scope)) is { } misfit)
+        {
+            problems.Add(misfit);
+        }
+
+        return chosen;
+    }
 
     /// <summary>
     /// The DLC registry account by region (aws/deep-learning-containers, region availability). Regions

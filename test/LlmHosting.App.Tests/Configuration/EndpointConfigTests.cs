@@ -100,6 +100,22 @@ public sealed class EndpointConfigTests
     }
 
     [Fact]
+    public void Parse_UnknownInferenceAmiVersion_ListsTheKnownOnes()
+        => Assert.Contains(
+            "endpoints[0].inferenceAmiVersion 'al2-gpu' is not a SageMaker inference AMI version (al2-ami-sagemaker-inference-gpu-2, ",
+            Error(Valid.Replace("\"minInstances\"", "\"inferenceAmiVersion\": \"al2-gpu\", \"minInstances\"")));
+
+    [Fact]
+    public void Stack_InferenceAmiVersionTooOldForTheImage_FailsWithOneLineNamingBoth()
+    {
+        var config = Parse(Valid.Replace("\"minInstances\"", "\"inferenceAmiVersion\": \"al2-ami-sagemaker-inference-gpu-3-1\", \"minInstances\""));
+        var app = new Amazon.CDK.App(new AppProps { Context = SynthesizedApp.CdkJsonContext() });
+        var error = Assert.Throws<ConfigurationException>(() => ModelHostingApp.AddEnvironments(app, [config]));
+        Assert.StartsWith("Invalid configuration for environment 'test': endpoints[0] (gpt-oss-20b): ", error.Message);
+        Assert.Contains("al2-ami-sagemaker-inference-gpu-3-1 (NVIDIA driver 550, CUDA 12.4) cannot run image vllm:0.20.2-gpu-py312-cu130-ubuntu22.04-sagemaker", error.Message);
+    }
+
+    [Fact]
     public void Stack_ModelTooLargeForInstance_FailsWithOneLineNamingTheEndpoint()
     {
         var config = Parse(Valid.Replace("\"model\": \"gpt-oss-20b\"", "\"model\": \"gpt-oss-120b\"").Replace("ml.g6e.xlarge", "ml.g6.2xlarge"));
@@ -122,6 +138,18 @@ public sealed class EndpointOutputsTests(SynthesizedApp app)
         var variant = Assert.Single(configs).Value!["Properties"]!["ProductionVariants"]![0]!;
         Assert.Null(variant["ModelName"]);
         Assert.Equal(0, (double)variant["ManagedInstanceScaling"]!["MinInstanceCount"]!);
+    }
+
+    [Theory]
+    [MemberData(nameof(SnapshotTests.EnvironmentNames), MemberType = typeof(SnapshotTests))]
+    public void Synth_Environment_EveryProductionVariantHasTheHostAmiOfItsCuda13Image(string environment)
+    {
+        var variants = app.Template(environment)["Resources"]!.AsObject()
+            .Where(r => (string?)r.Value!["Type"] == "AWS::SageMaker::EndpointConfig")
+            .SelectMany(r => r.Value!["Properties"]!["ProductionVariants"]!.AsArray())
+            .ToList();
+        Assert.NotEmpty(variants);
+        Assert.All(variants, v => Assert.Equal("al2023-ami-sagemaker-inference-gpu-4-1", (string?)v!["InferenceAmiVersion"]));
     }
 
     [Theory]

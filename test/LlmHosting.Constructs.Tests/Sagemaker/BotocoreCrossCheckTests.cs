@@ -18,7 +18,15 @@ public sealed class BotocoreCrossCheckTests
         model = botocore.session.get_session().get_service_model("sagemaker")
         urls = {r: boto3.client("sagemaker-runtime", region_name=r, aws_access_key_id="x", aws_secret_access_key="y").meta.endpoint_url
                 for r in sys.argv[1:]}
-        print(json.dumps({"instanceTypes": model.shape_for("ProductionVariantInstanceType").enum, "runtimeUrls": urls}))
+        import re
+        ami = model.shape_for("ProductionVariant").members["InferenceAmiVersion"]
+        amis = {}
+        for name, body in re.findall(r"<dt>([^<]+)</dt>\s*<dd>(.*?)</dd>", ami.documentation, re.S):
+            driver = re.search(r"NVIDIA driver version: (\d+)", body)
+            cuda = re.search(r"CUDA version: ([\d.]+)", body)
+            amis[name] = {"driver": int(driver.group(1)) if driver else None, "cuda": cuda.group(1) if cuda else None}
+        print(json.dumps({"instanceTypes": model.shape_for("ProductionVariantInstanceType").enum, "runtimeUrls": urls,
+                          "amiVersions": ami.enum, "amis": amis}))
         """;
 
     private static readonly Lazy<JsonNode> Botocore = new(() =>
@@ -37,6 +45,21 @@ public sealed class BotocoreCrossCheckTests
         var known = Botocore.Value["instanceTypes"]!.AsArray().Select(t => (string)t!).ToHashSet();
         var unknown = GpuInstanceType.All.Select(t => t.Name).Where(n => !known.Contains(n)).ToList();
         Assert.True(unknown.Count == 0, "not SageMaker instance types: " + string.Join(", ", unknown));
+    }
+
+    [Fact]
+    public void InferenceAmiVersion_EveryValueWithItsDriverAndCuda_IsBotocores()
+    {
+        var botocore = Botocore.Value;
+        Assert.Equal(
+            botocore["amiVersions"]!.AsArray().Select(v => (string)v!).Order(StringComparer.Ordinal),
+            InferenceAmiVersion.All.Select(v => v.Value).Order(StringComparer.Ordinal));
+        foreach (var ami in InferenceAmiVersion.All)
+        {
+            var documented = botocore["amis"]![ami.Value]!;
+            Assert.Equal((int?)documented["driver"], ami.NvidiaDriver);
+            Assert.Equal((string?)documented["cuda"], ami.CudaVersion?.ToString(2));
+        }
     }
 
     [Fact]

@@ -101,7 +101,7 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
         var role = endpoint.Role;
         definition.Image.GrantPull(this, role);
         definition.Source.GrantRead(role);
-        endpoint.Register(this, demand, LogGroupName);
+        endpoint.Register(this, demand, LogGroupName, definition.Image);
         Model = definition.CreateModel(this, "Model", role);
 
         Resource = new CfnInferenceComponent(this, "Resource", new CfnInferenceComponentProps
@@ -440,6 +440,7 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
         }
 
         problems.AddRange(definition.Problems(this));
+        Endpoint.CheckImage(definition.Image, problems);
         problems.AddRange(ComponentPacking.SingleCopyProblems(demand, Endpoint.InstanceType, ""));
         if (problems.Count > 0)
         {

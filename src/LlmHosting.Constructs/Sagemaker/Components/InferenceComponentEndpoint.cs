@@ -32,6 +32,8 @@ public sealed class InferenceComponentEndpoint : Construct
     public const string VariantName = "AllTraffic";
 
     private readonly List<InferenceComponent> _components = [];
+    private readonly List<Version> _componentCudaVersions = [];
+    private readonly InferenceAmiVersion? _chosenAmi;
     private readonly List<ComponentDemand> _demands = [];
     private readonly PolicyStatement _componentLogs;
 
@@ -95,6 +97,8 @@ public sealed class InferenceComponentEndpoint : Construct
         // SageMaker checks the role's permissions when it creates the endpoint: the role is a dependency through
         // ExecutionRoleArn, its policy is not.
         DependOnRolePolicy(EndpointConfig);
+        _chosenAmi = props.InferenceAmiVersion;
+        WriteHostAmi();
 
         Endpoint = new CfnEndpoint(this, "Endpoint", new CfnEndpointProps
         {
@@ -120,6 +124,15 @@ public sealed class InferenceComponentEndpoint : Construct
 
     /// <summary>The instance type of every instance.</summary>
     public GpuInstanceType InstanceType { get; }
+
+    /// <summary>
+    /// The host AMI of the instances: as set, or the oldest AMI that runs the newest CUDA version among the components'
+    /// images (the default image's when there is no component yet).
+    /// </summary>
+    public InferenceAmiVersion HostAmi
+        => _chosenAmi
+           ?? InferenceAmiVersion.DefaultFor(_componentCudaVersions.DefaultIfEmpty(VllmImage.Default.CudaVersion!).Max()!)
+           ?? InferenceAmiVersion.Al2023Gpu4_1;
 
     /// <summary>Fewest instances managed instance scaling keeps; 0 when the endpoint scales to zero.</summary>
     public int MinInstanceCount { get; }
@@ -158,9 +171,19 @@ public sealed class InferenceComponentEndpoint : Construct
     internal IReadOnlyList<string> PackingProblemsWith(ComponentDemand demand)
         => ComponentPacking.SetProblems(EndpointName, InstanceType, MaxInstanceCount, [.. _demands, demand]);
 
+    /// <summary>The problems of running <paramref name="image"/> on this endpoint's host AMI, added to <paramref name="problems"/>.</summary>
+    internal void CheckImage(VllmImage image, ICollection<string> problems)
+        => image.HostAmi(this, _chosenAmi, "the endpoint's InferenceAmiVersion", problems);
+
     /// <summary>Records a component once it is valid, and lets the role write its log group.</summary>
-    internal void Register(InferenceComponent component, ComponentDemand demand, string componentLogGroup)
+    internal void Register(InferenceComponent component, ComponentDemand demand, string componentLogGroup, VllmImage image)
     {
+        if (image.CudaVersion is { } cuda)
+        {
+            _componentCudaVersions.Add(cuda);
+            WriteHostAmi();
+        }
+
         if (_components.Count == 0)
         {
             Role.AddToPrincipalPolicy(_componentLogs);
@@ -172,6 +195,9 @@ public sealed class InferenceComponentEndpoint : Construct
         var arn = $"arn:{Partitions.Partition(this)}:logs:{stack.Region}:{stack.Account}:log-group:{componentLogGroup}";
         _componentLogs.AddResources(arn, arn + ":log-stream:*");
     }
+
+    // One AMI for every component's container, rewritten as components are added (CDK 2.160's L1 lacks the property).
+    private void WriteHostAmi() => EndpointConfig.AddPropertyOverride("ProductionVariants.0.InferenceAmiVersion", HostAmi.Value);
 
     /// <summary>Makes <paramref name="resource"/> wait for the execution role's policy.</summary>
     internal void DependOnRolePolicy(IConstruct resource)

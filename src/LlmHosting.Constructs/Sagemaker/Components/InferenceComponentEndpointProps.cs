@@ -10,6 +10,13 @@ public sealed class InferenceComponentEndpointProps
     public required GpuInstanceType InstanceType { get; init; }
 
     /// <summary>
+    /// Host AMI of the instances, whose NVIDIA driver must run every component's image; a component whose image needs a
+    /// newer CUDA fails naming both. Default: the oldest AMI that runs the newest CUDA version among the components'
+    /// images (<see cref="InferenceAmiVersion.DefaultFor"/>).
+    /// </summary>
+    public InferenceAmiVersion? InferenceAmiVersion { get; init; }
+
+    /// <summary>
     /// Physical name of the endpoint: 1-63 letters, digits or hyphens. It appears in every component's invocation
     /// URL, the log group and the alarm names. Default: a name derived from the construct path.
     /// </summary>
