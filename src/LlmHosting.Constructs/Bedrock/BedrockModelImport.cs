@@ -4,13 +4,16 @@ using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.CustomResources;
 using Constructs;
+using LlmHosting.Constructs.Handlers;
 using LlmHosting.Constructs.Storage;
+using LlmHosting.Constructs.Weights;
 
 namespace LlmHosting.Constructs.Bedrock;
 
 /// <summary>
 /// Imports a model folder from a <see cref="IModelBucket"/> prefix into Amazon Bedrock Custom Model Import
-/// during deployment: the folder is validated first (every problem reported at once), the import job is
+/// during deployment: the folder is checked first by the stack's <see cref="WeightsGate"/> (every problem reported
+/// at once, in seconds), the import job is
 /// started with an idempotency token and awaited, and the imported model is deleted with the resource unless
 /// <see cref="BedrockModelImportProps.RetainOnDelete"/> is set. A change of the folder or the name imports
 /// anew; CloudFormation then deletes the old model. Each job outcome is put on the default event bus as
@@ -44,11 +47,9 @@ public sealed partial class BedrockModelImport : Construct
     /// <summary>The actions <see cref="GrantInvoke"/> grants.</summary>
     public static readonly IReadOnlyList<string> InvokeActions = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"];
 
-    /// <summary>The Lambda runtime of the handlers: the .NET 10 managed runtime (CDK 2.160 has no constant for it).</summary>
-    internal static readonly Runtime HandlerRuntime = new("dotnet10", RuntimeFamily.DOTNET_CORE);
-
-    internal const string OnEventHandler = "BedrockModelImport::LlmHosting.Lambda.BedrockModelImport.Handler::OnEvent";
-    internal const string IsCompleteHandler = "BedrockModelImport::LlmHosting.Lambda.BedrockModelImport.Handler::IsComplete";
+    private const string HandlerType = "LlmHosting.Lambda.BedrockModelImport.Handler";
+    internal static readonly string OnEventHandler = HandlerCode.HandlerName(HandlerType, "OnEvent");
+    internal static readonly string IsCompleteHandler = HandlerCode.HandlerName(HandlerType, "IsComplete");
 
     /// <summary>Creates the import.</summary>
     /// <param name="scope">Parent construct.</param>
@@ -128,8 +129,6 @@ public sealed partial class BedrockModelImport : Construct
             Actions = ["events:PutEvents"],
             Resources = [stack.FormatArn(new ArnComponents { Service = "events", Resource = "event-bus", ResourceName = "default" })],
         }));
-        // The handler lists and reads the folder to validate it before the job starts.
-        props.ModelBucket.GrantRead(HandlerRole, prefix);
 
         var code = HandlerCode.Get();
         var onEvent = Handler("OnEvent", OnEventHandler, code, Duration.Minutes(5), "Validates the model folder, then starts, replaces or deletes a Bedrock model import.");
@@ -144,17 +143,33 @@ public sealed partial class BedrockModelImport : Construct
             TotalTimeout = totalTimeout,
         });
 
+        var properties = new Dictionary<string, object>
+        {
+            ["ModelName"] = props.ModelName,
+            ["S3Uri"] = props.ModelBucket.S3UriFor(prefix),
+            ["RoleArn"] = ServiceRole.RoleArn,
+            ["RetainOnDelete"] = props.RetainOnDelete == true ? "true" : "false",
+        };
+        // The folder is checked (Bedrock's rules) before the job starts; its fingerprint orders the import after the
+        // check, and new content found by a later check imports the model anew.
+        if (props.WeightsCheck?.Enabled != false)
+        {
+            var gate = WeightsGate.For(this, props.ModelBucket, prefix);
+            gate.Require(WeightsRules.Bedrock);
+            if (props.WeightsCheck?.ExpectedFiles is { } files)
+            {
+                gate.ExpectFiles(files);
+            }
+
+            properties["WeightsFingerprint"] = gate.Fingerprint;
+            Gate = gate;
+        }
+
         var resource = new CustomResource(this, "Resource", new CustomResourceProps
         {
             ServiceToken = provider.ServiceToken,
             ResourceType = ResourceType,
-            Properties = new Dictionary<string, object>
-            {
-                ["ModelName"] = props.ModelName,
-                ["S3Uri"] = props.ModelBucket.S3UriFor(prefix),
-                ["RoleArn"] = ServiceRole.RoleArn,
-                ["RetainOnDelete"] = props.RetainOnDelete == true ? "true" : "false",
-            },
+            Properties = properties,
         });
         // Bedrock reads the folder with the service role as soon as the job starts, so its policy must exist
         // first. (The role itself is already ordered by the RoleArn reference.)
@@ -170,6 +185,9 @@ public sealed partial class BedrockModelImport : Construct
 
     /// <summary>Name of the imported model: <see cref="BedrockModelImportProps.ModelName"/> and an 8-character import suffix.</summary>
     public string ImportedModelName { get; }
+
+    /// <summary>The check of the model folder that runs before the import, or null when turned off.</summary>
+    public WeightsGate? Gate { get; }
 
     /// <summary>The role Bedrock assumes to read the model folder.</summary>
     public IRole ServiceRole { get; }
@@ -213,7 +231,7 @@ public sealed partial class BedrockModelImport : Construct
 
     private Function Handler(string id, string handler, Code code, Duration timeout, string description) => new(this, id, new FunctionProps
     {
-        Runtime = HandlerRuntime,
+        Runtime = HandlerCode.Runtime,
         Handler = handler,
         Code = code,
         Role = HandlerRole,

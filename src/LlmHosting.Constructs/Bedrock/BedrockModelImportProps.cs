@@ -1,5 +1,6 @@
 using Amazon.CDK;
 using LlmHosting.Constructs.Storage;
+using LlmHosting.Constructs.Weights;
 
 namespace LlmHosting.Constructs.Bedrock;
 
@@ -19,6 +20,12 @@ public sealed class BedrockModelImportProps
     /// <see cref="BedrockModelImport.ImportedModelName"/>.
     /// </summary>
     public required string ModelName { get; init; }
+
+    /// <summary>
+    /// How the folder is checked before the import starts (<see cref="WeightsGate"/>, with
+    /// <see cref="WeightsRules.Bedrock"/>). Default: checked; any content that meets the rules passes.
+    /// </summary>
+    public WeightsCheckOptions? WeightsCheck { get; init; }
 
     /// <summary>
     /// Keep the imported model when the resource is deleted (or replaced).

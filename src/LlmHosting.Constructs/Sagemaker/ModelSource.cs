@@ -1,6 +1,8 @@
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.SecretsManager;
+using Constructs;
 using LlmHosting.Constructs.Storage;
+using LlmHosting.Constructs.Weights;
 
 namespace LlmHosting.Constructs.Sagemaker;
 
@@ -24,10 +26,14 @@ public abstract class ModelSource
     /// </summary>
     /// <param name="bucket">The model bucket.</param>
     /// <param name="prefix">The model's folder, for example <c>models/gpt-oss-20b/</c>.</param>
-    public static ModelSource FromBucket(IModelBucket bucket, string prefix)
+    /// <param name="check">
+    /// How the folder is checked before the model is created (<see cref="WeightsGate"/>). Default: checked with
+    /// <see cref="WeightsRules.SageMaker"/>, any content that meets them passes.
+    /// </param>
+    public static ModelSource FromBucket(IModelBucket bucket, string prefix, WeightsCheckOptions? check = null)
     {
         ArgumentNullException.ThrowIfNull(bucket);
-        return new BucketModelSource(bucket, ModelPrefix.Normalize(prefix));
+        return new BucketModelSource(bucket, ModelPrefix.Normalize(prefix), check ?? new WeightsCheckOptions());
     }
 
     /// <summary>
@@ -65,10 +71,16 @@ public abstract class ModelSource
 
     /// <summary>Grants the execution role what it needs to get the weights, or nothing.</summary>
     internal abstract void GrantRead(IGrantable role);
+
+    /// <summary>
+    /// The gate that checks the weights before <paramref name="consumer"/>'s stack loads them with
+    /// <paramref name="rules"/>, or null when the source has no folder to check or the check is off.
+    /// </summary>
+    internal virtual WeightsGate? Gate(Construct consumer, WeightsRules rules) => null;
 }
 
 /// <summary>Uncompressed weights under a prefix of a model bucket.</summary>
-internal sealed class BucketModelSource(IModelBucket bucket, string prefix) : ModelSource
+internal sealed class BucketModelSource(IModelBucket bucket, string prefix, WeightsCheckOptions check) : ModelSource
 {
     public IModelBucket Bucket { get; } = bucket;
 
@@ -92,6 +104,23 @@ internal sealed class BucketModelSource(IModelBucket bucket, string prefix) : Mo
     };
 
     internal override void GrantRead(IGrantable role) => Bucket.GrantRead(role, Prefix);
+
+    internal override WeightsGate? Gate(Construct consumer, WeightsRules rules)
+    {
+        if (check.Enabled == false)
+        {
+            return null;
+        }
+
+        var gate = WeightsGate.For(consumer, Bucket, Prefix);
+        gate.Require(rules);
+        if (check.ExpectedFiles is { } files)
+        {
+            gate.ExpectFiles(files);
+        }
+
+        return gate;
+    }
 }
 
 /// <summary>Weights downloaded from the Hugging Face Hub at start-up.</summary>

@@ -4,6 +4,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Sagemaker;
 using Constructs;
+using LlmHosting.Constructs.Weights;
 
 namespace LlmHosting.Constructs.Sagemaker;
 
@@ -211,6 +212,14 @@ internal sealed class VllmModelDefinition
     /// </summary>
     internal CfnModel CreateModel(Construct scope, string id, IRole role, CfnModel.VpcConfigProperty? vpcConfig = null)
     {
+        var environment = Environment();
+        // The weights are checked before the model exists; their fingerprint in the environment orders the model after
+        // the check, and new content found by a later check replaces the model (and so rolls the endpoint).
+        if (Source.Gate(scope, WeightsRules.SageMaker) is { } gate)
+        {
+            environment[WeightsGate.FingerprintVariable] = gate.Fingerprint;
+        }
+
         var model = new CfnModel(scope, id, new CfnModelProps
         {
             ExecutionRoleArn = role.RoleArn,
@@ -218,7 +227,7 @@ internal sealed class VllmModelDefinition
             PrimaryContainer = new CfnModel.ContainerDefinitionProperty
             {
                 Image = ImageUri(scope),
-                Environment = Environment().ToDictionary(e => e.Key, e => (object)e.Value),
+                Environment = environment.ToDictionary(e => e.Key, e => (object)e.Value),
                 ModelDataSource = Source.ModelDataSource(),
             },
             VpcConfig = vpcConfig,
@@ -303,6 +312,7 @@ internal sealed class VllmModelDefinition
             "SM_VLLM_SERVED_MODEL_NAME", "SM_VLLM_TENSOR_PARALLEL_SIZE", "SM_VLLM_GPU_MEMORY_UTILIZATION",
             "SM_VLLM_MAX_MODEL_LEN", "SM_VLLM_MAX_NUM_SEQS", "SM_VLLM_ENABLE_AUTO_TOOL_CHOICE",
             "SM_VLLM_TOOL_CALL_PARSER", "SM_VLLM_REASONING_PARSER", "SM_VLLM_MODEL", "HF_MODEL_ID", "HF_TOKEN",
+            WeightsGate.FingerprintVariable,
         };
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -336,9 +346,11 @@ internal sealed class VllmModelDefinition
         }
 
         var environment = Environment();
-        if (environment.Count > MaxEnvironmentEntries)
+        // A bucket source adds the weights fingerprint when the model is created.
+        var count = environment.Count + (Source.NeedsInternet ? 0 : 1);
+        if (count > MaxEnvironmentEntries)
         {
-            yield return $"{vllm}ExtraFlags and {vllm}Environment make {environment.Count} environment variables; SageMaker accepts at most {MaxEnvironmentEntries}";
+            yield return $"{vllm}ExtraFlags and {vllm}Environment make {count} environment variables; SageMaker accepts at most {MaxEnvironmentEntries}";
         }
 
         foreach (var (name, value) in environment)

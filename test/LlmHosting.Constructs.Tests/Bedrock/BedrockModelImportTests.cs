@@ -74,7 +74,7 @@ public sealed class BedrockModelImportTests
         var dotnet = functions.Where(f => (string?)f.Properties["Runtime"] == "dotnet10").ToList();
         Assert.Equal(2, dotnet.Count);
         Assert.Equal(
-            ["BedrockModelImport::LlmHosting.Lambda.BedrockModelImport.Handler::IsComplete", "BedrockModelImport::LlmHosting.Lambda.BedrockModelImport.Handler::OnEvent"],
+            ["LlmHosting.Handlers::LlmHosting.Lambda.BedrockModelImport.Handler::IsComplete", "LlmHosting.Handlers::LlmHosting.Lambda.BedrockModelImport.Handler::OnEvent"],
             dotnet.Select(f => (string)f.Properties["Handler"]!).Order());
         Assert.All(dotnet, f => Assert.Equal(handlerRoleId, (string)f.Properties["Role"]!["Fn::GetAtt"]![0]!));
         Assert.All(dotnet, f => Assert.Equal(300, (double)f.Properties["Timeout"]!));

@@ -3,27 +3,34 @@ using System.Text;
 using Amazon.CDK;
 using Amazon.CDK.AWS.Lambda;
 
-namespace LlmHosting.Constructs.Bedrock;
+namespace LlmHosting.Constructs.Handlers;
 
-/// <summary>Where the handler code of <see cref="BedrockModelImport"/> comes from.</summary>
-/// <param name="RepositoryRoot">The source checkout that holds <c>lambda/BedrockModelImport</c>, or null.</param>
+/// <summary>Where the handler code of the custom resources comes from.</summary>
+/// <param name="RepositoryRoot">The source checkout that holds <c>lambda/Handlers</c>, or null.</param>
 /// <param name="PrebuiltDirectory">The published handler shipped in the NuGet package, or null.</param>
 internal sealed record HandlerLocation(string? RepositoryRoot, string? PrebuiltDirectory);
 
 /// <summary>
-/// Finds the handler code from the location of this assembly, never from the working directory: the
-/// published handler that the NuGet package places next to the assembly when there is one, otherwise the
-/// <c>lambda/BedrockModelImport</c> project of the source checkout the assembly was built in, published with
-/// <c>dotnet publish</c> through local bundling at synth time. The asset hash is computed over the handler's
-/// sources, so an unchanged handler reuses the asset already in <c>cdk.out</c> without publishing again.
+/// Finds the handler code of every custom resource of the library (one assembly, <c>LlmHosting.Handlers</c>, so one
+/// asset published once) from the location of this assembly, never from the working directory: the published
+/// handlers that the NuGet package places next to the assembly when there are, otherwise the <c>lambda/Handlers</c>
+/// project of the source checkout the assembly was built in, published with <c>dotnet publish</c> through local
+/// bundling at synth time. The asset hash is computed over the handlers' sources, so unchanged handlers reuse the
+/// asset already in <c>cdk.out</c> without publishing again.
 /// </summary>
 internal static class HandlerCode
 {
-    internal const string ProjectFolder = "lambda/BedrockModelImport";
-    internal const string ProjectFile = "BedrockModelImport.csproj";
+    internal const string ProjectFolder = "lambda/Handlers";
+    internal const string ProjectFile = "LlmHosting.Handlers.csproj";
 
-    /// <summary>Folder, next to the construct assembly, of the prebuilt handler in the NuGet package.</summary>
-    internal const string PrebuiltFolder = "llmhosting-handlers/BedrockModelImport";
+    /// <summary>The handlers' assembly: the first part of every handler name.</summary>
+    internal const string AssemblyName = "LlmHosting.Handlers";
+
+    /// <summary>Folder, next to the construct assembly, of the prebuilt handlers in the NuGet package.</summary>
+    internal const string PrebuiltFolder = "llmhosting-handlers/LlmHosting.Handlers";
+
+    /// <summary>The .NET 10 managed Lambda runtime (CDK 2.160 has no constant for it).</summary>
+    internal static readonly Runtime Runtime = new("dotnet10", RuntimeFamily.DOTNET_CORE);
 
     /// <summary>Sources the handler is built from, relative to the repository root (folders end with '/').</summary>
     internal static readonly IReadOnlyList<string> Sources =
@@ -38,7 +45,13 @@ internal static class HandlerCode
     /// <summary>Part of the hash: change it when the publish command changes.</summary>
     private const string Recipe = "dotnet publish -c Release (framework-dependent, dotnet10) v1";
 
-    public static Code Get() => Get(Locate(Path.GetDirectoryName(typeof(HandlerCode).Assembly.Location)!));
+    // Located and hashed once per process: every function of every stack shares the same asset.
+    private static readonly Lazy<HandlerLocation> Location = new(() => Locate(Path.GetDirectoryName(typeof(HandlerCode).Assembly.Location)!));
+
+    /// <summary>The handler name of <paramref name="type"/>'s <paramref name="method"/>, for example <c>LlmHosting.Handlers::LlmHosting.Lambda.WeightsGate.Handler::OnEvent</c>.</summary>
+    internal static string HandlerName(string type, string method) => $"{AssemblyName}::{type}::{method}";
+
+    public static Code Get() => Get(Location.Value);
 
     public static Code Get(HandlerLocation location)
     {
@@ -66,7 +79,7 @@ internal static class HandlerCode
     public static HandlerLocation Locate(string assemblyDirectory)
     {
         var prebuilt = Path.Combine(assemblyDirectory, PrebuiltFolder);
-        if (File.Exists(Path.Combine(prebuilt, "BedrockModelImport.dll")))
+        if (File.Exists(Path.Combine(prebuilt, AssemblyName + ".dll")))
         {
             return new HandlerLocation(null, prebuilt);
         }
@@ -80,7 +93,7 @@ internal static class HandlerCode
         }
 
         throw new InvalidOperationException(
-            $"BedrockModelImport cannot find its handler: neither {PrebuiltFolder}/ next to {assemblyDirectory} (shipped by the "
+            $"LlmHosting.Constructs cannot find its custom resource handlers: neither {PrebuiltFolder}/ next to {assemblyDirectory} (shipped by the "
             + $"LlmHosting.Constructs NuGet package) nor a {ProjectFolder}/{ProjectFile} in a folder above it.");
     }
 

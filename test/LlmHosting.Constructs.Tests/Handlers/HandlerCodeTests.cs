@@ -1,6 +1,7 @@
 using LlmHosting.Constructs.Bedrock;
+using LlmHosting.Constructs.Handlers;
 
-namespace LlmHosting.Constructs.Tests.Bedrock;
+namespace LlmHosting.Constructs.Tests.Handlers;
 
 public sealed class HandlerCodeTests
 {
@@ -14,7 +15,7 @@ public sealed class HandlerCodeTests
             var location = HandlerCode.Locate(Path.GetDirectoryName(typeof(BedrockModelImport).Assembly.Location)!);
 
             Assert.Null(location.PrebuiltDirectory);
-            Assert.True(File.Exists(Path.Combine(location.RepositoryRoot!, "lambda", "BedrockModelImport", "BedrockModelImport.csproj")));
+            Assert.True(File.Exists(Path.Combine(location.RepositoryRoot!, "lambda", "Handlers", "LlmHosting.Handlers.csproj")));
         }
         finally
         {
@@ -30,7 +31,7 @@ public sealed class HandlerCodeTests
         {
             var prebuilt = Path.Combine(root, "bin", HandlerCode.PrebuiltFolder);
             Directory.CreateDirectory(prebuilt);
-            File.WriteAllText(Path.Combine(prebuilt, "BedrockModelImport.dll"), "");
+            File.WriteAllText(Path.Combine(prebuilt, "LlmHosting.Handlers.dll"), "");
             Directory.CreateDirectory(Path.Combine(root, HandlerCode.ProjectFolder));
             File.WriteAllText(Path.Combine(root, HandlerCode.ProjectFolder, HandlerCode.ProjectFile), "<Project />");
 
@@ -52,7 +53,7 @@ public sealed class HandlerCodeTests
         {
             var error = Assert.Throws<InvalidOperationException>(() => HandlerCode.Locate(root));
             Assert.Contains(HandlerCode.PrebuiltFolder, error.Message);
-            Assert.Contains("lambda/BedrockModelImport/BedrockModelImport.csproj", error.Message);
+            Assert.Contains("lambda/Handlers/LlmHosting.Handlers.csproj", error.Message);
         }
         finally
         {
@@ -66,12 +67,12 @@ public sealed class HandlerCodeTests
         var root = NewTempDirectory();
         try
         {
-            Write(root, "lambda/BedrockModelImport/Handler.cs", "class A {}");
+            Write(root, "lambda/Handlers/Handler.cs", "class A {}");
             Write(root, "src/LlmHosting.ModelValidation/Validator.cs", "class B {}");
             Write(root, "Directory.Packages.props", "<Project />");
             var original = HandlerCode.SourceHash(root);
 
-            Write(root, "lambda/BedrockModelImport/bin/Release/x.dll", "binary");
+            Write(root, "lambda/Handlers/bin/Release/x.dll", "binary");
             Write(root, "src/LlmHosting.ModelValidation/obj/project.assets.json", "{}");
             Write(root, "src/Unrelated/Other.cs", "class C {}");
             Assert.Equal(original, HandlerCode.SourceHash(root));

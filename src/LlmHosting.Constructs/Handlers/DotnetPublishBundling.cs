@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Amazon.CDK;
 using Amazon.JSII.Runtime.Deputy;
 
-namespace LlmHosting.Constructs.Bedrock;
+namespace LlmHosting.Constructs.Handlers;
 
 /// <summary>
 /// Local bundling of a .NET Lambda handler: <c>dotnet publish</c> into the asset folder, no Docker. It derives
