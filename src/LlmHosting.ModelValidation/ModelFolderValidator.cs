@@ -4,7 +4,7 @@ namespace LlmHosting.ModelValidation;
 
 /// <summary>One problem of a model folder.</summary>
 /// <param name="Key">The offending key, relative to the folder (for a missing file, the key that should exist).</param>
-/// <param name="Message">What is wrong and what Bedrock expects.</param>
+/// <param name="Message">What is wrong and what the service expects.</param>
 public sealed record ModelProblem(string Key, string Message)
 {
     /// <inheritdoc />
@@ -23,12 +23,11 @@ public sealed record ModelFolderReport(string Location, int FileCount, long Tota
 }
 
 /// <summary>
-/// Checks a model folder against the rules of Amazon Bedrock Custom Model Import before any job starts, so
-/// that a bad folder is reported in seconds, with every problem at once, instead of a failed job after 15
-/// minutes. Rules: <c>config.json</c> and the tokenizer files present; <c>model.safetensors.index.json</c>
-/// parses, has a root <c>metadata</c> object and no other root fields than <c>metadata</c> and
-/// <c>weight_map</c>; every shard it names exists; total size at most <see cref="MaxTotalSizeInBytes"/>;
-/// no <c>metal/</c> folder.
+/// Checks a model folder against the rules of the service that will load it (<see cref="ModelFolderRules"/>)
+/// before anything starts, so that a bad folder is reported in seconds, with every problem at once, instead of
+/// a failed Bedrock import job after 15 minutes or a SageMaker endpoint that never becomes healthy. Bedrock's
+/// rules come from AWS's GPT-OSS import post (see AWS-FACTS.md); SageMaker's are what vLLM needs to load a
+/// Hugging Face folder from <c>/opt/ml/model</c>.
 /// </summary>
 public static class ModelFolderValidator
 {
@@ -53,12 +52,20 @@ public static class ModelFolderValidator
     /// <summary>Index files larger than this are not parsed (a real index is a few hundred kB).</summary>
     private const long MaxIndexSizeInBytes = 64L * 1024 * 1024;
 
-    /// <summary>Checks a folder and returns every problem found.</summary>
+    /// <summary>Checks a folder against Bedrock Custom Model Import's rules and returns every problem found.</summary>
     /// <param name="folder">The folder, local or in S3.</param>
     /// <param name="cancellationToken">Cancels the listing and reads.</param>
-    public static async Task<ModelFolderReport> ValidateAsync(IModelFolder folder, CancellationToken cancellationToken = default)
+    public static Task<ModelFolderReport> ValidateAsync(IModelFolder folder, CancellationToken cancellationToken = default)
+        => ValidateAsync(folder, ModelFolderRules.Bedrock, cancellationToken);
+
+    /// <summary>Checks a folder against the rules of one service and returns every problem found.</summary>
+    /// <param name="folder">The folder, local or in S3.</param>
+    /// <param name="rules">The service that will load the folder.</param>
+    /// <param name="cancellationToken">Cancels the listing and reads.</param>
+    public static async Task<ModelFolderReport> ValidateAsync(IModelFolder folder, ModelFolderRules rules, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        var who = ServiceName(rules);
         var files = await folder.ListAsync(cancellationToken).ConfigureAwait(false);
         var byKey = files.ToDictionary(f => f.Key, StringComparer.Ordinal);
         var problems = new List<ModelProblem>();
@@ -72,30 +79,50 @@ public static class ModelFolderValidator
 
         if (!byKey.ContainsKey(ConfigFile))
         {
-            problems.Add(new ModelProblem(ConfigFile, "missing; Bedrock needs the model's Hugging Face configuration"));
+            problems.Add(new ModelProblem(ConfigFile, $"missing; {who} needs the model's Hugging Face configuration"));
         }
 
         if (!byKey.ContainsKey(TokenizerConfigFile))
         {
-            problems.Add(new ModelProblem(TokenizerConfigFile, "missing; Bedrock needs the tokenizer files"));
+            problems.Add(new ModelProblem(TokenizerConfigFile, $"missing; {who} needs the tokenizer files"));
         }
 
         if (!TokenizerVocabularyFiles.Any(byKey.ContainsKey))
         {
             problems.Add(new ModelProblem(
                 TokenizerVocabularyFiles[0],
-                $"missing; Bedrock needs the tokenizer vocabulary ({string.Join(" or ", TokenizerVocabularyFiles)})"));
+                $"missing; {who} needs the tokenizer vocabulary ({string.Join(" or ", TokenizerVocabularyFiles)})"));
         }
 
         if (byKey.TryGetValue(IndexFile, out var index))
         {
-            await CheckIndexAsync(folder, index, byKey, problems, cancellationToken).ConfigureAwait(false);
+            await CheckIndexAsync(folder, index, byKey, rules, problems, cancellationToken).ConfigureAwait(false);
         }
         else if (!byKey.ContainsKey("model.safetensors"))
         {
-            problems.Add(new ModelProblem(IndexFile, "missing, and there is no single model.safetensors either; Bedrock imports safetensors weights"));
+            problems.Add(new ModelProblem(IndexFile, $"missing, and there is no single model.safetensors either; {who} loads safetensors weights"));
         }
 
+        if (rules == ModelFolderRules.Bedrock)
+        {
+            CheckBedrockLimits(files, total, problems);
+        }
+
+        return new ModelFolderReport(folder.Location, files.Count, total, problems);
+    }
+
+    /// <summary>A size in decimal gigabytes, for reports.</summary>
+    /// <param name="bytes">The size in bytes.</param>
+    public static string FormatSize(long bytes)
+        => bytes >= 1_000_000_000 ? $"{bytes / 1e9:0.##} GB" : bytes >= 1_000_000 ? $"{bytes / 1e6:0.##} MB" : $"{bytes} bytes";
+
+    /// <summary>How reports name the service: "Bedrock" or "vLLM on SageMaker".</summary>
+    /// <param name="rules">The rule profile.</param>
+    public static string ServiceName(ModelFolderRules rules)
+        => rules == ModelFolderRules.Bedrock ? "Bedrock" : "vLLM on SageMaker";
+
+    private static void CheckBedrockLimits(IReadOnlyList<ModelFile> files, long total, List<ModelProblem> problems)
+    {
         if (total > MaxTotalSizeInBytes)
         {
             problems.Add(new ModelProblem(
@@ -107,17 +134,10 @@ public static class ModelFolderValidator
         {
             problems.Add(new ModelProblem("metal/", "Apple Metal weights are not importable; remove the metal/ folder from the upload"));
         }
-
-        return new ModelFolderReport(folder.Location, files.Count, total, problems);
     }
 
-    /// <summary>A size in decimal gigabytes, for reports.</summary>
-    /// <param name="bytes">The size in bytes.</param>
-    public static string FormatSize(long bytes)
-        => bytes >= 1_000_000_000 ? $"{bytes / 1e9:0.##} GB" : bytes >= 1_000_000 ? $"{bytes / 1e6:0.##} MB" : $"{bytes} bytes";
-
     private static async Task CheckIndexAsync(
-        IModelFolder folder, ModelFile index, Dictionary<string, ModelFile> byKey, List<ModelProblem> problems, CancellationToken cancellationToken)
+        IModelFolder folder, ModelFile index, Dictionary<string, ModelFile> byKey, ModelFolderRules rules, List<ModelProblem> problems, CancellationToken cancellationToken)
     {
         if (index.SizeInBytes > MaxIndexSizeInBytes)
         {
@@ -145,21 +165,9 @@ public static class ModelFolderValidator
                 return;
             }
 
-            if (!root.TryGetProperty("metadata", out var metadata))
+            if (rules == ModelFolderRules.Bedrock)
             {
-                problems.Add(new ModelProblem(IndexFile, "has no root 'metadata' object; Bedrock requires one (it may be empty: \"metadata\": {})"));
-            }
-            else if (metadata.ValueKind != JsonValueKind.Object)
-            {
-                problems.Add(new ModelProblem(IndexFile, $"root 'metadata' is a JSON {metadata.ValueKind.ToString().ToLowerInvariant()}, not an object"));
-            }
-
-            var unsupported = root.EnumerateObject().Select(p => p.Name).Where(n => !AllowedIndexFields.Contains(n)).ToList();
-            if (unsupported.Count > 0)
-            {
-                problems.Add(new ModelProblem(
-                    IndexFile,
-                    $"has unsupported root field(s) {string.Join(", ", unsupported.Select(n => $"'{n}'"))}; Bedrock accepts only {string.Join(" and ", AllowedIndexFields)}"));
+                CheckBedrockIndexRoot(root, problems);
             }
 
             if (!root.TryGetProperty("weight_map", out var weightMap) || weightMap.ValueKind != JsonValueKind.Object)
@@ -183,6 +191,26 @@ public static class ModelFolderValidator
                     problems.Add(new ModelProblem(shard, $"missing; {IndexFile} maps tensors to this shard"));
                 }
             }
+        }
+    }
+
+    private static void CheckBedrockIndexRoot(JsonElement root, List<ModelProblem> problems)
+    {
+        if (!root.TryGetProperty("metadata", out var metadata))
+        {
+            problems.Add(new ModelProblem(IndexFile, "has no root 'metadata' object; Bedrock requires one (it may be empty: \"metadata\": {})"));
+        }
+        else if (metadata.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add(new ModelProblem(IndexFile, $"root 'metadata' is a JSON {metadata.ValueKind.ToString().ToLowerInvariant()}, not an object"));
+        }
+
+        var unsupported = root.EnumerateObject().Select(p => p.Name).Where(n => !AllowedIndexFields.Contains(n)).ToList();
+        if (unsupported.Count > 0)
+        {
+            problems.Add(new ModelProblem(
+                IndexFile,
+                $"has unsupported root field(s) {string.Join(", ", unsupported.Select(n => $"'{n}'"))}; Bedrock accepts only {string.Join(" and ", AllowedIndexFields)}"));
         }
     }
 }

@@ -52,8 +52,16 @@ public sealed class S3ModelFolder : IModelFolder
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<ModelFile>> ListAsync(CancellationToken cancellationToken = default)
+        => (await ListObjectsAsync(cancellationToken).ConfigureAwait(false)).Select(o => new ModelFile(o.Key, o.Size)).ToList();
+
+    /// <summary>
+    /// Every object under the prefix with its size and ETag (quotes removed), keys relative to the prefix and sorted
+    /// (ordinal): what <see cref="WeightsManifest.Differences"/> compares with a manifest.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    public async Task<IReadOnlyList<StoredObject>> ListObjectsAsync(CancellationToken cancellationToken = default)
     {
-        var files = new List<ModelFile>();
+        var files = new List<StoredObject>();
         var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = Prefix, MaxKeys = PageSize };
         do
         {
@@ -66,7 +74,7 @@ public sealed class S3ModelFolder : IModelFolder
                     continue;
                 }
 
-                files.Add(new ModelFile(o.Key[Prefix.Length..], o.Size ?? 0));
+                files.Add(new StoredObject(o.Key[Prefix.Length..], o.Size ?? 0, (o.ETag ?? "").Trim('"')));
             }
 
             request.ContinuationToken = response.IsTruncated == true ? response.NextContinuationToken : null;

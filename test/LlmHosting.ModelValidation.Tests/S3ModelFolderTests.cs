@@ -76,6 +76,23 @@ public sealed class S3ModelFolderTests(MotoServer moto) : IClassFixture<MotoServ
     }
 
     [Fact]
+    public async Task ListObjects_GivesSizesAndUnquotedETags_ThatAManifestCanCompare()
+    {
+        using var s3 = moto.S3();
+        var files = ModelFolderBuilder.Valid();
+        var folder = await Upload(s3, "etags", files);
+
+        var objects = await folder.ListObjectsAsync();
+
+        // A single-part PUT's ETag is the MD5 of the content (S3 API reference, Common Response Headers).
+        Assert.Equal(
+            files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new StoredObject(f.Key, f.Value.Length, Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(f.Value))))),
+            objects);
+        var manifest = new WeightsManifest(folder.Prefix, objects.Select(o => new ManifestEntry(o.Key, o.Size, new string('0', 64), o.ETag)).ToList());
+        Assert.Empty(manifest.Differences(objects));
+    }
+
+    [Fact]
     public async Task Validate_MissingPrefix_ReportsAnEmptyFolder()
     {
         using var s3 = moto.S3();

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
 
-namespace LlmHosting.ModelValidation.Tests;
+namespace LlmHosting.TestSupport;
 
 /// <summary>
 /// moto_server (AWS's API emulator, installed with the machine image) on 127.0.0.1 and a free port, started
