@@ -43,7 +43,7 @@ public sealed class EnvironmentCatalog
         }
 
         var environments = files
-            .Select(f => Parse(Path.GetFileNameWithoutExtension(f), File.ReadAllText(f), $"{displayDirectory}/{Path.GetFileName(f)}"))
+            .Select(f => Parse(Path.GetFileNameWithoutExtension(f), File.ReadAllText(f), $"{displayDirectory}/{Path.GetFileName(f)}", directory))
             .ToList();
         return new EnvironmentCatalog(environments);
     }
@@ -52,7 +52,8 @@ public sealed class EnvironmentCatalog
     /// <param name="name">The environment name.</param>
     /// <param name="json">The file's content.</param>
     /// <param name="source">Where the text came from, for messages.</param>
-    public static EnvironmentConfig Parse(string name, string json, string source)
+    /// <param name="configDirectory">The folder weights manifests are read from; null when the text comes from elsewhere.</param>
+    public static EnvironmentConfig Parse(string name, string json, string source, string? configDirectory = null)
     {
         if (!EnvironmentName.IsMatch(name))
         {
@@ -78,6 +79,7 @@ public sealed class EnvironmentCatalog
         var config = parsed with { Name = name };
         var problems = new List<string>();
         config.Validate(problems);
+        config.ReadManifests(configDirectory, problems);
         if (problems.Count > 0)
         {
             throw new ConfigurationException($"Invalid configuration for environment '{name}' ({source}): {string.Join("; ", problems)}.");

@@ -87,6 +87,25 @@ public sealed record EnvironmentConfig
         ModelImportConfig.Validate(ModelImports, NamePrefix, problems);
     }
 
+    /// <summary>Reads every configured weights manifest (paths relative to <paramref name="configDirectory"/>).</summary>
+    internal void ReadManifests(string? configDirectory, ICollection<string> problems)
+    {
+        for (var i = 0; i < Endpoints.Count; i++)
+        {
+            Endpoints[i].ReadManifest(configDirectory, $"endpoints[{i}]", problems);
+        }
+
+        for (var i = 0; i < (ComponentEndpoint?.Components.Count ?? 0); i++)
+        {
+            ComponentEndpoint!.Components[i].ReadManifest(configDirectory, $"componentEndpoint.components[{i}]", problems);
+        }
+
+        for (var i = 0; i < ModelImports.Count; i++)
+        {
+            ModelImports[i].ReadManifest(configDirectory, $"modelImports[{i}]", problems);
+        }
+    }
+
     private void ValidateEndpoints(ICollection<string> problems)
     {
         for (var i = 0; i < Endpoints.Count; i++)

@@ -20,6 +20,24 @@ public sealed record ModelImportConfig
     /// <summary>Keep the imported model when it leaves the stack. Default: false.</summary>
     public bool RetainOnDelete { get; init; }
 
+    /// <summary>
+    /// Path, relative to the configuration folder, of the manifest of the upload (<c>llmhost upload-model --manifest-out</c>).
+    /// Default: none.
+    /// </summary>
+    public string? WeightsManifest { get; init; }
+
+    /// <summary>The objects of <see cref="WeightsManifest"/>, once read by the catalog.</summary>
+    internal IReadOnlyList<LlmHosting.Constructs.Weights.ExpectedWeightsFile>? ExpectedFiles { get; private set; }
+
+    /// <summary>Reads <see cref="WeightsManifest"/>, when set.</summary>
+    internal void ReadManifest(string? configDirectory, string path, ICollection<string> problems)
+    {
+        if (WeightsManifest is { } manifest)
+        {
+            ExpectedFiles = WeightsManifestFile.Read(configDirectory, manifest, BucketPrefix, $"{path}.weightsManifest", problems);
+        }
+    }
+
     // Bedrock imported model names, less the import suffix (see BedrockModelImport.MaxModelNameLength).
     private static readonly Regex ModelName = new("^([0-9a-zA-Z][_-]?)+$", RegexOptions.CultureInvariant);
     private const int MaxModelNameLength = 54;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using LlmHosting.Constructs.Sagemaker;
 using LlmHosting.Constructs.Storage;
+using LlmHosting.Constructs.Weights;
 
 namespace LlmHosting.App.Configuration;
 
@@ -32,12 +33,41 @@ public abstract record ServedModelConfig
     /// <summary>Hugging Face model id to download at start-up (turns network isolation off). Set this or <see cref="BucketPrefix"/>.</summary>
     public string? HuggingFaceId { get; init; }
 
+    /// <summary>
+    /// Path, relative to the configuration folder, of the manifest of the upload (<c>llmhost upload-model --manifest-out</c>):
+    /// the deployment then checks that the bucket holds exactly these objects. Only with <see cref="BucketPrefix"/>.
+    /// Default: none; any folder that meets the rules passes.
+    /// </summary>
+    public string? WeightsManifest { get; init; }
+
+    /// <summary>The objects of <see cref="WeightsManifest"/>, once read by the catalog.</summary>
+    internal IReadOnlyList<ExpectedWeightsFile>? ExpectedFiles { get; private set; }
+
+    /// <summary>Reads <see cref="WeightsManifest"/>, when set.</summary>
+    internal void ReadManifest(string? configDirectory, string path, ICollection<string> problems)
+    {
+        if (WeightsManifest is { } manifest)
+        {
+            ExpectedFiles = BucketPrefix is null
+                ? Problem(problems, $"{path}.weightsManifest is set without bucketPrefix")
+                : WeightsManifestFile.Read(configDirectory, manifest, BucketPrefix, $"{path}.weightsManifest", problems);
+        }
+    }
+
+    private static IReadOnlyList<ExpectedWeightsFile>? Problem(ICollection<string> problems, string problem)
+    {
+        problems.Add(problem);
+        return null;
+    }
+
     /// <summary>The construct id derived from <see cref="Name"/>: <c>gpt-oss-20b</c> becomes <c>GptOss20b</c>.</summary>
     internal string ConstructId => ConfigNames.ConstructId(Name);
 
     /// <summary>Where the weights come from, once validated.</summary>
     internal ModelSource SourceIn(IModelBucket bucket)
-        => BucketPrefix is { } prefix ? ModelSource.FromBucket(bucket, prefix) : ModelSource.FromHuggingFace(HuggingFaceId!);
+        => BucketPrefix is { } prefix
+            ? ModelSource.FromBucket(bucket, prefix, new WeightsCheckOptions { ExpectedFiles = ExpectedFiles })
+            : ModelSource.FromHuggingFace(HuggingFaceId!);
 
     /// <summary>The model, once validated; models outside the catalog take the given parsers.</summary>
     private protected KnownModel ResolveModel(string? toolCallParser = null, string? reasoningParser = null)

@@ -8,6 +8,7 @@ using LlmHosting.Constructs.Access;
 using LlmHosting.Constructs.Sagemaker;
 using LlmHosting.Constructs.Bedrock;
 using LlmHosting.Constructs.Storage;
+using LlmHosting.Constructs.Weights;
 
 namespace LlmHosting.App.Stacks;
 
@@ -195,6 +196,7 @@ public sealed class ServingStack : Stack
                 ModelPrefix = model.BucketPrefix,
                 ModelName = $"{config.NamePrefix}-{model.Name}",
                 RetainOnDelete = model.RetainOnDelete,
+                WeightsCheck = new WeightsCheckOptions { ExpectedFiles = model.ExpectedFiles },
             });
             _ = new CfnOutput(this, "ImportedModelArn" + id, new CfnOutputProps
             {

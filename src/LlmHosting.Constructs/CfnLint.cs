@@ -1,4 +1,5 @@
 using Amazon.CDK;
+using Constructs;
 
 namespace LlmHosting.Constructs;
 
@@ -21,6 +22,24 @@ internal static class CfnLint
         if (reason is not null)
         {
             resource.AddMetadata(ReasonMetadataKey, reason);
+        }
+    }
+
+    /// <summary>
+    /// CDK's Function and Provider make each function and the waiter state machine depend on their role construct,
+    /// which renders as DependsOn on both the role and its policy; the role is also referenced with GetAtt, so
+    /// cfn-lint warns W3005 (redundant DependsOn). The dependency on the policy is the one that matters, and
+    /// CloudFormation accepts the redundant one, so the warning is silenced on the functions and state machines below
+    /// <paramref name="scope"/> rather than overriding CDK's dependency rendering.
+    /// </summary>
+    internal static void IgnoreRedundantRoleDependencies(IConstruct scope)
+    {
+        foreach (var child in scope.Node.FindAll())
+        {
+            if (child is CfnResource cfn && cfn.CfnResourceType is "AWS::Lambda::Function" or "AWS::StepFunctions::StateMachine")
+            {
+                Ignore(cfn, reason: null, "W3005");
+            }
         }
     }
 }

@@ -3,8 +3,6 @@ using System.Text.Json.Nodes;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
-using Amazon.S3;
-using LlmHosting.ModelValidation;
 
 namespace LlmHosting.Lambda.BedrockModelImport;
 
@@ -20,9 +18,6 @@ public sealed class Handler
 
     /// <summary>Overrides the EventBridge endpoint (default <c>https://events.&lt;region&gt;.&lt;dns suffix&gt;/</c>).</summary>
     public const string EventsEndpointVariable = "EVENTS_ENDPOINT_URL";
-
-    /// <summary>Overrides the S3 endpoint (default: the SDK's regional endpoint).</summary>
-    public const string S3EndpointVariable = "S3_ENDPOINT_URL";
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -61,19 +56,9 @@ public sealed class Handler
         var retry = new RetryPolicy();
         var bedrockUri = EndpointFromEnvironment(BedrockEndpointVariable) ?? new Uri($"https://bedrock.{regionName}.{region.PartitionDnsSuffix}/");
         var eventsUri = EndpointFromEnvironment(EventsEndpointVariable) ?? new Uri($"https://events.{regionName}.{region.PartitionDnsSuffix}/");
-
-        var s3Config = new AmazonS3Config { RegionEndpoint = region };
-        if (EndpointFromEnvironment(S3EndpointVariable) is { } s3Uri)
-        {
-            s3Config.ServiceURL = s3Uri.ToString();
-            s3Config.ForcePathStyle = true;
-        }
-
-        var s3 = new AmazonS3Client(credentials, s3Config);
         return new ModelImportLifecycle(
             new BedrockClient(new SignedHttpClient(Http, bedrockUri, "bedrock", region, credentials, retry)),
             new EventsClient(new SignedHttpClient(Http, eventsUri, "events", region, credentials, retry)),
-            uri => S3ModelFolder.FromUri(s3, uri),
             Console.Out);
     }
 

@@ -3,16 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LlmHosting.Constructs.Bedrock;
-using LlmHosting.ModelValidation;
 
 namespace LlmHosting.Lambda.BedrockModelImport;
-
-/// <summary>The folder was found unfit for import before any job started.</summary>
-internal sealed class ModelFolderInvalidException(ModelFolderReport report)
-    : Exception($"Model folder {report.Location} cannot be imported: {string.Join("; ", report.Problems)}.")
-{
-    public ModelFolderReport Report { get; } = report;
-}
 
 /// <summary>The import job failed; the message is Bedrock's own.</summary>
 internal sealed class ModelImportFailedException(string jobArn, string? failureMessage)
@@ -22,9 +14,11 @@ internal sealed class ModelImportFailedException(string jobArn, string? failureM
 /// The custom resource lifecycle for the CDK Provider framework: onEvent starts or deletes an import,
 /// isComplete polls the job. Resource properties (all strings): <c>ModelName</c> (base name of the imported
 /// model), <c>S3Uri</c> (the model folder), <c>RoleArn</c> (the Bedrock service role), <c>RetainOnDelete</c>
-/// (<c>"true"</c> keeps the model when the resource is deleted).
+/// (<c>"true"</c> keeps the model when the resource is deleted), and <c>WeightsFingerprint</c> (from the stack's
+/// WeightsGate, which has checked the folder with Bedrock's rules before this resource is created or updated; a new
+/// fingerprint means new content and imports anew).
 /// </summary>
-internal sealed partial class ModelImportLifecycle(BedrockClient bedrock, EventsClient events, Func<string, IModelFolder> folderFor, TextWriter log)
+internal sealed partial class ModelImportLifecycle(BedrockClient bedrock, EventsClient events, TextWriter log)
 {
     /// <summary>Length of the suffix that makes each import's names unique.</summary>
     internal const int SuffixLength = 8;
@@ -104,12 +98,6 @@ internal sealed partial class ModelImportLifecycle(BedrockClient bedrock, Events
                 $"ModelName '{modelName}' must be 1-{MaxModelNameLength} letters and digits, each optionally followed by one '-' or '_'.");
         }
 
-        var report = await ModelFolderValidator.ValidateAsync(folderFor(s3Uri), cancellationToken).ConfigureAwait(false);
-        if (!report.IsValid)
-        {
-            throw new ModelFolderInvalidException(report);
-        }
-
         var token = ClientRequestToken(request);
         var importedModelName = $"{modelName}-{token[..SuffixLength]}";
         var jobName = importedModelName.Replace('_', '-');
@@ -126,7 +114,7 @@ internal sealed partial class ModelImportLifecycle(BedrockClient bedrock, Events
     {
         var old = request["OldResourceProperties"] as JsonObject ?? [];
         var physicalId = Required(request, "PhysicalResourceId");
-        var reimport = (string?)old["ModelName"] != (string?)properties["ModelName"] || (string?)old["S3Uri"] != (string?)properties["S3Uri"];
+        var reimport = new[] { "ModelName", "S3Uri", "WeightsFingerprint" }.Any(p => (string?)old[p] != (string?)properties[p]);
         var existing = reimport ? null : await bedrock.GetImportedModelAsync(physicalId, cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {

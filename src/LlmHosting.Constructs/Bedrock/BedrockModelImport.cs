@@ -174,7 +174,7 @@ public sealed partial class BedrockModelImport : Construct
         // Bedrock reads the folder with the service role as soon as the job starts, so its policy must exist
         // first. (The role itself is already ordered by the RoleArn reference.)
         resource.Node.AddDependency(ServiceRole.Node.FindChild("DefaultPolicy"));
-        AcceptRedundantRoleDependencies();
+        CfnLint.IgnoreRedundantRoleDependencies(this);
 
         ImportedModelArn = resource.GetAttString("ModelArn");
         ImportedModelName = resource.GetAttString("ModelName");
@@ -209,24 +209,6 @@ public sealed partial class BedrockModelImport : Construct
             Actions = InvokeActions.ToArray(),
             ResourceArns = [ImportedModelArn],
         });
-    }
-
-    /// <summary>
-    /// CDK's Function and Provider make each function and the waiter state machine depend on their role
-    /// construct, which renders as DependsOn on both the role and its policy; the role is also referenced with
-    /// GetAtt, so cfn-lint warns W3005 (redundant DependsOn). The dependency on the policy is the one that
-    /// matters, and CloudFormation accepts the redundant one, so the warning is silenced on these resources only
-    /// rather than overriding CDK's dependency rendering.
-    /// </summary>
-    private void AcceptRedundantRoleDependencies()
-    {
-        foreach (var child in Node.FindAll())
-        {
-            if (child is CfnResource cfn && cfn.CfnResourceType is "AWS::Lambda::Function" or "AWS::StepFunctions::StateMachine")
-            {
-                CfnLint.Ignore(cfn, reason: null, "W3005");
-            }
-        }
     }
 
     private Function Handler(string id, string handler, Code code, Duration timeout, string description) => new(this, id, new FunctionProps

@@ -34,6 +34,7 @@ internal sealed class WeightsGateProvider : Construct
             Description = "Checks a model weight folder (llmhost validate-model's rules) before models or imports read it.",
         });
         ServiceToken = new Provider(this, "Provider", new ProviderProps { OnEventHandler = handler }).ServiceToken;
+        CfnLint.IgnoreRedundantRoleDependencies(this);
     }
 
     internal IRole Role { get; }

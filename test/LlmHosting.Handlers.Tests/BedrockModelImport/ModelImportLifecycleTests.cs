@@ -3,8 +3,6 @@ using System.Text.Json.Nodes;
 using Amazon;
 using Amazon.Runtime;
 using LlmHosting.Constructs.Bedrock;
-using LlmHosting.ModelValidation;
-using LlmHosting.TestSupport;
 
 namespace LlmHosting.Lambda.BedrockModelImport.Tests;
 
@@ -16,7 +14,6 @@ public sealed class ModelImportLifecycleTests : IAsyncLifetime
 
     private readonly List<TimeSpan> _delays = [];
     private readonly StringWriter _log = new();
-    private readonly Dictionary<string, string> _folders = [];
     private FakeAwsApi _api = null!;
     private HttpClient _http = null!;
 
@@ -24,17 +21,12 @@ public sealed class ModelImportLifecycleTests : IAsyncLifetime
     {
         _api = await FakeAwsApi.StartAsync();
         _http = new HttpClient();
-        _folders[S3Uri] = ModelFolderBuilder.NewTempFolder(ModelFolderBuilder.Valid());
     }
 
     public async Task DisposeAsync()
     {
         _http.Dispose();
         await _api.DisposeAsync();
-        foreach (var folder in _folders.Values)
-        {
-            Directory.Delete(folder, recursive: true);
-        }
     }
 
     [Fact]
@@ -160,7 +152,6 @@ public sealed class ModelImportLifecycleTests : IAsyncLifetime
         Assert.Equal(1, _api.JobCount);
 
         var newUri = "s3://weights-bucket/models/gpt-oss-20b-v2/";
-        _folders[newUri] = ModelFolderBuilder.NewTempFolder(ModelFolderBuilder.Valid());
         var update = CreateRequest("req-2", newUri);
         update["RequestType"] = "Update";
         update["PhysicalResourceId"] = (string)first["PhysicalResourceId"]!;
@@ -215,21 +206,26 @@ public sealed class ModelImportLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Create_InvalidFolder_FailsListingEveryProblemBeforeAnyBedrockCall()
+    public async Task Update_NewWeightsFingerprint_ImportsAnew_SameFingerprintKeepsTheModel()
     {
-        var files = ModelFolderBuilder.Valid();
-        files.Remove("config.json");
-        files.Remove(ModelFolderBuilder.Shards[1]);
-        files["metal/model.bin"] = "x";
-        Directory.Delete(_folders[S3Uri], recursive: true);
-        _folders[S3Uri] = ModelFolderBuilder.NewTempFolder(files);
+        _api.Models["llm-dev-gpt-oss-20b-0badcafe"] = "arn:aws:bedrock:us-east-1:123456789012:imported-model/abcdefabcdef";
+        var handler = Handler();
+        var same = CreateRequest("req-2");
+        same["RequestType"] = "Update";
+        same["PhysicalResourceId"] = "llm-dev-gpt-oss-20b-0badcafe";
+        same["OldResourceProperties"] = same["ResourceProperties"]!.DeepClone();
 
-        var error = await Assert.ThrowsAsync<ModelFolderInvalidException>(() => Call(Handler().OnEvent, CreateRequest("req-1")));
+        var kept = await Call(handler.OnEvent, same);
+        Assert.Equal("llm-dev-gpt-oss-20b-0badcafe", (string)kept["PhysicalResourceId"]!);
+        Assert.Equal(0, _api.JobCount);
 
-        Assert.Contains("config.json: missing", error.Message);
-        Assert.Contains(ModelFolderBuilder.Shards[1] + ": missing", error.Message);
-        Assert.Contains("metal/:", error.Message);
-        Assert.Empty(_api.Requests);
+        var changed = same.DeepClone().AsObject();
+        changed["RequestId"] = "req-3";
+        changed["ResourceProperties"]!["WeightsFingerprint"] = new string('b', 64);
+        var reimported = await Call(handler.OnEvent, changed);
+
+        Assert.NotEqual("llm-dev-gpt-oss-20b-0badcafe", (string)reimported["PhysicalResourceId"]!);
+        Assert.Equal(1, _api.JobCount);
     }
 
     [Fact]
@@ -267,7 +263,7 @@ public sealed class ModelImportLifecycleTests : IAsyncLifetime
         var http = new SignedHttpClient(_http, _api.BaseUri, "bedrock", RegionEndpoint.USEast1, credentials, retry);
         var events = new SignedHttpClient(_http, _api.BaseUri, "events", RegionEndpoint.USEast1, credentials, retry);
         return new Handler(new ModelImportLifecycle(
-            new BedrockClient(http), new EventsClient(events), uri => new LocalModelFolder(_folders[uri]), _log));
+            new BedrockClient(http), new EventsClient(events), _log));
     }
 
     private static JsonObject CreateRequest(string requestId, string s3Uri = S3Uri) => new()
@@ -284,6 +280,7 @@ public sealed class ModelImportLifecycleTests : IAsyncLifetime
             ["S3Uri"] = s3Uri,
             ["RoleArn"] = RoleArn,
             ["RetainOnDelete"] = "false",
+            ["WeightsFingerprint"] = new string('a', 64),
         },
     };
 

@@ -1,0 +1,120 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Amazon.S3.Model;
+using LlmHosting.Lambda.BedrockModelImport;
+using LlmHosting.Lambda.BedrockModelImport.Tests;
+using LlmHosting.Lambda.WeightsGate.Tests;
+using LlmHosting.TestSupport;
+
+namespace LlmHosting.Lambda.Tests;
+
+/// <summary>
+/// The public parameterless entry points, as Lambda creates them: region, credentials and endpoint overrides come
+/// from the environment only. The only test class that sets environment variables.
+/// </summary>
+public sealed class HandlerEntryPointTests(GateMoto moto) : IClassFixture<GateMoto>
+{
+    [Fact]
+    public async Task WeightsGateHandler_FromEnvironment_ChecksTheFolderOnTheConfiguredEndpoint()
+    {
+        using var s3 = moto.Server.S3();
+        var bucket = "entry-" + Guid.NewGuid().ToString("N")[..12];
+        await s3.PutBucketAsync(bucket);
+        foreach (var (key, content) in ModelFolderBuilder.Valid())
+        {
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "models/m/" + key, ContentBody = content });
+        }
+
+        var result = await WithEnvironment(
+            new Dictionary<string, string?>
+            {
+                ["AWS_REGION"] = "us-east-1",
+                ["AWS_ACCESS_KEY_ID"] = "testing",
+                ["AWS_SECRET_ACCESS_KEY"] = "testing",
+                ["AWS_SESSION_TOKEN"] = null,
+                [WeightsGate.Handler.S3EndpointVariable] = moto.Server.Endpoint,
+            },
+            async () =>
+            {
+                var handler = new WeightsGate.Handler();
+                var request = WeightsGateCheckTests.Request($"s3://{bucket}/models/m/", "Bedrock");
+                await using var output = await handler.OnEvent(new MemoryStream(Encoding.UTF8.GetBytes(request.ToJsonString())));
+                return (await JsonNode.ParseAsync(output))!;
+            });
+
+        Assert.Equal($"s3://{bucket}/models/m/", (string)result["PhysicalResourceId"]!);
+        Assert.Matches("^[0-9a-f]{64}$", (string)result["Data"]!["Fingerprint"]!);
+    }
+
+    private static async Task<T> WithEnvironment<T>(Dictionary<string, string?> variables, Func<Task<T>> action)
+    {
+        var previous = variables.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+        try
+        {
+            foreach (var (name, value) in variables)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+
+            return await action();
+        }
+        finally
+        {
+            foreach (var (name, value) in previous)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Handler_FromEnvironment_CallsTheConfiguredEndpointSigned()
+    {
+        await using var api = await FakeAwsApi.StartAsync();
+        api.Models["llm-dev-gpt-oss-20b-0badcafe"] = "arn:aws:bedrock:us-east-1:123456789012:imported-model/abcdefabcdef";
+        var variables = new Dictionary<string, string?>
+        {
+            ["AWS_REGION"] = "us-east-1",
+            ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE",
+            ["AWS_SECRET_ACCESS_KEY"] = "secret",
+            ["AWS_SESSION_TOKEN"] = "session-token",
+            [Handler.BedrockEndpointVariable] = api.BaseUri.ToString().TrimEnd('/'),
+            [Handler.EventsEndpointVariable] = api.BaseUri.ToString(),
+        };
+        var previous = variables.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+        try
+        {
+            foreach (var (name, value) in variables)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+
+            var handler = new Handler();
+            var request = new JsonObject
+            {
+                ["RequestType"] = "Delete",
+                ["StackId"] = "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1",
+                ["RequestId"] = "req-1",
+                ["LogicalResourceId"] = "ModelImport",
+                ["PhysicalResourceId"] = "llm-dev-gpt-oss-20b-0badcafe",
+                ["ResourceProperties"] = new JsonObject { ["RetainOnDelete"] = "false" },
+            };
+            await using var output = await handler.OnEvent(new MemoryStream(Encoding.UTF8.GetBytes(request.ToJsonString())));
+            var result = (await JsonNode.ParseAsync(output))!;
+
+            Assert.Equal("llm-dev-gpt-oss-20b-0badcafe", (string)result["PhysicalResourceId"]!);
+            Assert.Empty(api.Models);
+            var call = Assert.Single(api.Requests);
+            Assert.Equal("DELETE", call.Method);
+            Assert.Contains("Credential=AKIDEXAMPLE/", call.Authorization);
+            Assert.Equal("session-token", call.Headers["x-amz-security-token"]);
+        }
+        finally
+        {
+            foreach (var (name, value) in previous)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+        }
+    }
+}
