@@ -16,7 +16,6 @@ const { reasonProblem, RULE_TEXT } = require('./nag.rule');
 const ROOT = path.resolve(__dirname, '..');
 const USAGE = 'usage: scripts/nag [--warnings] [template.json | cloud assembly directory]...';
 
-
 function templatesIn(args) {
   const defaulted = args.length === 0;
   const roots = defaulted ? [path.join(ROOT, 'cdk.out')] : args;
@@ -139,8 +138,7 @@ class Checker {
     }
   }
 
-  check(file, workDir) {
-    const template = readTemplate(file);
+  check(template, workDir) {
     const result = { errors: [], warnings: [], suppressed: 0, rejected: [] };
     this.screenSuppressions(template, result.rejected);
     const screened = path.join(workDir, 'input.template.json');
@@ -223,21 +221,25 @@ function main(argv) {
   }
   const files = templatesIn(args);
   const started = Date.now();
-  const checker = new Checker();
+  let checker;
   const total = { errors: 0, warnings: 0, suppressed: 0, rejected: 0 };
   let unreadable = 0;
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-'));
   try {
     files.forEach((file, i) => {
-      const shown = path.relative(process.cwd(), file) || file;
+      const relative = path.relative(process.cwd(), file);
+      const shown = relative && !relative.startsWith('..') ? relative : path.resolve(file);
       const t0 = Date.now();
       const workDir = path.join(workRoot, String(i));
       fs.mkdirSync(workDir);
       let r;
       try {
-        r = checker.check(file, workDir);
+        const template = readTemplate(file);
+        // Loaded at the first readable template, so that a run over unreadable input answers at once.
+        checker = checker || new Checker();
+        r = checker.check(template, workDir);
       } catch (e) {
-        // Whatever stops one template (unreadable, not includable, a rule pack failure) is one line, not a trace.
+        // Whatever stops one template (unreadable, not includable, cdk-nag missing) is one line, not a trace.
         console.log(`${shown}: cannot check: ${firstLine(e)}`);
         unreadable += 1;
         return;

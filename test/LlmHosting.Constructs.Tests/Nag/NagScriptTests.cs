@@ -185,7 +185,7 @@ public sealed class NagScriptTests(NagFixtureRun run) : IClassFixture<NagFixture
             var (exitCode, stdout, _) = NagScript.Run(file);
 
             Assert.Equal(2, exitCode);
-            Assert.StartsWith($"{Path.GetRelativePath(NagScript.Root, file)}: cannot check: not a readable JSON file: ", stdout);
+            Assert.StartsWith($"{file}: cannot check: not a readable JSON file: ", stdout);
         }
         finally
         {
