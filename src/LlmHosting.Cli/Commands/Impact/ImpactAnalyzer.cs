@@ -33,6 +33,7 @@ internal sealed class EnvironmentComparison
     private readonly Dictionary<string, string> _changedExports = new(StringComparer.Ordinal);
     private readonly ResourceSchemas _schemas;
 
+    /// <summary>Pairs the stacks of one environment by stack name.</summary>
     public EnvironmentComparison(ResourceSchemas schemas, IEnumerable<StackTemplate> before, IEnumerable<StackTemplate> after)
     {
         _schemas = schemas;
@@ -43,6 +44,7 @@ internal sealed class EnvironmentComparison
             .ToList();
     }
 
+    /// <summary>The impact on every stack of the environment, in stack name order.</summary>
     public IEnumerable<StackImpact> Run()
     {
         Propagate();

@@ -18,6 +18,7 @@ internal static class ImpactCommand
     /// <summary>--fail-on risk and at least one flag raised.</summary>
     public const int ExitRisk = 3;
 
+    /// <summary>The <c>impact</c> command with its options.</summary>
     public static Command Create()
     {
         var before = new Option<string>("--before")
@@ -56,6 +57,7 @@ internal static class ImpactCommand
         return command;
     }
 
+    /// <summary>Reads both sides, prints the report and returns the exit code; unreadable input is one line on <paramref name="error"/>.</summary>
     internal static int Run(string beforeDirectory, string afterDirectory, string format, bool failOnRisk, string? environment, TextWriter output, TextWriter error)
     {
         ImpactReport report;

@@ -68,11 +68,15 @@ internal sealed record StackImpact(string Environment, string Stack, StackChange
 /// <param name="RulesSource">Where the replacement rules came from.</param>
 internal sealed record ImpactReport(string Before, string After, string RulesSource, IReadOnlyList<StackImpact> Stacks)
 {
+    /// <summary>Every row of every stack.</summary>
     public IEnumerable<ResourceImpact> Resources => Stacks.SelectMany(s => s.Resources);
 
+    /// <summary>True when any resource carries a flag (what <c>--fail-on risk</c> fails on).</summary>
     public bool HasFlags => Resources.Any(r => r.Flags.Count > 0);
 
+    /// <summary>Resources that carry <paramref name="flag"/>.</summary>
     public int Count(ImpactFlag flag) => Resources.Count(r => r.Flags.Contains(flag));
 
+    /// <summary>Resources that get <paramref name="action"/>.</summary>
     public int Count(ResourceAction action) => Resources.Count(r => r.Action == action);
 }

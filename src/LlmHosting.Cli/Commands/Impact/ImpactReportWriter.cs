@@ -21,11 +21,12 @@ internal static class ImpactReportWriter
         return $"{(flags.Count == 0 ? "no flags" : string.Join(", ", flags))} · {string.Join(", ", actions)} in {touched} of {report.Stacks.Count} stacks{stacks}";
     }
 
+    /// <summary>A summary heading, then one table per changed stack (resource, type, action, why, flags), then the unchanged stacks.</summary>
     public static string Markdown(ImpactReport report)
     {
         var text = new StringBuilder();
         text.Append("### Deployment impact: ").AppendLine(Summary(report)).AppendLine();
-        text.AppendLine($"Before: `{report.Before}` · after: `{report.After}` · replacement rules: {report.RulesSource}");
+        text.AppendLine($"Before: {Escape(report.Before)} · after: {Escape(report.After)} · replacement rules: {report.RulesSource}");
         foreach (var stack in report.Stacks.Where(s => s.Change != StackChange.Unchanged))
         {
             text.AppendLine().AppendLine($"#### {Escape(stack.Name)}{Suffix(stack)}").AppendLine();
@@ -43,6 +44,7 @@ internal static class ImpactReportWriter
         return text.ToString();
     }
 
+    /// <summary>The same as <see cref="Markdown"/> as indented plain text.</summary>
     public static string Text(ImpactReport report)
     {
         var text = new StringBuilder();
@@ -66,6 +68,7 @@ internal static class ImpactReportWriter
         return text.ToString();
     }
 
+    /// <summary>How a flag is printed: DATA RISK, DOWNTIME, DEPLOY FAILS.</summary>
     public static string Label(ImpactFlag flag) => flag switch
     {
         ImpactFlag.DataRisk => "DATA RISK",
@@ -73,6 +76,7 @@ internal static class ImpactReportWriter
         _ => "DEPLOY FAILS",
     };
 
+    /// <summary>How an action is printed; the destructive ones in capitals.</summary>
     public static string Label(ResourceAction action) => action switch
     {
         ResourceAction.Added => "add",

@@ -14,14 +14,18 @@ internal sealed class PropertyPath
 
     private const string PropertiesPrefix = "/properties/";
 
+    /// <summary>The resource's Properties object itself.</summary>
     public static readonly PropertyPath Root = new([]);
 
     private PropertyPath(IReadOnlyList<string> segments) => Segments = segments;
 
+    /// <summary>Property names, <c>[i]</c> array indexes, and in patterns <see cref="Wildcard"/>.</summary>
     public IReadOnlyList<string> Segments { get; }
 
+    /// <summary>The path of property <paramref name="name"/> below this one.</summary>
     public PropertyPath Property(string name) => new([.. Segments, name]);
 
+    /// <summary>The path of array item <paramref name="index"/> below this one.</summary>
     public PropertyPath Index(int index) => new([.. Segments, $"[{index}]"]);
 
     /// <summary>A schema pointer such as <c>/properties/ProductionVariants/*/ModelName</c> (RFC 6901 escapes undone).</summary>

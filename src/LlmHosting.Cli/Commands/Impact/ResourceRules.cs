@@ -5,6 +5,7 @@ namespace LlmHosting.Cli.Commands.Impact;
 /// <summary>Which resources hold data or serve traffic, and what CloudFormation does with an old or removed resource.</summary>
 internal static class ResourceRules
 {
+    /// <summary>The app's Bedrock Custom Model Import resource (lambda/BedrockModelImport).</summary>
     public const string BedrockModelImportType = "Custom::BedrockModelImport";
 
     /// <summary>

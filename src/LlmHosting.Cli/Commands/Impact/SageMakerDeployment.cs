@@ -13,7 +13,10 @@ namespace LlmHosting.Cli.Commands.Impact;
 /// </summary>
 internal static class SageMakerDeployment
 {
+    /// <summary>A real-time endpoint.</summary>
     public const string EndpointType = "AWS::SageMaker::Endpoint";
+
+    /// <summary>An inference component on an endpoint.</summary>
     public const string InferenceComponentType = "AWS::SageMaker::InferenceComponent";
 
     /// <summary>What SageMaker does for this in-place update, or null when it redeploys nothing.</summary>

@@ -17,6 +17,7 @@ internal static partial class TemplateReferences
     public static bool IsIntrinsic(JsonObject value)
         => value.Count == 1 && value.First() is { Key: var key } && (key == "Ref" || key.StartsWith("Fn::", StringComparison.Ordinal));
 
+    /// <summary>Every reference inside <paramref name="node"/>, pseudo parameters (AWS::Region) included.</summary>
     public static IEnumerable<TemplateReference> Find(JsonNode? node)
     {
         switch (node)
