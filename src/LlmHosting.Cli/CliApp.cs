@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LlmHosting.Cli.Commands;
+using LlmHosting.Cli.Commands.Impact;
 
 namespace LlmHosting.Cli;
 
@@ -8,10 +9,11 @@ internal static class CliApp
 {
     public static RootCommand Build()
     {
-        var root = new RootCommand("Tools for the LLM hosting app: check model folders and call deployed models.");
+        var root = new RootCommand("Tools for the LLM hosting app: check model folders, call deployed models, review deployment impact.");
         root.Subcommands.Add(ChatCommand.Create());
         root.Subcommands.Add(TokenCommand.Create());
         root.Subcommands.Add(ValidateModelCommand.Create());
+        root.Subcommands.Add(ImpactCommand.Create());
         return root;
     }
 }

@@ -1,38 +1,26 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using DiffPlex.DiffBuilder;
 using DiffPlex.DiffBuilder.Model;
+using LlmHosting.Cli.Commands.Impact;
 
 namespace LlmHosting.App.Tests.Snapshots;
 
 /// <summary>
 /// Committed, normalised templates: compared as text, rewritten when <c>UPDATE_SNAPSHOTS=1</c>.
 /// </summary>
-internal static partial class SnapshotFile
+internal static class SnapshotFile
 {
     /// <summary>The environment variable that rewrites the snapshots instead of comparing them.</summary>
     public const string UpdateVariable = "UPDATE_SNAPSHOTS";
-
-    private const string AssetHash = "<asset-hash>";
 
     public static bool Updating => Environment.GetEnvironmentVariable(UpdateVariable) is "1" or "true";
 
     /// <summary>The folder of the committed snapshots, beside this source file.</summary>
     public static string Directory([CallerFilePath] string sourceFile = "") => Path.GetDirectoryName(sourceFile)!;
 
-    /// <summary>
-    /// Replaces values that change with unrelated edits (asset hashes, which follow the bytes of bundled code)
-    /// and renders the template with stable indentation and line endings.
-    /// </summary>
-    public static string Normalize(string templateJson)
-    {
-        var node = JsonNode.Parse(templateJson)!;
-        var text = node.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        return AssetHashPattern().Replace(text, AssetHash).ReplaceLineEndings("\n") + "\n";
-    }
+    /// <summary>The normalisation <c>llmhost impact</c> applies too (one shared source file).</summary>
+    public static string Normalize(string templateJson) => TemplateNormalizer.Normalize(templateJson);
 
     /// <summary>
     /// Compares <paramref name="actual"/> with the committed file, or writes it when updating. Returns a
@@ -97,7 +85,4 @@ internal static partial class SnapshotFile
 
         return output.ToString();
     }
-
-    [GeneratedRegex("[0-9a-f]{64}")]
-    private static partial Regex AssetHashPattern();
 }
