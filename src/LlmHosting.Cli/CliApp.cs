@@ -10,6 +10,7 @@ internal static class CliApp
     {
         var root = new RootCommand("Tools for the LLM hosting app: check model folders and call deployed models.");
         root.Subcommands.Add(ChatCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(TokenCommand.Create());
         root.Subcommands.Add(ValidateModelCommand.Create());
         return root;
