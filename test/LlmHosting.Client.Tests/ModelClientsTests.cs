@@ -188,7 +188,8 @@ public sealed class ModelClientsTests : IAsyncLifetime
     {
         Credentials = new TestCredentials(TestCredentials.SessionToken),
         TimeProvider = clock ?? new ManualClock(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero)),
-        ColdStart = coldStart ?? new ColdStartRetryOptions { InitialDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(20) },
+        // No retries of other failures: a cold model must be rescued by the cold-start retries alone (429 is also throttling).
+        ColdStart = coldStart ?? new ColdStartRetryOptions { InitialDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(20), TransientRetries = 0 },
     };
 
     private async Task<string> StreamAsync(string name, string? effort, ModelClientOptions? options = null)
