@@ -103,6 +103,18 @@ public sealed class ModelClientsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ResponsesClient_NotStreaming_AnswersAsInTheReadme()
+    {
+        var model = _directory.Get("gpt-oss-120b");
+        ResponsesClient responses = ModelClients.CreateResponsesClient(model, Options());
+
+        ResponseResult result = await responses.CreateResponseAsync(model.ModelId, "Say hello");
+
+        Assert.Equal(FakeOpenAiServer.Reply, result.GetOutputText());
+        Assert.Equal("/v1/responses", SingleRequest().Path);
+    }
+
+    [Fact]
     public void ResponsesClient_ModelWithoutResponsesApi_IsNotSupportedAndSaysWhichModelsOfferIt()
     {
         var error = Assert.Throws<NotSupportedException>(() => ModelClients.CreateResponsesClient(_directory.Get("qwen3-4b"), Options()));
