@@ -11,6 +11,7 @@ internal static class CliApp
     {
         var root = new RootCommand("Tools for the LLM hosting app: check model folders, call deployed models, review deployment impact.");
         root.Subcommands.Add(ChatCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(TokenCommand.Create());
         root.Subcommands.Add(ValidateModelCommand.Create());
         root.Subcommands.Add(ImpactCommand.Create());

@@ -194,6 +194,9 @@ public sealed partial class BearerTokenGenerator
         return remaining < requested ? remaining : requested;
     }
 
+    /// <summary>Whether <paramref name="region"/> is shaped like an AWS region name (<c>us-east-1</c>).</summary>
+    internal static bool IsRegionName(string region) => RegionPattern().IsMatch(region);
+
     private static void Append(StringBuilder url, string name, string encodedValue) =>
         url.Append('&').Append(name).Append('=').Append(encodedValue);
 

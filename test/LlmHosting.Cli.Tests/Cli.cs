@@ -10,17 +10,24 @@ internal static class Cli
     public const string AccessKey = "AKIDTESTEXAMPLE";
     public const string SecretKey = "testsecret/EXAMPLEKEY+abc";
 
-    public static ClientDependencies Dependencies(AWSCredentials? credentials = null, string? stdin = null, string? workingDirectory = null, string? awsRegion = null) => new()
+    public static ClientDependencies Dependencies(
+        AWSCredentials? credentials = null, string? stdin = null, string? workingDirectory = null, string? awsRegion = null, string? ssmEndpoint = null) => new()
     {
         Credentials = credentials ?? new BasicAWSCredentials(AccessKey, SecretKey),
         Stdin = () => stdin is null ? null : new StringReader(stdin),
-        Environment = name => name == "AWS_REGION" ? awsRegion : null,
+        Environment = name => name switch
+        {
+            "AWS_REGION" => awsRegion,
+            "AWS_ENDPOINT_URL_SSM" => ssmEndpoint,
+            _ => null,
+        },
         WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
+        ColdStartDelay = TimeSpan.FromMilliseconds(10),
     };
 
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(ClientDependencies dependencies, params string[] args)
     {
-        var root = new RootCommand { ChatCommand.Create(dependencies), TokenCommand.Create(dependencies) };
+        var root = new RootCommand { ChatCommand.Create(dependencies), ModelsCommand.Create(dependencies), TokenCommand.Create(dependencies) };
         var output = new StringWriter();
         var error = new StringWriter();
         var exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });

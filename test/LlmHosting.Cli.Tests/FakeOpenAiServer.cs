@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -9,25 +10,48 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace LlmHosting.Cli.Tests;
 
 /// <summary>What the fake server saw of one request.</summary>
-internal sealed record SeenRequest(string Path, string TokenRegion, string AccessKey, string? SessionToken, JsonNode? Body);
+internal sealed record SeenRequest(string Path, string TokenRegion, string AccessKey, string? SessionToken, JsonNode? Body)
+{
+    /// <summary>The service the credential is for: <c>sagemaker</c> or <c>bedrock</c>.</summary>
+    public string Service { get; init; } = "sagemaker";
+
+    /// <summary><c>bearer</c> (a token) or <c>sigv4</c> (a signed request).</summary>
+    public string Scheme { get; init; } = "bearer";
+
+    /// <summary>The request target exactly as sent (percent-encoding kept).</summary>
+    public string RawTarget { get; init; } = string.Empty;
+}
 
 /// <summary>
-/// A loopback OpenAI-compatible server shaped like a SageMaker endpoint's <c>/openai/v1</c> path. It accepts a request
-/// only when its bearer token decodes to a presigned <c>CallWithBearerToken</c> URL for the expected region, then
-/// answers according to the endpoint name: <c>ok</c> streams a reply, the others fail the way SageMaker does.
+/// A loopback server shaped like the doors of the model directory: a SageMaker endpoint's or inference component's
+/// <c>/openai/v1</c> path, Bedrock runtime's <c>/openai/v1</c> path, the Mantle Responses path and Bedrock
+/// <c>InvokeModel</c> (see FakeOpenAiServer.Bedrock.cs). It accepts a request only when its credential is right for
+/// the door and the expected region: a <c>sagemaker-api-key-</c> or <c>bedrock-api-key-</c> token that decodes to a
+/// presigned <c>CallWithBearerToken</c> URL, or a SigV4 <c>Authorization</c> header with service <c>bedrock</c> whose
+/// payload hash matches the body. SageMaker paths answer according to the endpoint name: <c>ok</c> streams a reply,
+/// <c>cold</c> refuses twice the way a component without a copy does, <c>starting</c> always refuses so, the others
+/// fail the way SageMaker does.
 /// </summary>
-internal sealed class FakeOpenAiServer : IAsyncDisposable
+internal sealed partial class FakeOpenAiServer : IAsyncDisposable
 {
     public const string Reply = "Hello from the fake model.";
 
+    /// <summary>SageMaker's answer when an inference component has no copy (AWS ML blog on scale to zero, 2024-12).</summary>
+    public const string NoCapacity = "Inference Component has no capacity to process this request. ApplicationAutoScaling may be in-progress (if configured) or try to increase the capacity by invoking UpdateInferenceComponentRuntimeConfig API.";
+
+    /// <summary>How many times a <c>cold</c> target refuses before it answers.</summary>
+    public const int ColdRefusals = 2;
+
     private readonly WebApplication _app;
     private readonly string _expectedRegion;
+    private readonly ConcurrentDictionary<string, int> _refusals = new(StringComparer.Ordinal);
 
     private FakeOpenAiServer(string expectedRegion)
     {
@@ -36,8 +60,8 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         _app = builder.Build();
-        _app.MapPost("/endpoints/{endpoint}/openai/v1/chat/completions", (HttpContext context, string endpoint) => HandleAsync(context, endpoint));
-        _app.MapPost("/endpoints/{endpoint}/inference-components/{component}/openai/v1/chat/completions", (HttpContext context, string endpoint) => HandleAsync(context, endpoint));
+        // One dispatcher over the raw target: InvokeModel's model id is percent-encoded, and routing would decode it.
+        _app.Run(DispatchAsync);
     }
 
     public ConcurrentQueue<SeenRequest> Requests { get; } = new();
@@ -65,23 +89,57 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private async Task HandleAsync(HttpContext context, string endpoint)
+    private async Task DispatchAsync(HttpContext context)
     {
-        var problem = CheckToken(context.Request.Headers.Authorization.ToString(), out var seen);
-        if (problem is not null)
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        var path = rawTarget.Split('?')[0];
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (context.Request.Method != "POST")
         {
-            Rejections.Enqueue(problem);
-            await Json(context, 401, new { message = "fake server: " + problem });
+            await Json(context, 405, new { message = $"fake server: {context.Request.Method} is not allowed" });
             return;
         }
 
-        var body = await JsonNode.ParseAsync(context.Request.Body);
-        Requests.Enqueue(seen! with { Path = context.Request.Path, Body = body });
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer);
+        var body = buffer.ToArray();
+        var sageMaker = segments.Length >= 5 && segments[0] == "endpoints" && path.EndsWith("/openai/v1/chat/completions", StringComparison.Ordinal);
+        var problem = sageMaker
+            ? CheckToken(context.Request.Headers.Authorization.ToString(), "sagemaker", out var seen)
+            : CheckBedrockCredential(context, body, out seen);
+        if (problem is not null)
+        {
+            Rejections.Enqueue(problem);
+            await Json(context, sageMaker ? 401 : 403, new { message = "fake server: " + problem });
+            return;
+        }
 
+        var json = body.Length == 0 ? null : JsonNode.Parse(body);
+        Requests.Enqueue(seen! with { Path = context.Request.Path, Body = json, RawTarget = rawTarget });
+        if (sageMaker)
+        {
+            await SageMakerAsync(context, segments[1], path, json);
+        }
+        else
+        {
+            await BedrockAsync(context, path, segments, json);
+        }
+    }
+
+    private async Task SageMakerAsync(HttpContext context, string endpoint, string path, JsonNode? body)
+    {
+        var model = body?["model"]?.GetValue<string>() ?? "?";
         switch (endpoint)
         {
             case "ok":
-                await StreamAsync(context, body?["model"]?.GetValue<string>() ?? "?");
+                await ChatAsync(context, body);
+                break;
+            case "starting":
+            case "cold" when Refuse(path):
+                await Json(context, 400, new { __type = "ValidationError", message = NoCapacity });
+                break;
+            case "cold":
+                await ChatAsync(context, body);
                 break;
             case "denied":
                 await Json(context, 403, new { message = "User: arn:aws:sts::123456789012:assumed-role/dev/me is not authorized to perform: sagemaker:InvokeEndpoint" });
@@ -96,7 +154,7 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
                 await Json(context, 400, new { __type = "ValidationError", message = "Endpoint validation of account 123456789012 not found." });
                 break;
             case "unknown-model":
-                await Json(context, 404, new { error = new { message = $"The model `{body?["model"]}` does not exist.", type = "NotFoundError", code = 404 } });
+                await Json(context, 404, new { error = new { message = $"The model `{model}` does not exist.", type = "NotFoundError", code = 404 } });
                 break;
             case "busy":
                 await Json(context, 429, new { message = "Rate exceeded" });
@@ -111,13 +169,16 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
         }
     }
 
-    private string? CheckToken(string authorization, out SeenRequest? seen)
+    /// <summary>True for the first <see cref="ColdRefusals"/> requests to a cold target.</summary>
+    private bool Refuse(string key) => _refusals.AddOrUpdate(key, 1, (_, count) => count + 1) <= ColdRefusals;
+
+    private string? CheckToken(string authorization, string service, out SeenRequest? seen)
     {
         seen = null;
-        const string prefix = "Bearer sagemaker-api-key-";
+        var prefix = $"Bearer {service}-api-key-";
         if (!authorization.StartsWith(prefix, StringComparison.Ordinal))
         {
-            return $"Authorization is not a SageMaker bearer token: '{authorization}'";
+            return $"Authorization is not a {(service == "sagemaker" ? "SageMaker bearer token" : "Bedrock API key")}: '{authorization}'";
         }
 
         string url;
@@ -130,9 +191,9 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
             return "token is not base64";
         }
 
-        if (!url.StartsWith("sagemaker.amazonaws.com/?", StringComparison.Ordinal))
+        if (!url.StartsWith($"{service}.amazonaws.com/?", StringComparison.Ordinal))
         {
-            return $"token is not a presigned request to the global SageMaker host: {url}";
+            return $"token is not a presigned request to the global {service} host: {url}";
         }
 
         var query = HttpUtility.ParseQueryString(url[(url.IndexOf('?') + 1)..]);
@@ -144,49 +205,64 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
         if (query["Version"] != "1") problems.Add($"Version={query["Version"]}");
         if (!int.TryParse(query["X-Amz-Expires"], out var expires) || expires is < 1 or > 43200) problems.Add($"X-Amz-Expires={query["X-Amz-Expires"]}");
         if ((query["X-Amz-Signature"] ?? string.Empty).Length != 64) problems.Add("X-Amz-Signature is not 64 hex digits");
-        if (credential.Length != 5 || credential[3] != "sagemaker" || credential[4] != "aws4_request") problems.Add($"X-Amz-Credential={query["X-Amz-Credential"]}");
+        if (credential.Length != 5 || credential[3] != service || credential[4] != "aws4_request") problems.Add($"X-Amz-Credential={query["X-Amz-Credential"]}");
         else if (credential[2] != _expectedRegion) problems.Add($"token is for region {credential[2]}, expected {_expectedRegion}");
         if (problems.Count > 0)
         {
             return string.Join("; ", problems);
         }
 
-        seen = new SeenRequest(string.Empty, credential[2], credential[0], query["X-Amz-Security-Token"], null);
+        seen = new SeenRequest(string.Empty, credential[2], credential[0], query["X-Amz-Security-Token"], null) { Service = service };
         return null;
     }
 
-    private static async Task StreamAsync(HttpContext context, string model)
+    /// <summary>A Bedrock API key, or a SigV4 header for service bedrock in the expected region whose payload hash is the body's.</summary>
+    private string? CheckBedrockCredential(HttpContext context, byte[] body, out SeenRequest? seen)
     {
-        context.Response.ContentType = "text/event-stream";
-        var words = Reply.Split(' ');
-        for (var i = 0; i < words.Length; i++)
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("AWS4-HMAC-SHA256 ", StringComparison.Ordinal))
         {
-            var delta = new JsonObject { ["content"] = (i == 0 ? string.Empty : " ") + words[i] };
-            if (i == 0) delta["role"] = "assistant";
-            var chunk = new JsonObject
-            {
-                ["id"] = "chatcmpl-fake",
-                ["object"] = "chat.completion.chunk",
-                ["created"] = 1_767_225_600,
-                ["model"] = model,
-                ["choices"] = new JsonArray(new JsonObject
-                {
-                    ["index"] = 0,
-                    ["delta"] = delta,
-                    ["finish_reason"] = i == words.Length - 1 ? "stop" : null,
-                }),
-            };
-            await context.Response.WriteAsync($"data: {chunk.ToJsonString()}\n\n");
-            await context.Response.Body.FlushAsync();
+            return CheckToken(authorization, "bedrock", out seen);
         }
 
-        await context.Response.WriteAsync("data: [DONE]\n\n");
+        seen = null;
+        var fields = authorization["AWS4-HMAC-SHA256 ".Length..].Split(',', StringSplitOptions.TrimEntries)
+            .Select(field => field.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : string.Empty, StringComparer.Ordinal);
+        var credential = fields.GetValueOrDefault("Credential", string.Empty).Split('/');
+        var signedHeaders = fields.GetValueOrDefault("SignedHeaders", string.Empty).Split(';');
+        var date = context.Request.Headers["X-Amz-Date"].ToString();
+        var payloadHash = Convert.ToHexStringLower(SHA256.HashData(body));
+        var problems = new List<string>();
+        if (credential.Length != 5 || credential[3] != "bedrock" || credential[4] != "aws4_request") problems.Add($"Credential={fields.GetValueOrDefault("Credential")}");
+        else if (credential[2] != _expectedRegion) problems.Add($"signature is for region {credential[2]}, expected {_expectedRegion}");
+        else if (date.Length != 16 || !date.StartsWith(credential[1], StringComparison.Ordinal)) problems.Add($"X-Amz-Date '{date}' does not match the credential date {credential[1]}");
+        foreach (var header in new[] { "host", "x-amz-date", "x-amz-content-sha256" }.Where(h => !signedHeaders.Contains(h)))
+        {
+            problems.Add($"{header} is not signed");
+        }
+
+        if (context.Request.Headers["X-Amz-Content-SHA256"].ToString() != payloadHash) problems.Add("X-Amz-Content-SHA256 is not the body's SHA-256");
+        if (fields.GetValueOrDefault("Signature", string.Empty).Length != 64) problems.Add("Signature is not 64 hex digits");
+        if (problems.Count > 0)
+        {
+            return string.Join("; ", problems);
+        }
+
+        var token = context.Request.Headers["X-Amz-Security-Token"].ToString();
+        seen = new SeenRequest(string.Empty, credential[2], credential[0], token.Length == 0 ? null : token, null) { Service = "bedrock", Scheme = "sigv4" };
+        return null;
     }
 
-    private static async Task Json(HttpContext context, int status, object body)
+    private static async Task Json(HttpContext context, int status, object body, string? errorType = null)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
+        if (errorType is not null)
+        {
+            context.Response.Headers["x-amzn-ErrorType"] = errorType;
+        }
+
         await context.Response.WriteAsync(JsonSerializer.Serialize(body));
     }
 }

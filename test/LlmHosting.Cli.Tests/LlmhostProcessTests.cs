@@ -44,10 +44,15 @@ public sealed class LlmhostProcessTests
         Assert.Equal("error: No AWS credentials found in the environment, the shared config and credentials files, or container or instance metadata: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run aws sso login." + Environment.NewLine, error);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string[] args, string? stdin, params (string Name, string Value)[] environment)
+    internal static Task<(int ExitCode, string Output, string Error)> RunAsync(string[] args, string? stdin, params (string Name, string Value)[] environment) =>
+        RunAsync(args, stdin, workingDirectory: null, environment);
+
+    /// <summary>Runs llmhost in <paramref name="workingDirectory"/> (default: the test's) with only the given AWS_* variables.</summary>
+    internal static async Task<(int ExitCode, string Output, string Error)> RunAsync(string[] args, string? stdin, string? workingDirectory, params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
+            WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory(),
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

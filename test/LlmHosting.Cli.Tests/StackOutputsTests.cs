@@ -46,6 +46,18 @@ public sealed class StackOutputsTests : IDisposable
     }
 
     [Fact]
+    public void Select_EnvWithAConfigFile_AcceptsTheServingStackOfTheSplitApp()
+    {
+        Directory.CreateDirectory(ConfigDirectory);
+        File.WriteAllText(Path.Combine(ConfigDirectory, "dev.json"), """{ "namePrefix": "llm-dev" }""");
+        var path = Write("""{ "llm-dev-storage": { "ModelBucketName": "b" }, "llm-dev-serving": { "XOpenAiBaseUrl": "https://dev.test/openai/v1" }, "llm-prod-serving": { "XOpenAiBaseUrl": "https://prod.test/openai/v1" } }""");
+
+        var chosen = StackOutputs.Select(path, "dev", null, ConfigDirectory);
+
+        Assert.Equal(("llm-dev-serving", new Uri("https://dev.test/openai/v1")), (chosen.Stack, chosen.BaseUrl));
+    }
+
+    [Fact]
     public void Select_NoMatch_ListsTheStacks()
     {
         var path = Write("""{ "llm-dev-model-hosting": { "ModelBucketName": "b" } }""");

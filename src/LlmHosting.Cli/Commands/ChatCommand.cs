@@ -10,8 +10,10 @@ using OpenAI.Chat;
 namespace LlmHosting.Cli.Commands;
 
 /// <summary>
-/// <c>llmhost chat</c>: sends one prompt to a deployed endpoint or inference component through its OpenAI-compatible
-/// <c>/openai/v1</c> path with a fresh SageMaker bearer token, and streams the answer to standard output.
+/// <c>llmhost chat</c>: sends one prompt to a deployed model and streams the answer to standard output. With a model
+/// directory (<c>--env</c> and <c>--model</c>, or <c>--directory</c>) it calls any kind of model by its name
+/// (see <see cref="DirectoryChat"/>); with <c>--base-url</c> or <c>--target</c> it calls a SageMaker <c>/openai/v1</c>
+/// path with a fresh SageMaker bearer token.
 /// </summary>
 internal static class ChatCommand
 {
@@ -47,8 +49,19 @@ internal static class ChatCommand
         };
         var environment = new Option<string?>("--env")
         {
-            Description = "With an outputs file: only the stack of this environment (dev, staging, prod...).",
+            Description = "The environment (dev, staging, prod...). With --model: the model of that name in the environment's model directory "
+                + $"({DefaultOutputsFile}, else the SSM parameter /<namePrefix>/model-directory). With --target: only the stack of this environment.",
         };
+        var directory = new Option<string?>("--directory")
+        {
+            Description = "A model directory file; --model names the model to call.",
+        };
+        var api = new Option<string>("--api")
+        {
+            Description = "With a model directory: chat (Chat Completions, every kind) or responses (the Responses API, where the directory offers it).",
+            DefaultValueFactory = _ => "chat",
+        };
+        api.AcceptOnlyFromAmong("chat", "responses");
         var target = new Option<string?>("--target")
         {
             Description = "With an outputs file: only the base URL whose output name or URL contains this text, when there are several.",
@@ -59,7 +72,8 @@ internal static class ChatCommand
         };
         var model = new Option<string?>("--model")
         {
-            Description = $"The model name the server serves. Default: the stack output '<name>{StackOutputs.ServedModelNameSuffix}' next to the base URL, else {DefaultModel} (vLLM's name for weights loaded from S3 unless SM_VLLM_SERVED_MODEL_NAME is set).",
+            Description = "With --env or --directory: the model's name in the directory (llmhost models lists them). "
+                + $"Otherwise the model name the server serves; default: the stack output '<name>{StackOutputs.ServedModelNameSuffix}' next to the base URL, else {DefaultModel} (vLLM's name for weights loaded from S3 unless SM_VLLM_SERVED_MODEL_NAME is set).",
         };
         var reasoningEffort = new Option<string?>("--reasoning-effort")
         {
@@ -78,13 +92,18 @@ internal static class ChatCommand
 
         var command = new Command("chat", "Send a prompt to a deployed model through its OpenAI-compatible API and stream the answer.")
         {
-            prompt, baseUrl, outputsFile, environment, target, region, model, reasoningEffort, maxTokens, timeout,
+            prompt, baseUrl, outputsFile, environment, directory, target, region, model, api, reasoningEffort, maxTokens, timeout,
         };
         command.Validators.Add(result =>
         {
             if (result.GetValue(baseUrl) is not null && (result.GetValue(outputsFile) is not null || result.GetValue(environment) is not null || result.GetValue(target) is not null))
             {
                 result.AddError("Pass either --base-url or --outputs-file (with --env/--target), not both.");
+            }
+
+            if (result.GetValue(directory) is not null && (result.GetValue(baseUrl) is not null || result.GetValue(environment) is not null || result.GetValue(outputsFile) is not null || result.GetValue(target) is not null))
+            {
+                result.AddError("Pass --directory alone (with --model), without --base-url, --env, --outputs-file or --target.");
             }
         });
 
@@ -98,6 +117,8 @@ internal static class ChatCommand
                 BaseUrl = parse.GetValue(baseUrl),
                 OutputsFile = parse.GetValue(outputsFile),
                 Environment = parse.GetValue(environment),
+                Directory = parse.GetValue(directory),
+                Api = parse.GetValue(api)!,
                 Target = parse.GetValue(target),
                 Region = parse.GetValue(region),
                 Model = parse.GetValue(model),
@@ -131,6 +152,17 @@ internal static class ChatCommand
             throw new CliException($"--max-tokens {request.MaxTokens} must be at least 1.");
         }
 
+        if (request.UsesDirectory)
+        {
+            await DirectoryChat.RunAsync(request, dependencies, output, cancellationToken);
+            return;
+        }
+
+        if (request.Api != "chat")
+        {
+            throw new CliException("--api responses needs a model directory: pass --env <environment> --model <name>, or --directory <file> --model <name>.");
+        }
+
         var (url, servedModel) = ResolveTarget(request, dependencies);
         var model = request.Model ?? servedModel ?? DefaultModel;
         var region = dependencies.ResolveRegion(request.Region, url);
@@ -147,43 +179,9 @@ internal static class ChatCommand
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
         };
         var client = SageMakerOpenAi.CreateChatClient(url, model, generator, options);
-        var completion = new ChatCompletionOptions { MaxOutputTokenCount = request.MaxTokens };
-        if (request.ReasoningEffort is not null)
-        {
-            // OpenAI 2.x marks reasoning_effort experimental, yet it is the only typed way to send it; the package
-            // version is pinned centrally, so a breaking change shows up as a build error, not at run time.
-#pragma warning disable OPENAI001
-            completion.ReasoningEffortLevel = new ChatReasoningEffortLevel(request.ReasoningEffort);
-#pragma warning restore OPENAI001
-        }
-
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(request.Timeout);
-        var wroteAnything = false;
-        try
-        {
-            await foreach (var update in client.CompleteChatStreamingAsync([new UserChatMessage(prompt)], completion, deadline.Token))
-            {
-                foreach (var part in update.ContentUpdate)
-                {
-                    await output.WriteAsync(part.Text);
-                    wroteAnything = true;
-                }
-
-                await output.FlushAsync(CancellationToken.None);
-            }
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && ChatErrors.Explain(e, url, region, model, request.Timeout) is { } explanation)
-        {
-            if (wroteAnything)
-            {
-                await output.WriteLineAsync();
-            }
-
-            throw new CliException(explanation, ExitCodes.RequestFailed);
-        }
-
-        await output.WriteLineAsync();
+        await ChatAnswer.WriteStreamAsync(
+            deadline => ChatAnswer.TextOf(client.CompleteChatStreamingAsync([new UserChatMessage(prompt)], ChatAnswer.CompletionOptions(request), deadline)),
+            e => ChatErrors.Explain(e, url, region, model, request.Timeout), request.Timeout, output, cancellationToken);
     }
 
     internal static BearerTokenGenerator CreateGenerator(string region, ClientDependencies dependencies, TimeSpan? expiry = null, BearerTokenService? service = null)
@@ -244,27 +242,11 @@ internal static class ChatCommand
         return (chosen.BaseUrl, chosen.ServedModelName);
     }
 
-    private static string ReadPrompt(string? argument, ClientDependencies dependencies)
+    internal static string ReadPrompt(string? argument, ClientDependencies dependencies)
     {
         var prompt = argument ?? dependencies.Stdin()?.ReadToEnd();
         return string.IsNullOrWhiteSpace(prompt)
             ? throw new CliException("No prompt: pass it as an argument (llmhost chat \"Hello\") or on standard input.")
             : prompt.Trim();
-    }
-
-    private sealed class ChatRequest
-    {
-        public string? Prompt { get; init; }
-        public string? BaseUrl { get; init; }
-        public string? OutputsFile { get; init; }
-        public string? Environment { get; init; }
-        public string? Target { get; init; }
-        public string? Region { get; init; }
-        public string? Model { get; init; }
-        public string? ReasoningEffort { get; init; }
-        public int? MaxTokens { get; init; }
-        public int TimeoutSeconds { get; init; }
-
-        public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
     }
 }

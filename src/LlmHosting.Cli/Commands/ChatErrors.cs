@@ -18,16 +18,26 @@ internal static class ChatErrors
         + ": set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run aws sso login.";
 
     /// <summary>Explains a failed call, or returns null for failures that are not the endpoint's or the network's.</summary>
-    public static string? Explain(Exception exception, Uri baseUrl, string region, string model, TimeSpan timeout)
+    /// <param name="exception">The failure.</param>
+    /// <param name="baseUrl">The URL called.</param>
+    /// <param name="region">The region the credential is for.</param>
+    /// <param name="model">The model id sent.</param>
+    /// <param name="timeout">The --timeout.</param>
+    /// <param name="accessNeeded">What access denied means for this door; default: SageMaker's permissions.</param>
+    public static string? Explain(Exception exception, Uri baseUrl, string region, string model, TimeSpan timeout, string? accessNeeded = null)
     {
         switch (exception)
         {
+            case ModelStartingException starting:
+                return $"{char.ToUpperInvariant(starting.Message[0])}{starting.Message[1..]}: a cold model needs 5-15 minutes; retry later, or raise --timeout.";
+            case ModelStreamException stream:
+                return $"{stream.Message.TrimEnd('.')}: the answer stopped part-way; retry.";
             case CredentialsExpiredException expired:
                 return ExpiredCredentials(expired.ExpiredAt);
             case AmazonClientException missing:
                 return MissingCredentials(missing);
             case ClientResultException { Status: > 0 } http:
-                return ExplainStatus(http.Status, Body(http), baseUrl, region, model);
+                return ExplainStatus(http.Status, Body(http), baseUrl, region, model, accessNeeded);
             case OperationCanceledException or TimeoutException:
                 return Timeout(timeout);
         }
@@ -48,7 +58,7 @@ internal static class ChatErrors
         return null;
     }
 
-    private static string ExplainStatus(int status, string body, Uri baseUrl, string region, string model)
+    private static string ExplainStatus(int status, string body, Uri baseUrl, string region, string model, string? accessNeeded)
     {
         var detail = Detail(body);
         var quoted = detail.Length == 0 ? string.Empty : $" ({detail})";
@@ -65,7 +75,8 @@ internal static class ChatErrors
 
         return status switch
         {
-            401 or 403 => $"Access denied (HTTP {status}){quoted}: the identity needs sagemaker:CallWithBearerToken (Resource \"*\") and sagemaker:InvokeEndpoint on the endpoint, and the endpoint must be in the account of the credentials and in {region} (--region).",
+            401 or 403 => $"Access denied (HTTP {status}){quoted}: " + (accessNeeded
+                ?? $"the identity needs sagemaker:CallWithBearerToken (Resource \"*\") and sagemaker:InvokeEndpoint on the endpoint, and the endpoint must be in the account of the credentials and in {region} (--region)") + ".",
             404 when body.Contains("model", StringComparison.OrdinalIgnoreCase) && body.Contains("does not exist", StringComparison.OrdinalIgnoreCase)
                 => $"The server does not serve a model named '{model}' (HTTP 404){quoted}: pass --model with the served model name (SM_VLLM_SERVED_MODEL_NAME, else the model path such as /opt/ml/model).",
             // SageMaker's runtime reports an unknown endpoint as a 400 ValidationError "Endpoint ... not found".

@@ -3,8 +3,8 @@ using Amazon.Runtime;
 namespace LlmHosting.Cli.Commands;
 
 /// <summary>
-/// What the client commands take from the machine: credentials, clock, standard input, environment variables and
-/// the working directory. Tests replace them; the defaults are the real ones.
+/// What the client commands take from the machine: credentials, clock, standard input, environment variables, the
+/// working directory and the cold-start back-off. Tests replace them; the defaults are the real ones.
 /// </summary>
 internal sealed class ClientDependencies
 {
@@ -19,6 +19,9 @@ internal sealed class ClientDependencies
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 
     public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
+
+    /// <summary>The first wait before retrying a model that is starting; it doubles up to 30 s. Tests shorten it.</summary>
+    public TimeSpan ColdStartDelay { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The region: the given one, else the URL's, else AWS_REGION, else AWS_DEFAULT_REGION.</summary>
     public string ResolveRegion(string? region, Uri? baseUrl)

@@ -23,7 +23,7 @@ internal static class StackOutputs
 
     /// <summary>Picks one target; throws <see cref="CliException"/> explaining what to pass when none or several match.</summary>
     /// <param name="path">The outputs file.</param>
-    /// <param name="environment">Only stacks of this environment: the stack named <c>&lt;namePrefix&gt;-model-hosting</c> from <c>cdk/config/&lt;env&gt;.json</c> when that file is in <paramref name="configDirectory"/>, else stacks with the environment as a dash-separated part of their name.</param>
+    /// <param name="environment">Only stacks of this environment: the stacks named <c>&lt;namePrefix&gt;-serving</c> and <c>&lt;namePrefix&gt;-model-hosting</c> from <c>cdk/config/&lt;env&gt;.json</c> when that file is in <paramref name="configDirectory"/>, else stacks with the environment as a dash-separated part of their name.</param>
     /// <param name="target">Only outputs whose key or URL contains this (case-insensitive).</param>
     /// <param name="configDirectory">Where the environment files are (<c>cdk/config</c> of the working directory).</param>
     public static ChatTarget Select(string path, string? environment, string? target, string configDirectory)
@@ -122,9 +122,10 @@ internal static class StackOutputs
                 using var config = JsonDocument.Parse(File.ReadAllText(configFile));
                 if (config.RootElement.TryGetProperty("namePrefix", out var prefix) && prefix.ValueKind == JsonValueKind.String)
                 {
-                    // The app names the environment's stack after its prefix (cdk/Stacks/ModelHostingStage.cs).
-                    var stackName = prefix.GetString() + "-model-hosting";
-                    return name => string.Equals(name, stackName, StringComparison.Ordinal);
+                    // The app names the environment's stacks after its prefix (cdk/Stacks/ModelHostingStage.cs): the serving
+                    // stack, and the single stack of the app before stateful and stateless resources were split.
+                    string[] stackNames = [prefix.GetString() + "-serving", prefix.GetString() + "-model-hosting"];
+                    return name => stackNames.Contains(name, StringComparer.Ordinal);
                 }
             }
             catch (JsonException)
