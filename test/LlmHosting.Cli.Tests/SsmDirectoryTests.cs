@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
-using LlmHosting.ModelValidation.Tests;
+using LlmHosting.TestSupport;
 
 namespace LlmHosting.Cli.Tests;
 
