@@ -6,6 +6,7 @@ using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Sagemaker;
 using Constructs;
 using LlmHosting.Constructs.Access;
+using LlmHosting.Constructs.Sagemaker.Deployment;
 
 namespace LlmHosting.Constructs.Sagemaker;
 
@@ -51,6 +52,9 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
     private static readonly HashSet<string> InstanceMetrics =
         new(StringComparer.Ordinal) { "GPUUtilization", "GPUMemoryUtilization", "CPUUtilization", "MemoryUtilization", "DiskUtilization" };
 
+    // The 5XX errors and model latency alarms.
+    private const int DefaultAlarmCount = 2;
+
     private readonly List<IAlarm> _alarms = [];
 
     /// <summary>Creates the endpoint, or throws <see cref="ArgumentException"/> naming every problem of <paramref name="props"/>.</summary>
@@ -69,6 +73,7 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
             ?? Names.UniqueResourceName(this, new UniqueResourceNameOptions { MaxLength = SagemakerNames.MaxLength, Separator = "-" });
         var definition = new VllmModelDefinition(
             props.Model, props.Source, props.Vllm, props.InstanceType, props.InstanceType.GpuCount, props.Image, props.EnableNetworkIsolation);
+        DeploymentPolicy = props.DeploymentPolicy ?? EndpointDeploymentPolicy.DefaultFor(props.InstanceType, props.MinInstanceCount ?? 1);
         var amiProblems = new List<string>();
         var hostAmi = definition.Image.HostAmi(this, props.InferenceAmiVersion, nameof(VllmEndpointProps.InferenceAmiVersion), amiProblems);
         Validate(props, definition, amiProblems);
@@ -121,6 +126,22 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
             EndpointConfigName = EndpointConfig.AttrEndpointConfigName,
         });
 
+        if (props.DefaultAlarms ?? true)
+        {
+            AddDefaultAlarms(props.ModelLatencyAlarmThreshold ?? DefaultModelLatencyAlarmThreshold);
+        }
+
+        // Guardrails of every update: SageMaker deploys a new configuration step by step and rolls back when a rollback
+        // alarm fires (CDK 2.160's L1 lacks the rolling policy: the whole DeploymentConfig goes in as an override).
+        RollbackAlarmList = [.. _alarms, .. props.RollbackAlarms ?? []];
+        Endpoint.AddPropertyOverride("DeploymentConfig", DeploymentPolicy.Render(RollbackAlarmList));
+        if (maxInstances > minInstances)
+        {
+            // An update keeps the instance count autoscaling has reached instead of going back to InitialInstanceCount
+            // (UpdateEndpoint: RetainAllVariantProperties keeps DesiredInstanceCount, DesiredWeight, DataCaptureConfig).
+            Endpoint.AddPropertyOverride("RetainAllVariantProperties", true);
+        }
+
         // SageMaker lower-cases names in ARNs; a name only known at deploy time takes the ARN from the endpoint.
         EndpointArn = Token.IsUnresolved(EndpointName)
             ? Endpoint.Ref
@@ -150,11 +171,6 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
                 ScaleInCooldown = Duration.Minutes(15),
                 ScaleOutCooldown = Duration.Minutes(5),
             });
-        }
-
-        if (props.DefaultAlarms ?? true)
-        {
-            AddDefaultAlarms(props.ModelLatencyAlarmThreshold ?? DefaultModelLatencyAlarmThreshold);
         }
     }
 
@@ -199,6 +215,12 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
 
     /// <summary>The default alarms (5XX errors, model latency), empty when turned off.</summary>
     public IReadOnlyList<IAlarm> Alarms => _alarms;
+
+    /// <summary>How SageMaker rolls out a new configuration of this endpoint.</summary>
+    public EndpointDeploymentPolicy DeploymentPolicy { get; }
+
+    /// <summary>The alarms that roll back a deployment: <see cref="Alarms"/> and <see cref="VllmEndpointProps.RollbackAlarms"/>.</summary>
+    public IReadOnlyList<IAlarm> RollbackAlarmList { get; private set; } = [];
 
     /// <inheritdoc />
     public Grant GrantInvoke(IGrantable grantee) => InvokeActions.GrantInvoke(grantee, EndpointArn);
@@ -319,6 +341,9 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
             problems.Add("ModelLatencyAlarmThreshold must be above 0");
         }
 
+        problems.AddRange(DeploymentPolicy.Problems(nameof(VllmEndpointProps.DeploymentPolicy), min));
+        problems.AddRange(RollbackAlarms.Problems(nameof(VllmEndpointProps.RollbackAlarms),
+            (props.DefaultAlarms ?? true ? DefaultAlarmCount : 0) + (props.RollbackAlarms?.Length ?? 0)));
         problems.AddRange(definition.Problems(this));
         if (problems.Count > 0)
         {

@@ -1,5 +1,7 @@
 using Amazon.CDK;
+using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.EC2;
+using LlmHosting.Constructs.Sagemaker.Deployment;
 
 namespace LlmHosting.Constructs.Sagemaker;
 
@@ -80,7 +82,22 @@ public sealed class VllmEndpointProps
     /// <summary>Security groups of the instances in <see cref="Vpc"/>. Default: a new group that allows all outbound traffic.</summary>
     public ISecurityGroup[]? SecurityGroups { get; init; }
 
-    /// <summary>Create the default alarms (5XX errors, model latency). Default: true.</summary>
+    /// <summary>
+    /// How SageMaker rolls out a new configuration (model, image, vLLM settings, instance type). Default:
+    /// <see cref="EndpointDeploymentPolicy.DefaultFor"/> the instance type and <see cref="MinInstanceCount"/>: rolling in
+    /// batches of half the instances for 8-GPU instances with at least 2 instances, a blue/green canary of one instance
+    /// for other instances with at least 2, blue/green all at once for one instance; each step baked 10 minutes and rolled
+    /// back when a rollback alarm fires.
+    /// </summary>
+    public EndpointDeploymentPolicy? DeploymentPolicy { get; init; }
+
+    /// <summary>
+    /// Alarms that roll a deployment back, in addition to the endpoint's default 5XX and latency alarms (at most 10 in
+    /// all). Default: none.
+    /// </summary>
+    public IAlarm[]? RollbackAlarms { get; init; }
+
+    /// <summary>Create the default alarms (5XX errors, model latency), which also roll deployments back. Default: true.</summary>
     public bool? DefaultAlarms { get; init; }
 
     /// <summary>

@@ -6,6 +6,7 @@ using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Sagemaker;
 using Constructs;
 using LlmHosting.Constructs.Access;
+using LlmHosting.Constructs.Sagemaker.Deployment;
 
 namespace LlmHosting.Constructs.Sagemaker.Components;
 
@@ -139,7 +140,25 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
         {
             AddDefaultAlarms(options.ModelLatencyAlarmThreshold ?? DefaultModelLatencyAlarmThreshold);
         }
+
+        // Guardrails of every update (CDK 2.160's L1 lacks DeploymentConfig: an override). The 5XX and latency alarms roll
+        // an update back; the no-capacity alarm does not, since a component that scales to zero has no copy to answer.
+        RollbackAlarmList = [.. _alarms.Take(DefaultRollbackAlarmCount(options)), .. options.RollbackAlarms ?? []];
+        Resource.AddPropertyOverride("DeploymentConfig", DeploymentPolicy.Render(RollbackAlarmList));
+        if (_alarms.Count > 0)
+        {
+            // The 5XX alarm also guards updates of the endpoint, which move every component.
+            endpoint.AddRollbackAlarm(_alarms[0]);
+        }
     }
+
+    private static int DefaultRollbackAlarmCount(InferenceComponentOptions options) => options.DefaultAlarms ?? true ? 2 : 0;
+
+    /// <summary>How SageMaker rolls out a new specification of this component.</summary>
+    public ComponentDeploymentPolicy DeploymentPolicy { get; private set; } = ComponentDeploymentPolicy.Default;
+
+    /// <summary>The alarms that roll an update back: the 5XX and latency alarms and <see cref="InferenceComponentOptions.RollbackAlarms"/>.</summary>
+    public IReadOnlyList<IAlarm> RollbackAlarmList { get; private set; } = [];
 
     /// <summary>The endpoint that hosts the component.</summary>
     public InferenceComponentEndpoint Endpoint { get; }
@@ -439,6 +458,9 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
             problems.Add("ModelLatencyAlarmThreshold must be above 0");
         }
 
+        DeploymentPolicy = options.DeploymentPolicy ?? ComponentDeploymentPolicy.Default;
+        problems.AddRange(DeploymentPolicy.Problems(nameof(InferenceComponentOptions.DeploymentPolicy), MinCopyCount));
+        problems.AddRange(RollbackAlarms.Problems(nameof(InferenceComponentOptions.RollbackAlarms), DefaultRollbackAlarmCount(options) + (options.RollbackAlarms?.Length ?? 0)));
         problems.AddRange(definition.Problems(this));
         Endpoint.CheckImage(definition.Image, problems);
         problems.AddRange(ComponentPacking.SingleCopyProblems(demand, Endpoint.InstanceType, ""));

@@ -1,7 +1,9 @@
 using Amazon.CDK;
+using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Sagemaker;
 using Constructs;
+using LlmHosting.Constructs.Sagemaker.Deployment;
 
 namespace LlmHosting.Constructs.Sagemaker.Components;
 
@@ -34,6 +36,7 @@ public sealed class InferenceComponentEndpoint : Construct
     private readonly List<InferenceComponent> _components = [];
     private readonly List<Version> _componentCudaVersions = [];
     private readonly InferenceAmiVersion? _chosenAmi;
+    private readonly List<IAlarm> _rollbackAlarms = [];
     private readonly List<ComponentDemand> _demands = [];
     private readonly PolicyStatement _componentLogs;
 
@@ -105,6 +108,10 @@ public sealed class InferenceComponentEndpoint : Construct
             EndpointName = EndpointName,
             EndpointConfigName = EndpointConfig.AttrEndpointConfigName,
         });
+
+        DeploymentPolicy = props.DeploymentPolicy ?? EndpointDeploymentPolicy.AllAtOnce();
+        _rollbackAlarms.AddRange(props.RollbackAlarms ?? []);
+        WriteDeploymentConfig();
         // ARNs hold the name in lower case; a name only known at deploy time cannot be lowered here, and the
         // endpoint's Ref is its ARN.
         var stack = Stack.Of(this);
@@ -152,6 +159,18 @@ public sealed class InferenceComponentEndpoint : Construct
     /// <summary>The endpoint.</summary>
     public CfnEndpoint Endpoint { get; }
 
+    /// <summary>
+    /// How SageMaker rolls out a new endpoint configuration (instance type, routing, instance limits); components roll out
+    /// their own updates with their own policy.
+    /// </summary>
+    public EndpointDeploymentPolicy DeploymentPolicy { get; }
+
+    /// <summary>
+    /// The alarms that roll back an update of the endpoint: <see cref="InferenceComponentEndpointProps.RollbackAlarms"/>,
+    /// then the 5XX alarm of each component, up to SageMaker's 10.
+    /// </summary>
+    public IReadOnlyList<IAlarm> RollbackAlarmList => _rollbackAlarms.Take(RollbackAlarms.Maximum).ToList();
+
     /// <summary>The components of this endpoint, in the order they were added.</summary>
     public IReadOnlyList<InferenceComponent> Components => _components;
 
@@ -196,6 +215,16 @@ public sealed class InferenceComponentEndpoint : Construct
         _componentLogs.AddResources(arn, arn + ":log-stream:*");
     }
 
+    /// <summary>Adds a component's alarm to the alarms that roll back an endpoint update.</summary>
+    internal void AddRollbackAlarm(IAlarm alarm)
+    {
+        _rollbackAlarms.Add(alarm);
+        WriteDeploymentConfig();
+    }
+
+    // Rewritten as components add their alarms (CDK 2.160's L1 lacks the rolling policy: the whole DeploymentConfig is an override).
+    private void WriteDeploymentConfig() => Endpoint.AddPropertyOverride("DeploymentConfig", DeploymentPolicy.Render(RollbackAlarmList));
+
     // One AMI for every component's container, rewritten as components are added (CDK 2.160's L1 lacks the property).
     private void WriteHostAmi() => EndpointConfig.AddPropertyOverride("ProductionVariants.0.InferenceAmiVersion", HostAmi.Value);
 
@@ -231,6 +260,13 @@ public sealed class InferenceComponentEndpoint : Construct
         {
             problems.Add($"InitialInstanceCount {initialInstances} must be at least 1, at least MinInstanceCount {MinInstanceCount} and at most MaxInstanceCount {MaxInstanceCount}");
         }
+
+        if (props.DeploymentPolicy is { } policy)
+        {
+            problems.AddRange(policy.Problems(nameof(InferenceComponentEndpointProps.DeploymentPolicy), MinInstanceCount));
+        }
+
+        problems.AddRange(RollbackAlarms.Problems(nameof(InferenceComponentEndpointProps.RollbackAlarms), props.RollbackAlarms?.Length ?? 0));
 
         if (props.VolumeSizeInGb is { } volume)
         {

@@ -1,3 +1,5 @@
+using LlmHosting.Constructs.Sagemaker.Deployment;
+
 namespace LlmHosting.Constructs.Sagemaker.Components;
 
 /// <summary>Properties of an <see cref="InferenceComponentEndpoint"/>.</summary>
@@ -8,6 +10,19 @@ public sealed class InferenceComponentEndpointProps
     /// <see cref="GpuInstanceType.G6E_12XLARGE"/> (4 GPUs). Each copy of a component takes whole GPUs of one instance.
     /// </summary>
     public required GpuInstanceType InstanceType { get; init; }
+
+    /// <summary>
+    /// How SageMaker rolls out a new endpoint configuration (instance type, routing, instance limits). Default: blue/green
+    /// all at once, baked 10 minutes, rolled back when a rollback alarm fires (the endpoint can have a single instance,
+    /// so neither a canary nor a rolling batch is possible). How SageMaker moves the components to the new fleet is not
+    /// documented: UNCONFIRMED.
+    /// </summary>
+    public EndpointDeploymentPolicy? DeploymentPolicy { get; init; }
+
+    /// <summary>
+    /// Alarms that roll back an endpoint update, before the components' 5XX alarms (10 alarms in all at most). Default: none.
+    /// </summary>
+    public Amazon.CDK.AWS.CloudWatch.IAlarm[]? RollbackAlarms { get; init; }
 
     /// <summary>
     /// Host AMI of the instances, whose NVIDIA driver must run every component's image; a component whose image needs a

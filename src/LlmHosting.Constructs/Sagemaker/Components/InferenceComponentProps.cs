@@ -1,4 +1,6 @@
 using Amazon.CDK;
+using Amazon.CDK.AWS.CloudWatch;
+using LlmHosting.Constructs.Sagemaker.Deployment;
 
 namespace LlmHosting.Constructs.Sagemaker.Components;
 
@@ -96,7 +98,22 @@ public class InferenceComponentOptions
     /// </summary>
     public bool? EnableNetworkIsolation { get; init; }
 
-    /// <summary>Create the default alerting alarms (5XX errors, model latency, lasting no-capacity failures). Default: true.</summary>
+    /// <summary>
+    /// How SageMaker rolls out a new specification of the component. Default: <see cref="ComponentDeploymentPolicy.Default"/>,
+    /// rolling in batches of 50% of the copies, each baked 10 minutes and rolled back when a rollback alarm fires.
+    /// </summary>
+    public ComponentDeploymentPolicy? DeploymentPolicy { get; init; }
+
+    /// <summary>
+    /// Alarms that roll an update back, in addition to the component's 5XX and latency alarms (at most 10 in all).
+    /// Default: none.
+    /// </summary>
+    public IAlarm[]? RollbackAlarms { get; init; }
+
+    /// <summary>
+    /// Create the default alerting alarms (5XX errors, model latency, lasting no-capacity failures); the first two also roll
+    /// updates back. Default: true.
+    /// </summary>
     public bool? DefaultAlarms { get; init; }
 
     /// <summary>

@@ -1,0 +1,104 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.CloudWatch;
+
+namespace LlmHosting.Constructs.Sagemaker.Deployment;
+
+/// <summary>
+/// How SageMaker rolls out a new specification of an inference component (model, image, vLLM settings, compute
+/// requirements): a rolling update in batches of copies, each baked while SageMaker watches the rollback alarms (the
+/// component's own 5XX and latency alarms, plus any given). Source: <c>DeploymentConfig</c> of
+/// <c>AWS::SageMaker::InferenceComponent</c> (CloudFormation schema; botocore's <c>InferenceComponentDeploymentConfig</c>),
+/// which CDK 2.160's L1 lacks (set by override).
+/// </summary>
+public sealed class ComponentDeploymentPolicy
+{
+    /// <summary>Default bake time of each batch: 10 minutes, two periods of the 5XX alarm.</summary>
+    public static readonly Duration DefaultBakeTime = Duration.Minutes(10);
+
+    /// <summary>Default limit of the whole update: 8 hours, SageMaker's maximum (600-28800 s).</summary>
+    public static readonly Duration DefaultTimeout = Duration.Hours(8);
+
+    private ComponentDeploymentPolicy(CapacitySize batch, CapacitySize? rollbackBatch, Duration? bakeTime, Duration? timeout)
+    {
+        Batch = batch;
+        RollbackBatch = rollbackBatch;
+        BakeTime = bakeTime ?? DefaultBakeTime;
+        Timeout = timeout ?? DefaultTimeout;
+    }
+
+    /// <summary>
+    /// The default: batches of 50% of the copies. A percentage rather than one copy, because a batch must be at most 50% of
+    /// the copies and a component that scales can be down to one copy when an update starts. (How SageMaker rounds 50%
+    /// of a single copy is not documented: UNCONFIRMED; the update of a one-copy component replaces that copy.)
+    /// </summary>
+    public static ComponentDeploymentPolicy Default { get; } = new(CapacitySize.Percent(50), null, null, null);
+
+    /// <summary>The batch of copies replaced at a time.</summary>
+    public CapacitySize Batch { get; }
+
+    /// <summary>The rollback batch; null for SageMaker's default (all the old copies at once).</summary>
+    public CapacitySize? RollbackBatch { get; }
+
+    /// <summary>How long each batch is watched before the next (<c>WaitIntervalInSeconds</c>).</summary>
+    public Duration BakeTime { get; }
+
+    /// <summary>The limit of the whole update (<c>MaximumExecutionTimeoutInSeconds</c>).</summary>
+    public Duration Timeout { get; }
+
+    /// <summary>A rolling update in batches of <paramref name="batch"/> copies (a count or a percentage, at most 50%).</summary>
+    public static ComponentDeploymentPolicy Rolling(CapacitySize batch, CapacitySize? rollbackBatch = null, Duration? bakeTime = null, Duration? timeout = null)
+        => new(batch ?? throw new ArgumentNullException(nameof(batch)), rollbackBatch, bakeTime, timeout);
+
+    /// <summary>What SageMaker would reject for a component that can be down to <paramref name="fewestCopies"/> copies.</summary>
+    internal IEnumerable<string> Problems(string property, int fewestCopies)
+    {
+        foreach (var problem in Batch.Problems($"{property} batch", Math.Max(fewestCopies, 1), "copies", 5, 50))
+        {
+            yield return problem;
+        }
+
+        if (RollbackBatch is { } rollback)
+        {
+            foreach (var problem in rollback.Problems($"{property} rollback batch", Math.Max(fewestCopies, 1), "copies", 5, 100))
+            {
+                yield return problem;
+            }
+        }
+
+        if (!Token.IsUnresolved(BakeTime.ToString()) && BakeTime.ToSeconds(new TimeConversionOptions { Integral = false }) is < 0 or > 3600)
+        {
+            yield return $"{property} bake time {BakeTime.ToHumanString()} must be 0 to 3600 seconds";
+        }
+
+        if (!Token.IsUnresolved(Timeout.ToString()) && Timeout.ToSeconds(new TimeConversionOptions { Integral = false }) is < 600 or > 28800)
+        {
+            yield return $"{property} timeout {Timeout.ToHumanString()} must be 600 to 28800 seconds";
+        }
+    }
+
+    /// <summary>The component's <c>DeploymentConfig</c>, rolling back on <paramref name="alarms"/>.</summary>
+    internal Dictionary<string, object> Render(IReadOnlyList<IAlarm> alarms)
+    {
+        var rolling = new Dictionary<string, object>
+        {
+            ["MaximumBatchSize"] = Batch.Render("COPY_COUNT"),
+            ["WaitIntervalInSeconds"] = BakeTime.ToSeconds(),
+            ["MaximumExecutionTimeoutInSeconds"] = Timeout.ToSeconds(),
+        };
+        if (RollbackBatch is { } rollback)
+        {
+            rolling["RollbackMaximumBatchSize"] = rollback.Render("COPY_COUNT");
+        }
+
+        var config = new Dictionary<string, object> { ["RollingUpdatePolicy"] = rolling };
+        if (alarms.Count > 0)
+        {
+            config["AutoRollbackConfiguration"] = RollbackAlarms.Render(alarms);
+        }
+
+        return config;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"rolling, {Batch} of the copies at a time, baked {BakeTime.ToHumanString()}";
+}
