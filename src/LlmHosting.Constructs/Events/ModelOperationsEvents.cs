@@ -39,14 +39,30 @@ public sealed class ModelOperationsEvents : Construct
     /// <summary>Default for <see cref="ModelOperationsEventsProps.RetryAttempts"/>.</summary>
     public const int DefaultRetryAttempts = 24;
 
-    /// <summary>Endpoint statuses that need someone to act (routed by <see cref="EndpointFailedRule"/>).</summary>
-    public static readonly IReadOnlyList<string> EndpointFailureStatuses = ["FAILED", "ROLLING_BACK", "UPDATE_ROLLBACK_FAILED"];
+    /// <summary>
+    /// Endpoint statuses that need someone to act (routed by <see cref="EndpointFailedRule"/>): failed, rolling
+    /// back a capacity change that failed, and an update whose rollback failed too. Each in both spellings: AWS's
+    /// documented "SageMaker Endpoint State Change" sample spells the status upper-case (<c>IN_SERVICE</c>),
+    /// the API (botocore's sagemaker <c>EndpointStatus</c> enum) in Pascal case (<c>InService</c>); which one
+    /// the failure events carry is UNCONFIRMED, so a failure is never missed for its spelling.
+    /// </summary>
+    public static readonly IReadOnlyList<string> EndpointFailureStatuses = ["FAILED", "Failed", "ROLLING_BACK", "RollingBack", "UPDATE_ROLLBACK_FAILED", "UpdateRollbackFailed"];
 
-    /// <summary>The endpoint status routed as information (by <see cref="EndpointInServiceRule"/>).</summary>
-    public const string EndpointInServiceStatus = "IN_SERVICE";
+    /// <summary>
+    /// The in-service status in both spellings (see <see cref="EndpointFailureStatuses"/>). Routed only with a
+    /// <c>FailureReason</c>, by <see cref="EndpointRolledBackRule"/>: an endpoint back in service after an
+    /// autoscaling change or a successful deployment does not notify.
+    /// </summary>
+    public static readonly IReadOnlyList<string> EndpointInServiceStatuses = ["IN_SERVICE", "InService"];
 
-    /// <summary>Alarm states routed by <see cref="AlarmStateChangeRule"/>: raised and cleared.</summary>
-    public static readonly IReadOnlyList<string> AlarmStates = ["ALARM", "OK"];
+    /// <summary>The alarm state routed by <see cref="AlarmStateChangeRule"/> whatever the previous state.</summary>
+    public const string AlarmStateAlarm = "ALARM";
+
+    /// <summary>
+    /// The alarm state routed by <see cref="AlarmStateChangeRule"/> only after <see cref="AlarmStateAlarm"/>: the
+    /// first OK of an alarm (INSUFFICIENT_DATA to OK, after every deployment) does not notify.
+    /// </summary>
+    public const string AlarmStateOk = "OK";
 
     /// <summary>The <c>source</c> of SageMaker events.</summary>
     public const string SageMakerSource = "aws.sagemaker";
@@ -171,8 +187,12 @@ public sealed class ModelOperationsEvents : Construct
     /// <summary>Endpoint failures (<see cref="EndpointFailureStatuses"/>); null until an endpoint name or prefix is given.</summary>
     public IRule? EndpointFailedRule { get; private set; }
 
-    /// <summary>Endpoints becoming <see cref="EndpointInServiceStatus"/>; null until an endpoint name or prefix is given.</summary>
-    public IRule? EndpointInServiceRule { get; private set; }
+    /// <summary>
+    /// Endpoints in service with a <c>FailureReason</c>: an update that failed or was rolled back (for example by
+    /// a deployment guardrail's alarm) while the previous configuration kept serving. Null until an endpoint name
+    /// or prefix is given.
+    /// </summary>
+    public IRule? EndpointRolledBackRule { get; private set; }
 
     /// <summary>Completed model imports; null until an imported model name or prefix is given.</summary>
     public IRule? ModelImportCompletedRule { get; private set; }
@@ -218,7 +238,7 @@ public sealed class ModelOperationsEvents : Construct
         AddImportFilter(importedModelName);
     }
 
-    /// <summary>Routes the state changes (to ALARM and back to OK) of more alarms, matched by alarm ARN.</summary>
+    /// <summary>Routes the state changes (to ALARM, and from ALARM back to OK) of more alarms, matched by alarm ARN.</summary>
     /// <param name="alarms">Alarms of this environment.</param>
     public void AddAlarms(params IAlarm[] alarms)
     {
@@ -242,9 +262,17 @@ public sealed class ModelOperationsEvents : Construct
                 Source = [CloudWatchSource],
                 DetailType = [AlarmStateChangeDetailType],
                 Resources = arns,
+                // "$or" (EventBridge user guide, "Content filtering in event patterns") on the documented
+                // "CloudWatch Alarm State Change" fields detail.state.value and detail.previousState.value: every
+                // ALARM, and OK only when it clears an ALARM. A new alarm goes INSUFFICIENT_DATA -> OK at every
+                // deployment; that is not news.
                 Detail = new Dictionary<string, object>
                 {
-                    ["state"] = new Dictionary<string, object> { ["value"] = AlarmStates.ToArray() },
+                    ["$or"] = new object[]
+                    {
+                        new Dictionary<string, object> { ["state"] = AlarmValue(AlarmStateAlarm) },
+                        new Dictionary<string, object> { ["state"] = AlarmValue(AlarmStateOk), ["previousState"] = AlarmValue(AlarmStateAlarm) },
+                    },
                 },
             },
             Message(
@@ -253,13 +281,15 @@ public sealed class ModelOperationsEvents : Construct
                 $"Description: {Field("$.detail.configuration.description")}"));
     }
 
+    private static Dictionary<string, object> AlarmValue(string state) => new() { ["value"] = new[] { state } };
+
     private void AddEndpointFilter(object nameFilter)
     {
-        if (EndpointFailedRule is { } failed && EndpointInServiceRule is { } inService)
+        if (EndpointFailedRule is { } failed && EndpointRolledBackRule is { } rolledBack)
         {
             var more = new EventPattern { Detail = new Dictionary<string, object> { ["EndpointName"] = new[] { nameFilter } } };
             ((Rule)failed).AddEventPattern(more);
-            ((Rule)inService).AddEventPattern(more);
+            ((Rule)rolledBack).AddEventPattern(more);
             return;
         }
 
@@ -273,26 +303,37 @@ public sealed class ModelOperationsEvents : Construct
                 $"SageMaker endpoint {Field("$.detail.EndpointName")} is {Field("$.detail.EndpointStatus")}: {Field("$.detail.FailureReason")}",
                 details,
                 arn));
-        EndpointInServiceRule = CreateRule(
-            "EndpointInServiceRule",
-            "SageMaker endpoints of this environment that are in service",
-            EndpointPattern(nameFilter, [EndpointInServiceStatus]),
+
+        // An endpoint that returns to service after an autoscaling change or a deployment sends the same event
+        // (nothing in it tells them apart, and a pattern cannot compare EndpointConfigName with the previous
+        // one), so neither notifies. A failed update does: botocore's sagemaker EndpointMetadata.FailureReason
+        // is set "if the status of the endpoint is Failed, or the status is InService but update operation
+        // fails". That the state change event carries it as DescribeEndpoint does is UNCONFIRMED; if it does not,
+        // the alarm that made a guardrail roll back still notifies through AlarmStateChangeRule (when added).
+        EndpointRolledBackRule = CreateRule(
+            "EndpointRolledBackRule",
+            "SageMaker endpoints of this environment in service after a failed or rolled-back update",
+            EndpointPattern(nameFilter, EndpointInServiceStatuses, withFailureReason: true),
             Message(
-                $"SageMaker endpoint {Field("$.detail.EndpointName")} is {Field("$.detail.EndpointStatus")}: serving with endpoint config {Field("$.detail.EndpointConfigName")}",
-                details,
+                $"SageMaker endpoint {Field("$.detail.EndpointName")} update rolled back: {Field("$.detail.FailureReason")}",
+                $"Still serving endpoint config {Field("$.detail.EndpointConfigName")} ({Field("$.detail.EndpointStatus")}). {details}",
                 arn));
     }
 
-    private static EventPattern EndpointPattern(object nameFilter, IEnumerable<string> statuses) => new()
+    private static EventPattern EndpointPattern(object nameFilter, IEnumerable<string> statuses, bool withFailureReason = false)
     {
-        Source = [SageMakerSource],
-        DetailType = [EndpointStateChangeDetailType],
-        Detail = new Dictionary<string, object>
+        var detail = new Dictionary<string, object>
         {
             ["EndpointName"] = new[] { nameFilter },
             ["EndpointStatus"] = statuses.ToArray(),
-        },
-    };
+        };
+        if (withFailureReason)
+        {
+            detail["FailureReason"] = new object[] { new Dictionary<string, object> { ["exists"] = true } };
+        }
+
+        return new EventPattern { Source = [SageMakerSource], DetailType = [EndpointStateChangeDetailType], Detail = detail };
+    }
 
     private void AddImportFilter(object nameFilter)
     {

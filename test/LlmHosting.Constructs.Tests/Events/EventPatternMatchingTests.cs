@@ -4,17 +4,22 @@ using System.Text.Json.Nodes;
 namespace LlmHosting.Constructs.Tests.Events;
 
 /// <summary>
-/// Feeds sample events through the synthesized patterns with an independent matcher (moto's EventBridge
-/// pattern matcher, run by python3): the documented SageMaker endpoint sample adapted to this environment's
-/// names, the model import handler's own events per <see cref="Bedrock.ModelImportEvents"/>, CloudWatch
-/// alarm state changes, and the same events of another environment that must not match.
+/// Feeds AWS's documented sample events (<see cref="SampleEvents"/>), adapted to this environment's names and to
+/// each case, and the import handler's own events through the synthesized patterns with an independent matcher
+/// (moto's EventBridge pattern matcher, run by python3), and shows which rule, if any, notifies for each.
 /// </summary>
 public sealed class EventPatternMatchingTests(EventsFixture fixture) : IClassFixture<EventsFixture>
 {
-    private const string Account = "123456789012";
+    private const string Endpoint = "llm-dev-gpt-oss-20b";
+    private const string Config = Endpoint + "-config-1";
+    private const string NewConfig = Endpoint + "-config-2";
+
+    // UNCONFIRMED wording: AWS documents that FailureReason is set when an endpoint is InService after a failed
+    // update, not what it says.
+    private const string RollbackReason = "Deployment rolled back: alarm llm-dev-gpt-oss-20b-5xx-errors went to ALARM during baking";
 
     [Fact]
-    public void SampleEvents_MatchExactlyTheRulesOfThisEnvironment()
+    public void SampleEvents_NotifyExactlyAsTheTableSays()
     {
         var patterns = new JsonObject();
         foreach (var (id, rule) in TestStacks.Resources(fixture.Template, "AWS::Events::Rule"))
@@ -23,127 +28,133 @@ public sealed class EventPatternMatchingTests(EventsFixture fixture) : IClassFix
         }
 
         var alarmIds = TestStacks.Resources(fixture.Template, "AWS::CloudWatch::Alarm").Select(a => a.Id).ToList();
-        var latencyAlarm = AlarmArn(Assert.Single(alarmIds, a => a.StartsWith("LatencyAlarm", StringComparison.Ordinal)));
-        var errorAlarm = AlarmArn(Assert.Single(alarmIds, a => a.StartsWith("ErrorAlarm", StringComparison.Ordinal)));
+        var latency = AlarmArn(Assert.Single(alarmIds, a => a.StartsWith("LatencyAlarm", StringComparison.Ordinal)));
+        var errors = AlarmArn(Assert.Single(alarmIds, a => a.StartsWith("ErrorAlarm", StringComparison.Ordinal)));
+        const string Failed = "EndpointFailedRule", RolledBack = "EndpointRolledBackRule", Alarm = "AlarmStateChangeRule";
 
+        // Sample event -> the rule that notifies, or null: nobody is told.
+        var table = new (string Name, JsonObject Event, string? Rule)[]
+        {
+            ("endpoint InService after scaling out", SampleEvents.Endpoint(Endpoint, "IN_SERVICE", Config, instances: 2), null),
+            ("endpoint InService after scaling, API spelling", SampleEvents.Endpoint(Endpoint, "InService", Config, instances: 2), null),
+            ("endpoint InService after a deployment", SampleEvents.Endpoint(Endpoint, "IN_SERVICE", NewConfig), null),
+            ("endpoint InService after the update was rolled back", SampleEvents.Endpoint(Endpoint, "IN_SERVICE", Config, failureReason: RollbackReason), RolledBack),
+            ("endpoint rolled back, API spelling", SampleEvents.Endpoint(Endpoint, "InService", Config, failureReason: RollbackReason), RolledBack),
+            ("endpoint Failed", SampleEvents.Endpoint(Endpoint, "FAILED", NewConfig, failureReason: "CUDA out of memory while loading the model"), Failed),
+            ("endpoint Failed, API spelling", SampleEvents.Endpoint(Endpoint, "Failed", NewConfig, failureReason: "CUDA out of memory"), Failed),
+            ("endpoint rolling back a failed capacity change", SampleEvents.Endpoint(Endpoint, "ROLLING_BACK", Config, instances: 2), Failed),
+            ("endpoint rollback failed", SampleEvents.Endpoint(Endpoint, "UPDATE_ROLLBACK_FAILED", NewConfig, failureReason: "rollback failed"), Failed),
+            ("endpoint rollback failed, API spelling", SampleEvents.Endpoint(Endpoint, "UpdateRollbackFailed", NewConfig, failureReason: "rollback failed"), Failed),
+            ("endpoint Updating", SampleEvents.Endpoint(Endpoint, "UPDATING", Config), null),
+            ("endpoint Creating", SampleEvents.Endpoint(Endpoint, "CREATING", Config), null),
+            ("endpoint added by name Failed", SampleEvents.Endpoint("shared-endpoint", "FAILED", "shared-config", failureReason: "capacity"), Failed),
+            ("endpoint of prod Failed", SampleEvents.Endpoint("llm-prod-gpt-oss-20b", "FAILED", "c", failureReason: "x"), null),
+            ("endpoint of prod rolled back", SampleEvents.Endpoint("llm-prod-gpt-oss-20b", "IN_SERVICE", "c", failureReason: RollbackReason), null),
+            ("endpoint with a similar prefix Failed", SampleEvents.Endpoint("llm-dev2-gpt-oss-20b", "FAILED", "c", failureReason: "x"), null),
+            ("documented endpoint sample as published", SampleEvents.Parse(SampleEvents.EndpointStateChange), null),
+            ("deployment baking a canary", SampleEvents.Deployment(SampleEvents.DeploymentStateChangeCanary, Endpoint), null),
+            ("deployment scaling out", SampleEvents.Deployment(SampleEvents.DeploymentStateChangeCapacity, Endpoint), null),
+            ("import Completed", ImportEvent("llm-dev-gpt-oss-20b", "Completed"), "ModelImportCompletedRule"),
+            ("import Failed", ImportEvent("llm-dev-gpt-oss-20b", "Failed"), "ModelImportFailedRule"),
+            ("import of prod Completed", ImportEvent("llm-prod-gpt-oss-20b", "Completed"), null),
+            ("import of prod Failed", ImportEvent("llm-prod-gpt-oss-20b", "Failed"), null),
+            ("import Failed from another source", ImportEvent("llm-dev-gpt-oss-20b", "Failed", source: "aws.bedrock"), null),
+            ("alarm OK -> ALARM", SampleEvents.Alarm(latency, "OK", "ALARM"), Alarm),
+            ("alarm INSUFFICIENT_DATA -> ALARM", SampleEvents.Alarm(latency, "INSUFFICIENT_DATA", "ALARM"), Alarm),
+            ("alarm ALARM -> OK", SampleEvents.Alarm(latency, "ALARM", "OK"), Alarm),
+            ("alarm INSUFFICIENT_DATA -> OK", SampleEvents.Alarm(latency, "INSUFFICIENT_DATA", "OK"), null),
+            ("alarm OK -> INSUFFICIENT_DATA", SampleEvents.Alarm(latency, "OK", "INSUFFICIENT_DATA"), null),
+            ("alarm ALARM -> INSUFFICIENT_DATA", SampleEvents.Alarm(latency, "ALARM", "INSUFFICIENT_DATA"), null),
+            ("alarm added later OK -> ALARM", SampleEvents.Alarm(errors, "OK", "ALARM"), Alarm),
+            ("alarm of prod OK -> ALARM", SampleEvents.Alarm($"arn:aws:cloudwatch:us-east-1:{SampleEvents.Account}:alarm:llm-prod-latency", "OK", "ALARM"), null),
+            ("documented alarm sample as published", SampleEvents.Parse(SampleEvents.AlarmStateChange), null),
+        };
+
+        var events = new JsonObject();
+        foreach (var (name, sample, _) in table)
+        {
+            events.Add(name, sample);
+        }
+
+        var matches = Match(patterns, events);
+        Assert.Equal(["AlarmStateChangeRule", "EndpointFailedRule", "EndpointRolledBackRule", "ModelImportCompletedRule", "ModelImportFailedRule"], matches.Keys.Order());
+        string Rules(IEnumerable<string> rules) => rules.Any() ? string.Join(", ", rules) : "nobody";
+        var wrong = table
+            .Select(row => (row.Name, Expected: Rules(row.Rule is null ? [] : [row.Rule]), Actual: Rules(matches.Where(m => m.Value.Contains(row.Name)).Select(m => m.Key).Order())))
+            .Where(row => row.Expected != row.Actual)
+            .Select(row => $"{row.Name}: expected {row.Expected}, notified {row.Actual}")
+            .ToList();
+        Assert.True(wrong.Count == 0, "Sample events that notify otherwise than the table says:\n" + string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public void Matcher_RejectsWrongPatterns_SoTheTableAboveCanFail()
+    {
+        var patterns = new JsonObject
+        {
+            // Statuses are case-sensitive.
+            ["api-spelling-only"] = JsonNode.Parse("""{"source":["aws.sagemaker"],"detail":{"EndpointStatus":["Failed"]}}"""),
+            // Without the FailureReason condition, every scaling event would notify.
+            ["in-service-without-reason"] = JsonNode.Parse("""{"detail":{"EndpointStatus":["IN_SERVICE"]}}"""),
+            // The alarm rule before this change: the first OK of every alarm notified.
+            ["alarm-or-ok"] = JsonNode.Parse("""{"detail":{"state":{"value":["ALARM","OK"]}}}"""),
+            // "$or" branches are evaluated: OK after ALARM only.
+            ["ok-after-alarm"] = JsonNode.Parse("""{"detail":{"$or":[{"state":{"value":["OK"]},"previousState":{"value":["ALARM"]}}]}}"""),
+        };
+        var alarm = $"arn:aws:cloudwatch:us-east-1:{SampleEvents.Account}:alarm:x";
         var events = new JsonObject
         {
-            ["endpoint-failed"] = EndpointEvent("llm-dev-gpt-oss-20b", "FAILED", "CUDA out of memory while loading the model"),
-            ["endpoint-rolling-back"] = EndpointEvent("llm-dev-gpt-oss-20b", "ROLLING_BACK", null),
-            ["endpoint-update-rollback-failed"] = EndpointEvent("llm-dev-gpt-oss-20b", "UPDATE_ROLLBACK_FAILED", "rollback failed"),
-            ["endpoint-in-service"] = EndpointEvent("llm-dev-gpt-oss-20b", "IN_SERVICE", null),
-            ["endpoint-creating"] = EndpointEvent("llm-dev-gpt-oss-20b", "CREATING", null),
-            ["endpoint-added-by-name-failed"] = EndpointEvent("shared-endpoint", "FAILED", "capacity"),
-            ["endpoint-of-prod-failed"] = EndpointEvent("llm-prod-gpt-oss-20b", "FAILED", "CUDA out of memory"),
-            ["endpoint-of-prod-in-service"] = EndpointEvent("llm-prod-gpt-oss-20b", "IN_SERVICE", null),
-            ["endpoint-similar-prefix-failed"] = EndpointEvent("llm-dev2-gpt-oss-20b", "FAILED", "x"),
-            ["import-completed"] = ImportEvent("llm-dev-gpt-oss-20b", "Completed"),
-            ["import-failed"] = ImportEvent("llm-dev-gpt-oss-20b", "Failed"),
-            ["import-of-prod-completed"] = ImportEvent("llm-prod-gpt-oss-20b", "Completed"),
-            ["import-of-prod-failed"] = ImportEvent("llm-prod-gpt-oss-20b", "Failed"),
-            ["import-other-source"] = ImportEvent("llm-dev-gpt-oss-20b", "Failed", source: "aws.bedrock"),
-            ["alarm-latency-alarm"] = AlarmEvent(latencyAlarm, "ALARM"),
-            ["alarm-latency-ok"] = AlarmEvent(latencyAlarm, "OK"),
-            ["alarm-latency-insufficient-data"] = AlarmEvent(latencyAlarm, "INSUFFICIENT_DATA"),
-            ["alarm-added-later-alarm"] = AlarmEvent(errorAlarm, "ALARM"),
-            ["alarm-of-prod-alarm"] = AlarmEvent($"arn:aws:cloudwatch:us-east-1:{Account}:alarm:llm-prod-latency", "ALARM"),
+            ["failed"] = SampleEvents.Endpoint("llm-dev-a", "FAILED", "c", failureReason: "x"),
+            ["scaled"] = SampleEvents.Endpoint("llm-dev-a", "IN_SERVICE", "c", instances: 2),
+            ["first-ok"] = SampleEvents.Alarm(alarm, "INSUFFICIENT_DATA", "OK"),
+            ["raised"] = SampleEvents.Alarm(alarm, "OK", "ALARM"),
         };
 
         var matches = Match(patterns, events);
 
-        Assert.Equal(
-            ["endpoint-failed", "endpoint-rolling-back", "endpoint-update-rollback-failed", "endpoint-added-by-name-failed"],
-            matches["EndpointFailedRule"]);
-        Assert.Equal(["endpoint-in-service"], matches["EndpointInServiceRule"]);
-        Assert.Equal(["import-completed"], matches["ModelImportCompletedRule"]);
-        Assert.Equal(["import-failed"], matches["ModelImportFailedRule"]);
-        Assert.Equal(["alarm-latency-alarm", "alarm-latency-ok", "alarm-added-later-alarm"], matches["AlarmStateChangeRule"]);
-        Assert.Equal(5, matches.Count);
-    }
-
-    [Fact]
-    public void Matcher_RejectsAWrongPattern_SoTheTestAboveCanFail()
-    {
-        var patterns = new JsonObject { ["wrong"] = JsonNode.Parse("""{"source":["aws.sagemaker"],"detail":{"EndpointStatus":["Failed"]}}""") };
-        var events = new JsonObject { ["endpoint-failed"] = EndpointEvent("llm-dev-a", "FAILED", "x") };
-        Assert.Empty(Match(patterns, events)["wrong"]);
-    }
-
-    // The documented "SageMaker Endpoint State Change" sample (IN_SERVICE, upper-case statuses), with this
-    // app's names and the status and failure reason of each case.
-    private static JsonObject EndpointEvent(string name, string status, string? failureReason)
-    {
-        var arn = $"arn:aws:sagemaker:us-east-1:{Account}:endpoint/{name.ToLowerInvariant()}";
-        var detail = new JsonObject
-        {
-            ["EndpointName"] = name,
-            ["EndpointArn"] = arn,
-            ["EndpointConfigName"] = name + "-config",
-            ["ProductionVariants"] = new JsonArray(new JsonObject { ["DesiredWeight"] = 1.0, ["DesiredInstanceCount"] = 1.0 }),
-            ["EndpointStatus"] = status,
-            ["CreationTime"] = 1592411992203.0,
-            ["LastModifiedTime"] = 1592411994287.0,
-            ["Tags"] = new JsonObject(),
-        };
-        if (failureReason is not null)
-        {
-            detail["FailureReason"] = failureReason;
-        }
-
-        return Envelope("aws.sagemaker", "SageMaker Endpoint State Change", arn, detail);
+        Assert.Empty(matches["api-spelling-only"]);
+        Assert.Equal(["scaled"], matches["in-service-without-reason"]);
+        Assert.Equal(["first-ok", "raised"], matches["alarm-or-ok"]);
+        Assert.Empty(matches["ok-after-alarm"]);
     }
 
     // The events the model import handler emits (see ModelImportEvents).
     private static JsonObject ImportEvent(string importedModelName, string status, string source = "llmhosting.bedrock-model-import")
     {
-        var jobArn = $"arn:aws:bedrock:us-east-1:{Account}:model-import-job/abcd1234efgh";
+        var jobArn = $"arn:aws:bedrock:us-east-1:{SampleEvents.Account}:model-import-job/abcd1234efgh";
         var detail = new JsonObject
         {
             ["status"] = status,
             ["jobArn"] = jobArn,
             ["jobName"] = importedModelName + "-import",
             ["importedModelName"] = importedModelName,
-            ["stackId"] = $"arn:aws:cloudformation:us-east-1:{Account}:stack/devModelHosting/1",
+            ["stackId"] = $"arn:aws:cloudformation:us-east-1:{SampleEvents.Account}:stack/devModelHosting/1",
             ["logicalResourceId"] = "GptOss20bImport",
         };
         if (status == "Completed")
         {
-            detail["importedModelArn"] = $"arn:aws:bedrock:us-east-1:{Account}:imported-model/abcdefgh1234";
+            detail["importedModelArn"] = $"arn:aws:bedrock:us-east-1:{SampleEvents.Account}:imported-model/abcdefgh1234";
         }
         else
         {
             detail["failureMessage"] = "model.safetensors.index.json has no metadata";
         }
 
-        return Envelope(source, "Bedrock Model Import Job State Change", jobArn, detail);
-    }
-
-    private static JsonObject AlarmEvent(string alarmArn, string state)
-    {
-        var detail = new JsonObject
+        return new JsonObject
         {
-            ["alarmName"] = alarmArn[(alarmArn.LastIndexOf(':') + 1)..],
-            ["state"] = new JsonObject { ["value"] = state, ["reason"] = "Threshold Crossed", ["timestamp"] = "2026-11-22T04:00:00.000+0000" },
-            ["previousState"] = new JsonObject { ["value"] = state == "OK" ? "ALARM" : "OK", ["reason"] = "", ["timestamp"] = "2026-11-22T03:00:00.000+0000" },
-            ["configuration"] = new JsonObject { ["description"] = "" },
+            ["version"] = "0",
+            ["id"] = Guid.NewGuid().ToString(),
+            ["detail-type"] = "Bedrock Model Import Job State Change",
+            ["source"] = source,
+            ["account"] = SampleEvents.Account,
+            ["time"] = "2026-11-22T04:00:00Z",
+            ["region"] = "us-east-1",
+            ["resources"] = new JsonArray(jobArn),
+            ["detail"] = detail,
         };
-        return Envelope("aws.cloudwatch", "CloudWatch Alarm State Change", alarmArn, detail);
     }
 
-    private static JsonObject Envelope(string source, string detailType, string resource, JsonObject detail) => new()
-    {
-        ["version"] = "0",
-        ["id"] = Guid.NewGuid().ToString(),
-        ["detail-type"] = detailType,
-        ["source"] = source,
-        ["account"] = Account,
-        ["time"] = "2026-11-22T04:00:00Z",
-        ["region"] = "us-east-1",
-        ["resources"] = new JsonArray(resource),
-        ["detail"] = detail,
-    };
-
-    private static string AlarmArn(string logicalId) => $"arn:aws:cloudwatch:us-east-1:{Account}:alarm:{logicalId}";
+    private static string AlarmArn(string logicalId) => $"arn:aws:cloudwatch:us-east-1:{SampleEvents.Account}:alarm:{logicalId}";
 
     // Alarm ARNs are the only tokens in the patterns ({"Fn::GetAtt": [<alarm>, "Arn"]}); each becomes the
     // sample ARN of that alarm. Any other token fails the test rather than being matched as an object.
@@ -170,7 +181,7 @@ public sealed class EventPatternMatchingTests(EventsFixture fixture) : IClassFix
     }
 
     private static string RuleName(string logicalId)
-        => new[] { "EndpointFailedRule", "EndpointInServiceRule", "ModelImportCompletedRule", "ModelImportFailedRule", "AlarmStateChangeRule" }
+        => new[] { "EndpointFailedRule", "EndpointRolledBackRule", "ModelImportCompletedRule", "ModelImportFailedRule", "AlarmStateChangeRule" }
             .Single(name => logicalId.StartsWith("Operations" + name, StringComparison.Ordinal));
 
     private static Dictionary<string, List<string>> Match(JsonObject patterns, JsonObject events)

@@ -6,7 +6,7 @@ namespace LlmHosting.Constructs.Tests.Events;
 
 public sealed class ModelOperationsEventsTests(EventsFixture fixture) : IClassFixture<EventsFixture>
 {
-    private static readonly string[] RuleIds = ["EndpointFailedRule", "EndpointInServiceRule", "ModelImportCompletedRule", "ModelImportFailedRule", "AlarmStateChangeRule"];
+    private static readonly string[] RuleIds = ["EndpointFailedRule", "EndpointRolledBackRule", "ModelImportCompletedRule", "ModelImportFailedRule", "AlarmStateChangeRule"];
 
     private JsonObject Template => fixture.Template;
 
@@ -16,18 +16,22 @@ public sealed class ModelOperationsEventsTests(EventsFixture fixture) : IClassFi
         var pattern = fixture.Rule("EndpointFailedRule")["EventPattern"]!;
         Assert.Equal(["aws.sagemaker"], Strings(pattern["source"]));
         Assert.Equal(["SageMaker Endpoint State Change"], Strings(pattern["detail-type"]));
-        Assert.Equal(["FAILED", "ROLLING_BACK", "UPDATE_ROLLBACK_FAILED"], Strings(pattern["detail"]!["EndpointStatus"]));
+        Assert.Equal(
+            ["FAILED", "Failed", "ROLLING_BACK", "RollingBack", "UPDATE_ROLLBACK_FAILED", "UpdateRollbackFailed"],
+            Strings(pattern["detail"]!["EndpointStatus"]));
+        Assert.Null(pattern["detail"]!["FailureReason"]);
         AssertNameFilter(pattern["detail"]!["EndpointName"]!, "llm-dev-", "shared-endpoint");
         Assert.Null(pattern["resources"]);
     }
 
     [Fact]
-    public void EndpointInServiceRule_MatchesThisEnvironmentsEndpointsInService()
+    public void EndpointRolledBackRule_MatchesThisEnvironmentsEndpointsInServiceOnlyWithAFailureReason()
     {
-        var pattern = fixture.Rule("EndpointInServiceRule")["EventPattern"]!;
+        var pattern = fixture.Rule("EndpointRolledBackRule")["EventPattern"]!;
         Assert.Equal(["aws.sagemaker"], Strings(pattern["source"]));
         Assert.Equal(["SageMaker Endpoint State Change"], Strings(pattern["detail-type"]));
-        Assert.Equal(["IN_SERVICE"], Strings(pattern["detail"]!["EndpointStatus"]));
+        Assert.Equal(["IN_SERVICE", "InService"], Strings(pattern["detail"]!["EndpointStatus"]));
+        Assert.True((bool)Assert.Single(pattern["detail"]!["FailureReason"]!.AsArray())!["exists"]!);
         AssertNameFilter(pattern["detail"]!["EndpointName"]!, "llm-dev-", "shared-endpoint");
     }
 
@@ -49,7 +53,10 @@ public sealed class ModelOperationsEventsTests(EventsFixture fixture) : IClassFi
         var pattern = fixture.Rule("AlarmStateChangeRule")["EventPattern"]!;
         Assert.Equal(["aws.cloudwatch"], Strings(pattern["source"]));
         Assert.Equal(["CloudWatch Alarm State Change"], Strings(pattern["detail-type"]));
-        Assert.Equal(["ALARM", "OK"], Strings(pattern["detail"]!["state"]!["value"]));
+        Assert.Equal(
+            """[{"state":{"value":["ALARM"]}},{"state":{"value":["OK"]},"previousState":{"value":["ALARM"]}}]""",
+            pattern["detail"]!["$or"]!.ToJsonString());
+        Assert.Single(pattern["detail"]!.AsObject());
         var alarms = pattern["resources"]!.AsArray().Select(r => (string)r!["Fn::GetAtt"]![0]!).ToList();
         Assert.Equal(2, alarms.Count);
         Assert.Contains(alarms, a => a.StartsWith("LatencyAlarm", StringComparison.Ordinal));
@@ -81,6 +88,7 @@ public sealed class ModelOperationsEventsTests(EventsFixture fixture) : IClassFi
         string Template(string ruleId) => (string)fixture.Rule(ruleId)["Targets"]![0]!["InputTransformer"]!["InputTemplate"]!;
 
         Assert.StartsWith("\"SageMaker endpoint <detail-EndpointName> is <detail-EndpointStatus>: <detail-FailureReason>\\n", Template("EndpointFailedRule"));
+        Assert.StartsWith("\"SageMaker endpoint <detail-EndpointName> update rolled back: <detail-FailureReason>\\nStill serving endpoint config <detail-EndpointConfigName>", Template("EndpointRolledBackRule"));
         Assert.StartsWith("\"Bedrock model import <detail-jobName> is <detail-status>: <detail-failureMessage>\\n", Template("ModelImportFailedRule"));
         Assert.StartsWith("\"CloudWatch alarm <detail-alarmName> is <detail-state-value>: <detail-state-reason>\\n", Template("AlarmStateChangeRule"));
         Assert.Contains("Description: <detail-configuration-description>", Template("AlarmStateChangeRule"));
