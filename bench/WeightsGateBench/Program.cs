@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+
+// Usage: WeightsGateBench <s3 endpoint> <rules> <s3://bucket/prefix/>...
+// Runs the weights gate's public Lambda entry point (as Lambda would, configured by the environment) once per folder and
+// prints the verdict and the time each check took, from the request to the answer or the failure.
+if (args.Length < 3)
+{
+    Console.Error.WriteLine("usage: WeightsGateBench <s3 endpoint> <SageMaker|Bedrock> <s3://bucket/prefix/>...");
+    return 2;
+}
+
+Environment.SetEnvironmentVariable("S3_ENDPOINT_URL", args[0]);
+var handler = new LlmHosting.Lambda.WeightsGate.Handler();
+foreach (var uri in args.Skip(2))
+{
+    var request = new JsonObject
+    {
+        ["RequestType"] = "Create",
+        ["StackId"] = "arn:aws:cloudformation:us-east-1:123456789012:stack/bench/1",
+        ["RequestId"] = Guid.NewGuid().ToString(),
+        ["LogicalResourceId"] = "Gate",
+        ["ResourceProperties"] = new JsonObject { ["S3Uri"] = uri, ["Rules"] = args[1] },
+    };
+    var watch = Stopwatch.StartNew();
+    string verdict;
+    try
+    {
+        await using var output = await handler.OnEvent(new MemoryStream(Encoding.UTF8.GetBytes(request.ToJsonString())));
+        verdict = "passed";
+    }
+    catch (Exception e)
+    {
+        verdict = "rejected: " + (e.Message.Length > 160 ? e.Message[..160] + "..." : e.Message);
+    }
+
+    Console.WriteLine($"{watch.Elapsed.TotalSeconds,6:0.000} s  {uri}  {verdict}");
+}
+
+return 0;
