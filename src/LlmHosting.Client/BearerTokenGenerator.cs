@@ -54,7 +54,7 @@ public sealed partial class BearerTokenGenerator
         {
             problems.Add("Region is not set and neither is the AWS_REGION environment variable");
         }
-        else if (!RegionPattern().IsMatch(region))
+        else if (!IsRegionName(region))
         {
             problems.Add($"Region '{region}' is not an AWS region name such as us-east-1");
         }
@@ -195,15 +195,13 @@ public sealed partial class BearerTokenGenerator
     }
 
     /// <summary>Whether <paramref name="region"/> is shaped like an AWS region name (<c>us-east-1</c>).</summary>
-    internal static bool IsRegionName(string region) => RegionPattern().IsMatch(region);
+    internal static bool IsRegionName(string region) => Rules.AwsRegionRules.IsValid(region);
 
     private static void Append(StringBuilder url, string name, string encodedValue) =>
         url.Append('&').Append(name).Append('=').Append(encodedValue);
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]+$")]
-    private static partial Regex RegionPattern();
 
     /// <summary>The SDK's request type is only a carrier here: the presigned request is never sent.</summary>
     private sealed class CallWithBearerTokenRequest : AmazonWebServiceRequest

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LlmHosting.Constructs.Bedrock;
+using LlmHosting.Rules;
 
 namespace LlmHosting.Lambda.BedrockModelImport;
 
@@ -21,10 +22,7 @@ internal sealed class ModelImportFailedException(string jobArn, string? failureM
 internal sealed partial class ModelImportLifecycle(BedrockClient bedrock, EventsClient events, TextWriter log)
 {
     /// <summary>Length of the suffix that makes each import's names unique.</summary>
-    internal const int SuffixLength = 8;
-
-    /// <summary>Longest ModelName: Bedrock allows 63 characters, the suffix takes a hyphen and <see cref="SuffixLength"/>.</summary>
-    internal const int MaxModelNameLength = 63 - 1 - SuffixLength;
+    internal const int SuffixLength = ImportedModelNameRules.SuffixLength;
 
     public async Task<JsonObject> OnEventAsync(JsonObject request, CancellationToken cancellationToken)
     {
@@ -92,10 +90,9 @@ internal sealed partial class ModelImportLifecycle(BedrockClient bedrock, Events
         var modelName = Required(properties, "ModelName");
         var s3Uri = Required(properties, "S3Uri");
         var roleArn = Required(properties, "RoleArn");
-        if (modelName.Length > MaxModelNameLength || !ModelNamePattern().IsMatch(modelName))
+        if (!ImportedModelNameRules.IsValidBaseName(modelName))
         {
-            throw new ArgumentException(
-                $"ModelName '{modelName}' must be 1-{MaxModelNameLength} letters and digits, each optionally followed by one '-' or '_'.");
+            throw new ArgumentException($"ModelName '{modelName}' must be {ImportedModelNameRules.Describe()}.");
         }
 
         var token = ClientRequestToken(request);
@@ -139,7 +136,7 @@ internal sealed partial class ModelImportLifecycle(BedrockClient bedrock, Events
         }
 
         // A create that failed before naming a model leaves a physical id chosen by the framework.
-        if (!ModelNamePattern().IsMatch(physicalId))
+        if (!ImportedModelNameRules.MatchesPattern(physicalId))
         {
             log.WriteLine($"Nothing to delete: '{physicalId}' is not an imported model name.");
             return;
@@ -182,7 +179,4 @@ internal sealed partial class ModelImportLifecycle(BedrockClient bedrock, Events
 
     private static string Required(JsonObject node, string name)
         => (string?)node[name] is { Length: > 0 } value ? value : throw new ArgumentException($"The request has no {name}.");
-
-    [GeneratedRegex("^([0-9a-zA-Z][_-]?)+$")]
-    private static partial Regex ModelNamePattern();
 }

@@ -38,13 +38,22 @@ public static class InvokeActions
     /// <param name="grantee">The principal.</param>
     /// <param name="endpointArn">The endpoint's ARN.</param>
     public static Grant GrantInvokeOpenAi(IGrantable grantee, string endpointArn)
+        => GrantInvoke(grantee, endpointArn).Combine(GrantBearerToken(grantee));
+
+    /// <summary>
+    /// Grants <see cref="BearerToken"/> on <c>*</c> (the action supports no resource type): making bearer tokens, which
+    /// then reach only what the grantee may invoke.
+    /// </summary>
+    /// <param name="grantee">The principal.</param>
+    public static Grant GrantBearerToken(IGrantable grantee)
     {
-        var grant = GrantInvoke(grantee, endpointArn).Combine(Grant.AddToPrincipal(new GrantOnPrincipalOptions
+        ArgumentNullException.ThrowIfNull(grantee);
+        var grant = Grant.AddToPrincipal(new GrantOnPrincipalOptions
         {
             Grantee = grantee,
             Actions = BearerToken.ToArray(),
             ResourceArns = ["*"],
-        }));
+        });
         MarkBearerTokenPolicy(grantee);
         return grant;
     }

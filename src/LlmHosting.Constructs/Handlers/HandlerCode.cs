@@ -37,6 +37,7 @@ internal static class HandlerCode
     [
         ProjectFolder + "/",
         "src/LlmHosting.ModelValidation/",
+        "src/Shared/",
         "src/LlmHosting.Constructs/Bedrock/ModelImportEvents.cs",
         "Directory.Build.props",
         "Directory.Packages.props",
@@ -106,6 +107,11 @@ internal static class HandlerCode
             var path = Path.Combine(repositoryRoot, source);
             if (source.EndsWith('/'))
             {
+                if (!Directory.Exists(path))
+                {
+                    continue;
+                }
+
                 files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
                     .Where(f => !Path.GetRelativePath(path, f).Split(Path.DirectorySeparatorChar).Any(s => s is "bin" or "obj")));
             }

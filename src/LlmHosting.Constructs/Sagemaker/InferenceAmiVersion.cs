@@ -97,17 +97,18 @@ public sealed class InferenceAmiVersion
     /// </summary>
     /// <param name="imageCuda">The image's CUDA version.</param>
     /// <param name="image">How to name the image in the message.</param>
-    internal string? MisfitWith(Version imageCuda, string image)
+    /// <param name="property">How to name the property that chose this AMI.</param>
+    internal string? MisfitWith(Version imageCuda, string image, string property = "InferenceAmiVersion")
     {
         if (CudaVersion is null)
         {
-            return $"InferenceAmiVersion {Value} has no NVIDIA GPU driver (Inferentia/Trainium), but image {image} needs CUDA {Format(imageCuda)}";
+            return $"{property} {Value} has no NVIDIA GPU driver (Inferentia/Trainium), but image {image} needs CUDA {Format(imageCuda)}";
         }
 
         return CudaVersion >= imageCuda
             ? null
-            : $"InferenceAmiVersion {Value} (NVIDIA driver {NvidiaDriver}, CUDA {Format(CudaVersion)}) cannot run image {image}, built for CUDA {Format(imageCuda)}; "
-              + (DefaultFor(imageCuda) is { } fit ? $"use {fit.Value} or leave InferenceAmiVersion unset" : "no known AMI runs it");
+            : $"{property} {Value} (NVIDIA driver {NvidiaDriver}, CUDA {Format(CudaVersion)}) cannot run image {image}, built for CUDA {Format(imageCuda)}; "
+              + (DefaultFor(imageCuda) is { } fit ? $"use {fit.Value} or leave {property} unset" : "no known AMI runs it");
     }
 
     /// <inheritdoc />

@@ -13,9 +13,10 @@ public sealed class KnownModel
     private static readonly Regex NamePattern = new(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", RegexOptions.CultureInvariant);
     private static readonly Regex ParserPattern = new(@"^[a-z0-9_-]+$", RegexOptions.CultureInvariant);
 
-    private KnownModel(string name, double weightMemoryGiB, string? toolCallParser, string? reasoningParser, string? huggingFaceId)
+    private KnownModel(string name, double weightMemoryGiB, string? toolCallParser, string? reasoningParser, string? huggingFaceId, int? maxContextLength = null)
     {
         Name = name;
+        MaxContextLength = maxContextLength;
         WeightMemoryGiB = weightMemoryGiB;
         ToolCallParser = toolCallParser;
         ReasoningParser = reasoningParser;
@@ -34,6 +35,12 @@ public sealed class KnownModel
     /// <summary>vLLM <c>--reasoning-parser</c> recommended for the model, or null when it has none.</summary>
     public string? ReasoningParser { get; }
 
+    /// <summary>
+    /// The longest context the model takes, in tokens (<c>max_position_embeddings</c> of its <c>config.json</c>; vLLM refuses
+    /// a larger <c>--max-model-len</c>), or null when unknown.
+    /// </summary>
+    public int? MaxContextLength { get; }
+
     /// <summary>The model's Hugging Face id, or null when unknown.</summary>
     public string? HuggingFaceId { get; }
 
@@ -41,16 +48,19 @@ public sealed class KnownModel
     /// OpenAI gpt-oss-20b: 21B parameters (3.6B active), MXFP4 mixture of experts, about 16 GiB of weights.
     /// Tool calls with the <c>openai</c> parser, reasoning with <c>openai_gptoss</c>.
     /// </summary>
-    public static readonly KnownModel GptOss20b = new("gpt-oss-20b", 16, "openai", "openai_gptoss", "openai/gpt-oss-20b");
+    public static readonly KnownModel GptOss20b = new("gpt-oss-20b", 16, "openai", "openai_gptoss", "openai/gpt-oss-20b", 131072);
 
     /// <summary>
     /// OpenAI gpt-oss-120b: 117B parameters (5.1B active), MXFP4, about 65 GiB of weights: one 80 GB GPU.
     /// Tool calls with the <c>openai</c> parser, reasoning with <c>openai_gptoss</c>.
     /// </summary>
-    public static readonly KnownModel GptOss120b = new("gpt-oss-120b", 65, "openai", "openai_gptoss", "openai/gpt-oss-120b");
+    public static readonly KnownModel GptOss120b = new("gpt-oss-120b", 65, "openai", "openai_gptoss", "openai/gpt-oss-120b", 131072);
 
-    /// <summary>Qwen3-4B in BF16, about 8 GiB of weights. Tool calls with <c>hermes</c>, reasoning with <c>qwen3</c>.</summary>
-    public static readonly KnownModel Qwen3_4B = new("Qwen3-4B", 8, "hermes", "qwen3", "Qwen/Qwen3-4B");
+    /// <summary>
+    /// Qwen3-4B in BF16, about 8 GiB of weights, 40960 tokens of context without rope scaling. Tool calls with
+    /// <c>hermes</c>, reasoning with <c>qwen3</c>.
+    /// </summary>
+    public static readonly KnownModel Qwen3_4B = new("Qwen3-4B", 8, "hermes", "qwen3", "Qwen/Qwen3-4B", 40960);
 
     /// <summary>Every model of the catalog.</summary>
     public static IReadOnlyList<KnownModel> All { get; } = [GptOss20b, GptOss120b, Qwen3_4B];
@@ -63,7 +73,8 @@ public sealed class KnownModel
     /// <param name="toolCallParser">vLLM tool-call parser, or null when the model has none.</param>
     /// <param name="reasoningParser">vLLM reasoning parser, or null when the model has none.</param>
     /// <param name="huggingFaceId">Hugging Face id, or null.</param>
-    public static KnownModel Of(string name, double weightMemoryGiB, string? toolCallParser = null, string? reasoningParser = null, string? huggingFaceId = null)
+    /// <param name="maxContextLength">Longest context in tokens (<c>max_position_embeddings</c>), or null when unknown.</param>
+    public static KnownModel Of(string name, double weightMemoryGiB, string? toolCallParser = null, string? reasoningParser = null, string? huggingFaceId = null, int? maxContextLength = null)
     {
         var problems = new List<string>();
         if (name is null || !NamePattern.IsMatch(name))
@@ -84,12 +95,17 @@ public sealed class KnownModel
             }
         }
 
+        if (maxContextLength is < 1)
+        {
+            problems.Add($"maxContextLength {maxContextLength} must be at least 1");
+        }
+
         if (problems.Count > 0)
         {
             throw new ArgumentException($"Invalid KnownModel: {string.Join("; ", problems)}.");
         }
 
-        return new KnownModel(name!, weightMemoryGiB, toolCallParser, reasoningParser, huggingFaceId);
+        return new KnownModel(name!, weightMemoryGiB, toolCallParser, reasoningParser, huggingFaceId, maxContextLength);
     }
 
     /// <summary>The catalog model of that name (case-insensitive), or null.</summary>

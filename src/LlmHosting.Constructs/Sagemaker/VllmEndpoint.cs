@@ -7,13 +7,16 @@ using Amazon.CDK.AWS.Sagemaker;
 using Constructs;
 using LlmHosting.Constructs.Access;
 using LlmHosting.Constructs.Sagemaker.Deployment;
+using LlmHosting.Constructs.Sagemaker.Scaling;
+using LlmHosting.Constructs.Validation;
 
 namespace LlmHosting.Constructs.Sagemaker;
 
 /// <summary>
 /// A real-time SageMaker GPU endpoint serving one model with the vLLM Deep Learning Container, reachable
-/// through SageMaker's OpenAI-compatible API at <see cref="OpenAiBaseUrl"/>. Its execution role can pull
-/// the image, read the model's prefix and write the endpoint's logs, and nothing else.
+/// through SageMaker's OpenAI-compatible API at <see cref="ServedModel.OpenAiBaseUrl"/>. Its execution role can pull
+/// the image, read the model's prefix and write the endpoint's logs, and nothing else. Updates run behind a deployment
+/// policy that rolls back on the endpoint's alarms.
 /// </summary>
 /// <example>
 /// <code>
@@ -26,7 +29,7 @@ namespace LlmHosting.Constructs.Sagemaker;
 /// endpoint.GrantInvokeOpenAi(clientRole);
 /// </code>
 /// </example>
-public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
+public sealed class VllmEndpoint : ServedModel
 {
     /// <summary>Name of the endpoint's only production variant.</summary>
     public const string VariantName = "AllTraffic";
@@ -37,27 +40,13 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
     /// <summary>Namespace of the instance metrics (GPU, CPU, memory, disk).</summary>
     public const string InstanceMetricsNamespace = "/aws/sagemaker/Endpoints";
 
-    /// <summary>Default for <see cref="VllmEndpointProps.ContainerStartupHealthCheckTimeout"/>.</summary>
-    public static readonly Duration DefaultContainerStartupHealthCheckTimeout = Duration.Minutes(30);
-
-    /// <summary>Default for <see cref="VllmEndpointProps.ModelDataDownloadTimeout"/>.</summary>
-    public static readonly Duration DefaultModelDataDownloadTimeout = Duration.Minutes(60);
-
-    /// <summary>Default for <see cref="VllmEndpointProps.TargetInvocationsPerInstance"/>.</summary>
-    public const double DefaultTargetInvocationsPerInstance = 10;
-
-    /// <summary>Default for <see cref="VllmEndpointProps.ModelLatencyAlarmThreshold"/>.</summary>
-    public static readonly Duration DefaultModelLatencyAlarmThreshold = Duration.Seconds(60);
-
     private static readonly HashSet<string> InstanceMetrics =
         new(StringComparer.Ordinal) { "GPUUtilization", "GPUMemoryUtilization", "CPUUtilization", "MemoryUtilization", "DiskUtilization" };
 
-    // The 5XX errors and model latency alarms.
-    private const int DefaultAlarmCount = 2;
+    private readonly string _endpointName;
+    private readonly string _endpointArn;
 
-    private readonly List<IAlarm> _alarms = [];
-
-    /// <summary>Creates the endpoint, or throws <see cref="ArgumentException"/> naming every problem of <paramref name="props"/>.</summary>
+    /// <summary>Creates the endpoint, or throws <see cref="PropsValidationException"/> naming every problem of <paramref name="props"/>.</summary>
     /// <param name="scope">Parent construct.</param>
     /// <param name="id">Construct id. The endpoint's logical id derives from it.</param>
     /// <param name="props">The model, its source, the instance type and options.</param>
@@ -65,40 +54,27 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
         : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(props);
-        ArgumentNullException.ThrowIfNull(props.Model, nameof(props.Model));
-        ArgumentNullException.ThrowIfNull(props.Source, nameof(props.Source));
         ArgumentNullException.ThrowIfNull(props.InstanceType, nameof(props.InstanceType));
 
-        EndpointName = props.EndpointName
+        _endpointName = props.EndpointName
             ?? Names.UniqueResourceName(this, new UniqueResourceNameOptions { MaxLength = SagemakerNames.MaxLength, Separator = "-" });
-        var definition = new VllmModelDefinition(
-            props.Model, props.Source, props.Vllm, props.InstanceType, props.InstanceType.GpuCount, props.Image, props.EnableNetworkIsolation);
-        DeploymentPolicy = props.DeploymentPolicy ?? EndpointDeploymentPolicy.DefaultFor(props.InstanceType, props.MinInstanceCount ?? 1);
-        var amiProblems = new List<string>();
-        var hostAmi = definition.Image.HostAmi(this, props.InferenceAmiVersion, nameof(VllmEndpointProps.InferenceAmiVersion), amiProblems);
-        Validate(props, definition, amiProblems);
-        HostAmi = hostAmi!;
+        var definition = new VllmModelDefinition(props, props.InstanceType, props.InstanceType.GpuCount);
+        var minInstances = props.MinInstanceCount ?? 1;
+        var maxInstances = props.MaxInstanceCount ?? minInstances;
+        DeploymentPolicy = props.DeploymentPolicy ?? EndpointDeploymentPolicy.DefaultFor(props.InstanceType, minInstances);
+        HostAmi = Validate(props, definition, minInstances);
 
         InstanceType = props.InstanceType;
         TensorParallelSize = definition.TensorParallelSize;
         KvCacheHeadroomGiB = definition.KvCacheHeadroomGiB;
-        var stack = Stack.Of(this);
-        var partition = Partitions.Partition(this);
-        OpenAiBaseUrl = $"https://runtime.sagemaker.{stack.Region}.{Partitions.UrlSuffix(this)}/endpoints/{EndpointName}/openai/v1";
-        LogGroupName = SagemakerNames.EndpointLogGroup(EndpointName);
+        ServedModelName = props.Model.Name;
+        OpenAiBaseUrl = SagemakerAddresses.OpenAiBaseUrl(this, $"endpoints/{_endpointName}");
+        LogGroupName = SagemakerNames.EndpointLogGroup(_endpointName);
 
-        Role = new Role(this, "ExecutionRole", new RoleProps
-        {
-            AssumedBy = new ServicePrincipal("sagemaker.amazonaws.com"),
-            Description = $"Execution role of the SageMaker endpoint {EndpointName} ({props.Model.Name} on vLLM)",
-        });
+        Role = ExecutionRoles.Create(this, $"Execution role of the SageMaker endpoint {_endpointName} ({props.Model.Name} on vLLM)");
         definition.GrantExecution(this, Role, [LogGroupName]);
+        Model = definition.CreateModel(this, "Model", Role, VpcConfig(props));
 
-        var vpcConfig = VpcConfig(props);
-        Model = definition.CreateModel(this, "Model", Role, vpcConfig);
-
-        var minInstances = props.MinInstanceCount ?? 1;
-        var maxInstances = props.MaxInstanceCount ?? minInstances;
         EndpointConfig = new CfnEndpointConfig(this, "Config", new CfnEndpointConfigProps
         {
             ProductionVariants = new object[]
@@ -109,82 +85,47 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
                     ModelName = Model.AttrModelName,
                     InstanceType = props.InstanceType.Name,
                     InitialInstanceCount = minInstances,
-                    ContainerStartupHealthCheckTimeoutInSeconds = Seconds(props.ContainerStartupHealthCheckTimeout ?? DefaultContainerStartupHealthCheckTimeout),
-                    ModelDataDownloadTimeoutInSeconds = Seconds(props.ModelDataDownloadTimeout ?? DefaultModelDataDownloadTimeout),
+                    ContainerStartupHealthCheckTimeoutInSeconds = (props.ContainerStartupHealthCheckTimeout ?? ServingDefaults.ContainerStartupHealthCheckTimeout).ToSeconds(),
+                    ModelDataDownloadTimeoutInSeconds = (props.ModelDataDownloadTimeout ?? ServingDefaults.ModelDataDownloadTimeout).ToSeconds(),
                     VolumeSizeInGb = props.VolumeSizeInGb,
                     RoutingConfig = new CfnEndpointConfig.RoutingConfigProperty { RoutingStrategy = "LEAST_OUTSTANDING_REQUESTS" },
                 },
             },
         });
-
         // CDK 2.160's L1 lacks InferenceAmiVersion; CloudFormation's current schema has it (a string).
         EndpointConfig.AddPropertyOverride("ProductionVariants.0.InferenceAmiVersion", HostAmi.Value);
 
         Endpoint = new CfnEndpoint(this, "Endpoint", new CfnEndpointProps
         {
-            EndpointName = EndpointName,
+            EndpointName = _endpointName,
             EndpointConfigName = EndpointConfig.AttrEndpointConfigName,
         });
+        _endpointArn = SagemakerAddresses.EndpointArn(this, _endpointName, Endpoint);
 
-        if (props.DefaultAlarms ?? true)
-        {
-            AddDefaultAlarms(props.ModelLatencyAlarmThreshold ?? DefaultModelLatencyAlarmThreshold);
-        }
-
+        AddDefaultAlarms(props, _endpointName, $"SageMaker endpoint {_endpointName}", "more instances");
         // Guardrails of every update: SageMaker deploys a new configuration step by step and rolls back when a rollback
         // alarm fires (CDK 2.160's L1 lacks the rolling policy: the whole DeploymentConfig goes in as an override).
-        RollbackAlarmList = [.. _alarms, .. props.RollbackAlarms ?? []];
         Endpoint.AddPropertyOverride("DeploymentConfig", DeploymentPolicy.Render(RollbackAlarmList));
+
         if (maxInstances > minInstances)
         {
             // An update keeps the instance count autoscaling has reached instead of going back to InitialInstanceCount
             // (UpdateEndpoint: RetainAllVariantProperties keeps DesiredInstanceCount, DesiredWeight, DataCaptureConfig).
             Endpoint.AddPropertyOverride("RetainAllVariantProperties", true);
-        }
-
-        // SageMaker lower-cases names in ARNs; a name only known at deploy time takes the ARN from the endpoint.
-        EndpointArn = Token.IsUnresolved(EndpointName)
-            ? Endpoint.Ref
-            : $"arn:{partition}:sagemaker:{stack.Region}:{stack.Account}:endpoint/{EndpointName.ToLowerInvariant()}";
-
-        if (maxInstances > minInstances)
-        {
-            ScalableTarget = new ScalableTarget(this, "ScalableTarget", new ScalableTargetProps
-            {
-                ServiceNamespace = ServiceNamespace.SAGEMAKER,
-                ResourceId = $"endpoint/{EndpointName}/variant/{VariantName}",
-                ScalableDimension = "sagemaker:variant:DesiredInstanceCount",
-                MinCapacity = minInstances,
-                MaxCapacity = maxInstances,
-                // The service-linked role holds the SageMaker permissions (and is created on first use);
-                // a role of CDK's own would have none.
-                Role = Amazon.CDK.AWS.IAM.Role.FromRoleArn(this, "AutoScalingRole",
-                    $"arn:{partition}:iam::{stack.Account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
-                    new FromRoleArnOptions { Mutable = false }),
-            });
-            ScalableTarget.Node.AddDependency(Endpoint);
-            ScalableTarget.ScaleToTrackMetric("InvocationsPerInstance", new BasicTargetTrackingScalingPolicyProps
-            {
-                PredefinedMetric = PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE,
-                TargetValue = props.TargetInvocationsPerInstance ?? DefaultTargetInvocationsPerInstance,
-                // Scaling in drops a GPU instance that takes many minutes to come back.
-                ScaleInCooldown = Duration.Minutes(15),
-                ScaleOutCooldown = Duration.Minutes(5),
-            });
+            ScalableTarget = ServingAutoScaling.Create(
+                this, $"endpoint/{_endpointName}/variant/{VariantName}", "sagemaker:variant:DesiredInstanceCount", minInstances, maxInstances, Endpoint,
+                "InvocationsPerInstance", PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE,
+                props.TargetInvocationsPerInstance ?? ServingDefaults.TargetInvocations,
+                props.ScaleInCooldown ?? ServingDefaults.ScaleInCooldown,
+                props.ScaleOutCooldown ?? ServingDefaults.EndpointScaleOutCooldown);
         }
     }
 
     /// <inheritdoc />
-    public string EndpointName { get; }
+    public override string EndpointName => _endpointName;
 
     /// <inheritdoc />
-    public string EndpointArn { get; }
-
-    /// <inheritdoc />
-    public string OpenAiBaseUrl { get; }
-
-    /// <summary>Log group the container writes to, <c>/aws/sagemaker/Endpoints/&lt;name&gt;</c>.</summary>
-    public string LogGroupName { get; }
+    public override string EndpointArn => _endpointArn;
 
     /// <summary>The instance type.</summary>
     public GpuInstanceType InstanceType { get; }
@@ -192,17 +133,11 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
     /// <summary>The host AMI of the instances: as set, or the default for the image's CUDA version.</summary>
     public InferenceAmiVersion HostAmi { get; }
 
-    /// <summary>Tensor parallel size in effect.</summary>
-    public int TensorParallelSize { get; }
-
-    /// <summary>GPU memory left for the KV cache once the weights are loaded, in GiB (an estimate from the catalogs).</summary>
-    public double KvCacheHeadroomGiB { get; }
+    /// <summary>How SageMaker rolls out a new configuration of this endpoint.</summary>
+    public EndpointDeploymentPolicy DeploymentPolicy { get; }
 
     /// <summary>The execution role of the model.</summary>
     public IRole Role { get; }
-
-    /// <summary>The SageMaker model.</summary>
-    public CfnModel Model { get; }
 
     /// <summary>The endpoint configuration.</summary>
     public CfnEndpointConfig EndpointConfig { get; }
@@ -213,20 +148,8 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
     /// <summary>The autoscaling target, or null when the instance count is fixed.</summary>
     public ScalableTarget? ScalableTarget { get; }
 
-    /// <summary>The default alarms (5XX errors, model latency), empty when turned off.</summary>
-    public IReadOnlyList<IAlarm> Alarms => _alarms;
-
-    /// <summary>How SageMaker rolls out a new configuration of this endpoint.</summary>
-    public EndpointDeploymentPolicy DeploymentPolicy { get; }
-
-    /// <summary>The alarms that roll back a deployment: <see cref="Alarms"/> and <see cref="VllmEndpointProps.RollbackAlarms"/>.</summary>
-    public IReadOnlyList<IAlarm> RollbackAlarmList { get; private set; } = [];
-
     /// <inheritdoc />
-    public Grant GrantInvoke(IGrantable grantee) => InvokeActions.GrantInvoke(grantee, EndpointArn);
-
-    /// <inheritdoc />
-    public Grant GrantInvokeOpenAi(IGrantable grantee) => InvokeActions.GrantInvokeOpenAi(grantee, EndpointArn);
+    public override Grant GrantInvoke(IGrantable grantee) => InvokeActions.GrantInvoke(grantee, EndpointArn);
 
     /// <summary>
     /// A metric of this endpoint's variant. Instance metrics (<c>GPUUtilization</c>, <c>GPUMemoryUtilization</c>,
@@ -235,45 +158,20 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
     /// </summary>
     /// <param name="metricName">CloudWatch metric name.</param>
     /// <param name="options">Statistic, period, label... Default: average over 5 minutes.</param>
-    public Metric Metric(string metricName, IMetricOptions? options = null)
+    public override Metric Metric(string metricName, IMetricOptions? options = null)
         => SagemakerMetrics.Create(
             InstanceMetrics.Contains(metricName) ? InstanceMetricsNamespace : InvocationMetricsNamespace,
             metricName,
             new Dictionary<string, string> { ["EndpointName"] = EndpointName, ["VariantName"] = VariantName },
             options);
 
-    /// <summary>Time the container took to answer, in microseconds. Default statistic: p90.</summary>
-    /// <param name="options">Overrides.</param>
-    public Metric MetricModelLatency(IMetricOptions? options = null) => Metric("ModelLatency", SagemakerMetrics.WithStatistic(options, "p90"));
-
-    /// <summary>Requests answered with a 4XX error. Default statistic: sum.</summary>
-    /// <param name="options">Overrides.</param>
-    public Metric MetricInvocation4XXErrors(IMetricOptions? options = null) => Metric("Invocation4XXErrors", SagemakerMetrics.WithStatistic(options, "Sum"));
-
-    /// <summary>Requests answered with a 5XX error. Default statistic: sum.</summary>
-    /// <param name="options">Overrides.</param>
-    public Metric MetricInvocation5XXErrors(IMetricOptions? options = null) => Metric("Invocation5XXErrors", SagemakerMetrics.WithStatistic(options, "Sum"));
-
-    /// <summary>Requests sent to the endpoint. Default statistic: sum.</summary>
-    /// <param name="options">Overrides.</param>
-    public Metric MetricInvocations(IMetricOptions? options = null) => Metric("Invocations", SagemakerMetrics.WithStatistic(options, "Sum"));
-
     /// <summary>GPU utilisation in percent, summed over the instance's GPUs (up to 100 x GPU count). Default statistic: average.</summary>
     /// <param name="options">Overrides.</param>
-    public Metric MetricGpuUtilization(IMetricOptions? options = null) => Metric("GPUUtilization", options);
+    public override Metric MetricGpuUtilization(IMetricOptions? options = null) => Metric("GPUUtilization", options);
 
     /// <summary>GPU memory utilisation in percent, summed over the instance's GPUs. Default statistic: average.</summary>
     /// <param name="options">Overrides.</param>
     public Metric MetricGpuMemoryUtilization(IMetricOptions? options = null) => Metric("GPUMemoryUtilization", options);
-
-    private static double Seconds(Duration duration) => duration.ToSeconds();
-
-    private void AddDefaultAlarms(Duration latencyThreshold)
-    {
-        var subject = $"SageMaker endpoint {EndpointName}";
-        _alarms.Add(SagemakerAlarms.Invocation5XXErrors(this, EndpointName, subject, LogGroupName, MetricInvocation5XXErrors()));
-        _alarms.Add(SagemakerAlarms.ModelLatency(this, EndpointName, subject, latencyThreshold, "more instances", MetricModelLatency()));
-    }
 
     private CfnModel.VpcConfigProperty? VpcConfig(VllmEndpointProps props)
     {
@@ -295,59 +193,38 @@ public sealed class VllmEndpoint : Construct, IOpenAiEndpoint
         };
     }
 
-    private void Validate(VllmEndpointProps props, VllmModelDefinition definition, IEnumerable<string> amiProblems)
+    private InferenceAmiVersion Validate(VllmEndpointProps props, VllmModelDefinition definition, int min)
     {
-        var problems = new List<string>(amiProblems);
+        var problems = new PropsProblems(nameof(VllmEndpointProps));
         SagemakerNames.CheckName(problems, nameof(VllmEndpointProps.EndpointName), props.EndpointName);
+        string P(string property) => Property.Ref(property);
 
-        var min = props.MinInstanceCount ?? 1;
         if (min < 1)
         {
-            problems.Add($"MinInstanceCount {min} must be at least 1 (an endpoint without inference components cannot scale to zero)");
+            problems.Add(nameof(VllmEndpointProps.MinInstanceCount), $"{P(nameof(VllmEndpointProps.MinInstanceCount))} {min} must be at least 1 (an endpoint without inference components cannot scale to zero)");
         }
 
         if (props.MaxInstanceCount is { } max && max < min)
         {
-            problems.Add($"MaxInstanceCount {max} is below MinInstanceCount {min}");
+            problems.Add(nameof(VllmEndpointProps.MaxInstanceCount), $"{P(nameof(VllmEndpointProps.MaxInstanceCount))} {max} is below {P(nameof(VllmEndpointProps.MinInstanceCount))} {min}");
         }
 
         if (props.TargetInvocationsPerInstance is { } target && !(target > 0))
         {
-            problems.Add($"TargetInvocationsPerInstance {target} must be above 0");
+            problems.Add(nameof(VllmEndpointProps.TargetInvocationsPerInstance), $"{P(nameof(VllmEndpointProps.TargetInvocationsPerInstance))} {target} must be above 0");
         }
 
-        SagemakerNames.CheckTimeout(problems, nameof(VllmEndpointProps.ContainerStartupHealthCheckTimeout), props.ContainerStartupHealthCheckTimeout);
-        SagemakerNames.CheckTimeout(problems, nameof(VllmEndpointProps.ModelDataDownloadTimeout), props.ModelDataDownloadTimeout);
-
-        if (props.VolumeSizeInGb is { } volume)
-        {
-            if (props.InstanceType.HasLocalNvme)
-            {
-                problems.Add($"VolumeSizeInGb is set but {props.InstanceType.Name} keeps the model on local NVMe storage, where SageMaker does not accept a volume size; leave it unset");
-            }
-            else if (volume is < 1 or > 512)
-            {
-                problems.Add($"VolumeSizeInGb {volume} must be between 1 and 512");
-            }
-        }
+        SagemakerNames.CheckVolumeSize(problems, nameof(VllmEndpointProps.VolumeSizeInGb), props.VolumeSizeInGb, props.InstanceType);
 
         if (props.Vpc is null && (props.VpcSubnets is not null || props.SecurityGroups is not null))
         {
-            problems.Add("VpcSubnets or SecurityGroups is set without Vpc");
+            problems.Add(nameof(VllmEndpointProps.Vpc), $"{P(nameof(VllmEndpointProps.VpcSubnets))} or {P(nameof(VllmEndpointProps.SecurityGroups))} is set without {P(nameof(VllmEndpointProps.Vpc))}");
         }
 
-        if (props.ModelLatencyAlarmThreshold is { } latency && !Token.IsUnresolved(latency.ToString()) && latency.ToMilliseconds(new TimeConversionOptions { Integral = false }) <= 0)
-        {
-            problems.Add("ModelLatencyAlarmThreshold must be above 0");
-        }
-
-        problems.AddRange(DeploymentPolicy.Problems(nameof(VllmEndpointProps.DeploymentPolicy), min));
-        problems.AddRange(RollbackAlarms.Problems(nameof(VllmEndpointProps.RollbackAlarms),
-            (props.DefaultAlarms ?? true ? DefaultAlarmCount : 0) + (props.RollbackAlarms?.Length ?? 0)));
+        var ami = definition.Image.HostAmi(this, props.InferenceAmiVersion, nameof(VllmEndpointProps.InferenceAmiVersion), problems);
+        DeploymentPolicy.AddProblems(problems, nameof(VllmEndpointProps.DeploymentPolicy), min);
         problems.AddRange(definition.Problems(this));
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException($"Invalid VllmEndpointProps: {string.Join("; ", problems)}.");
-        }
+        problems.ThrowIfAny();
+        return ami!;
     }
 }

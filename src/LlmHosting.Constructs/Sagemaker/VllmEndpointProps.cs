@@ -1,19 +1,12 @@
 using Amazon.CDK;
-using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.EC2;
 using LlmHosting.Constructs.Sagemaker.Deployment;
 
 namespace LlmHosting.Constructs.Sagemaker;
 
-/// <summary>Properties of a <see cref="VllmEndpoint"/>.</summary>
-public sealed class VllmEndpointProps
+/// <summary>Properties of a <see cref="VllmEndpoint"/>: the serving options, the instances and how they scale and update.</summary>
+public sealed class VllmEndpointProps : VllmServingOptions
 {
-    /// <summary>The model: its GPU memory need and recommended parsers. Use <see cref="KnownModel.Of"/> for others.</summary>
-    public required KnownModel Model { get; init; }
-
-    /// <summary>Where the weights come from: <see cref="ModelSource.FromBucket"/> or <see cref="ModelSource.FromHuggingFace"/>.</summary>
-    public required ModelSource Source { get; init; }
-
     /// <summary>The GPU instance type, for example <see cref="GpuInstanceType.G6E_XLARGE"/>.</summary>
     public required GpuInstanceType InstanceType { get; init; }
 
@@ -23,9 +16,6 @@ public sealed class VllmEndpointProps
     /// </summary>
     public string? EndpointName { get; init; }
 
-    /// <summary>Container image. Default: <see cref="VllmImage.Default"/> (the vLLM DLC with a pinned tag).</summary>
-    public VllmImage? Image { get; init; }
-
     /// <summary>
     /// Host AMI of the instances, whose NVIDIA driver must run the image's CUDA version; a misfit fails synthesis
     /// naming both. Default: the oldest AMI that runs the image's CUDA version
@@ -33,9 +23,6 @@ public sealed class VllmEndpointProps
     /// CUDA 13 image). Required for an image whose CUDA version is unknown.
     /// </summary>
     public InferenceAmiVersion? InferenceAmiVersion { get; init; }
-
-    /// <summary>vLLM settings. Default: every <see cref="VllmSettings"/> default (tensor parallel over all GPUs).</summary>
-    public VllmSettings? Vllm { get; init; }
 
     /// <summary>Instances when the endpoint is created, and the floor of autoscaling. Default: 1.</summary>
     public int? MinInstanceCount { get; init; }
@@ -48,30 +35,21 @@ public sealed class VllmEndpointProps
 
     /// <summary>
     /// Target of the autoscaling policy: invocations per instance per minute
-    /// (<c>SageMakerVariantInvocationsPerInstance</c>). Default: 10, suited to LLM requests that take seconds.
+    /// (<c>SageMakerVariantInvocationsPerInstance</c>). Default: <see cref="ServingDefaults.TargetInvocations"/>.
     /// </summary>
     public double? TargetInvocationsPerInstance { get; init; }
 
-    /// <summary>
-    /// How long SageMaker waits for the container's health check to pass after start-up, 60-3600 s. Large
-    /// models take minutes to load. Default: 30 minutes.
-    /// </summary>
-    public Duration? ContainerStartupHealthCheckTimeout { get; init; }
+    /// <summary>Time after a scale-in before the next one. Default: <see cref="ServingDefaults.ScaleInCooldown"/> (15 minutes).</summary>
+    public Duration? ScaleInCooldown { get; init; }
 
-    /// <summary>How long SageMaker may take to copy the weights to the instance, 60-3600 s. Default: 60 minutes.</summary>
-    public Duration? ModelDataDownloadTimeout { get; init; }
+    /// <summary>Time after a scale-out before the next one. Default: <see cref="ServingDefaults.EndpointScaleOutCooldown"/> (5 minutes).</summary>
+    public Duration? ScaleOutCooldown { get; init; }
 
     /// <summary>
     /// EBS volume per instance in GB (1-512). Not allowed on instance types with local NVMe storage
     /// (<see cref="GpuInstanceType.HasLocalNvme"/>), whose disks hold the weights. Default: SageMaker's default.
     /// </summary>
     public int? VolumeSizeInGb { get; init; }
-
-    /// <summary>
-    /// Run the container without network access. Must be false for Hugging Face sources.
-    /// Default: true for bucket sources, false for Hugging Face sources.
-    /// </summary>
-    public bool? EnableNetworkIsolation { get; init; }
 
     /// <summary>VPC to place the instances in. Default: no VPC (SageMaker's managed network).</summary>
     public IVpc? Vpc { get; init; }
@@ -90,19 +68,4 @@ public sealed class VllmEndpointProps
     /// back when a rollback alarm fires.
     /// </summary>
     public EndpointDeploymentPolicy? DeploymentPolicy { get; init; }
-
-    /// <summary>
-    /// Alarms that roll a deployment back, in addition to the endpoint's default 5XX and latency alarms (at most 10 in
-    /// all). Default: none.
-    /// </summary>
-    public IAlarm[]? RollbackAlarms { get; init; }
-
-    /// <summary>Create the default alarms (5XX errors, model latency), which also roll deployments back. Default: true.</summary>
-    public bool? DefaultAlarms { get; init; }
-
-    /// <summary>
-    /// p90 model latency above which the latency alarm fires (three 5-minute periods in a row).
-    /// Default: 60 seconds.
-    /// </summary>
-    public Duration? ModelLatencyAlarmThreshold { get; init; }
 }

@@ -3,6 +3,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.ECR;
 using Amazon.CDK.AWS.IAM;
 using Constructs;
+using LlmHosting.Constructs.Validation;
 
 namespace LlmHosting.Constructs.Sagemaker;
 
@@ -82,15 +83,16 @@ public sealed class VllmImage
     /// </summary>
     /// <param name="scope">Any construct of the stack, for names in messages.</param>
     /// <param name="chosen">The AMI the user set, or null.</param>
-    /// <param name="property">The property name for messages, for example <c>InferenceAmiVersion</c>.</param>
+    /// <param name="property">The property the AMI is set with, for example <c>InferenceAmiVersion</c>.</param>
     /// <param name="problems">Where problems are added.</param>
-    internal InferenceAmiVersion? HostAmi(Construct scope, InferenceAmiVersion? chosen, string property, ICollection<string> problems)
+    internal InferenceAmiVersion? HostAmi(Construct scope, InferenceAmiVersion? chosen, string property, PropsProblems problems)
     {
+        var p = Property.Ref(property);
         if (CudaVersion is not { } cuda)
         {
             if (chosen is null)
             {
-                problems.Add($"{property}: image {Describe(scope)} does not name its CUDA version (no cuXYZ in its tag); set {property} (for example {InferenceAmiVersion.Al2023Gpu4_1.Value} for CUDA 13) or pass the CUDA version to VllmImage.FromEcrRepository");
+                problems.Add(property, $"{p}: image {Describe(scope)} does not name its CUDA version (no cuXYZ in its tag); set {p} (for example {InferenceAmiVersion.Al2023Gpu4_1.Value} for CUDA 13) or pass the CUDA version to VllmImage.FromEcrRepository");
             }
 
             return chosen;
@@ -101,15 +103,15 @@ public sealed class VllmImage
             var fit = InferenceAmiVersion.DefaultFor(cuda);
             if (fit is null)
             {
-                problems.Add($"{property}: no known host AMI runs image {Describe(scope)}, built for CUDA {InferenceAmiVersion.Format(cuda)} (newest known: {InferenceAmiVersion.Al2023Gpu4_1.Value}, CUDA 13.0); set {property} with InferenceAmiVersion.Custom");
+                problems.Add(property, $"{p}: no known host AMI runs image {Describe(scope)}, built for CUDA {InferenceAmiVersion.Format(cuda)} (newest known: {InferenceAmiVersion.Al2023Gpu4_1.Value}, CUDA 13.0); set {p} with InferenceAmiVersion.Custom");
             }
 
             return fit;
         }
 
-        if (chosen.MisfitWith(cuda, Describe(scope)) is { } misfit)
+        if (chosen.MisfitWith(cuda, Describe(scope), p) is { } misfit)
         {
-            problems.Add(misfit);
+            problems.Add(property, misfit);
         }
 
         return chosen;
@@ -127,7 +129,7 @@ public sealed class VllmImage
         var region = Stack.Of(scope).Region;
         if (_dlcTag is not null && !Token.IsUnresolved(region) && !DlcRegistryAccounts.ContainsKey(region))
         {
-            yield return $"Image: the vLLM Deep Learning Container is not published in region {region} (known regions: {string.Join(", ", DlcRegistryAccounts.Keys)}); use VllmImage.FromEcrRepository with a copy of the image";
+            yield return $"the vLLM Deep Learning Container is not published in region {region} (known regions: {string.Join(", ", DlcRegistryAccounts.Keys)}); use VllmImage.FromEcrRepository with a copy of the image";
         }
     }
 

@@ -4,6 +4,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Sagemaker;
 using Constructs;
+using LlmHosting.Constructs.Validation;
 using LlmHosting.Constructs.Weights;
 
 namespace LlmHosting.Constructs.Sagemaker;
@@ -29,31 +30,24 @@ internal sealed class VllmModelDefinition
     private static readonly Regex FlagName = new("^[a-z0-9]+(-[a-z0-9]+)*$", RegexOptions.CultureInvariant);
     private static readonly Regex VariableName = new("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
 
-    /// <summary>Describes a model on <paramref name="gpus"/> GPUs of <paramref name="instanceType"/>.</summary>
-    /// <param name="model">The model and its memory need.</param>
-    /// <param name="source">Where the weights come from.</param>
-    /// <param name="settings">vLLM settings; null for every default.</param>
+    /// <summary>Describes the model of <paramref name="options"/> on <paramref name="gpus"/> GPUs of <paramref name="instanceType"/>.</summary>
+    /// <param name="options">The model, its source, settings, image and the other serving options.</param>
     /// <param name="instanceType">The instance type the model runs on.</param>
     /// <param name="gpus">GPUs given to the model: the instance's GPU count for an endpoint, N for a component.</param>
-    /// <param name="image">Container image; null for <see cref="VllmImage.Default"/>.</param>
-    /// <param name="enableNetworkIsolation">Network isolation; null for on with S3 sources and off with Hugging Face.</param>
-    internal VllmModelDefinition(
-        KnownModel model,
-        ModelSource source,
-        VllmSettings? settings,
-        GpuInstanceType instanceType,
-        int gpus,
-        VllmImage? image = null,
-        bool? enableNetworkIsolation = null)
+    internal VllmModelDefinition(VllmServingOptions options, GpuInstanceType instanceType, int gpus)
     {
-        Model = model ?? throw new ArgumentNullException(nameof(model));
-        Source = source ?? throw new ArgumentNullException(nameof(source));
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        Model = options.Model ?? throw new ArgumentNullException(nameof(options), "Model is required.");
+        Source = options.Source ?? throw new ArgumentNullException(nameof(options), "Source is required.");
         InstanceType = instanceType ?? throw new ArgumentNullException(nameof(instanceType));
-        Settings = settings ?? new VllmSettings();
+        Settings = options.Vllm ?? new VllmSettings();
         Gpus = gpus;
-        Image = image ?? VllmImage.Default;
-        EnableNetworkIsolation = enableNetworkIsolation ?? !source.NeedsInternet;
+        Image = options.Image ?? VllmImage.Default;
+        EnableNetworkIsolation = options.EnableNetworkIsolation ?? !Source.NeedsInternet;
     }
+
+    internal VllmServingOptions Options { get; }
 
     internal KnownModel Model { get; }
 
@@ -90,74 +84,101 @@ internal sealed class VllmModelDefinition
         => (Settings.ReasoningParser ?? Model.ReasoningParser) is { Length: > 0 } parser ? parser : null;
 
     /// <summary>
-    /// Every problem of this definition, each starting with the property it concerns. <paramref name="prefix"/>
-    /// is put before property names (for example <c>Models[1].</c>) so that messages name the right place.
+    /// Every problem of this definition and of the serving options every construct shares. Property markers are put
+    /// under <paramref name="prefix"/> (for example <c>Models[1].</c>) so that messages name the right place.
     /// </summary>
-    internal IReadOnlyList<string> Problems(Construct scope, string prefix = "")
+    internal IReadOnlyList<PropsProblem> Problems(Construct scope, string prefix = "")
     {
-        var problems = new List<string>();
+        var problems = new PropsProblems("");
         var settings = Settings;
-        var vllm = prefix + "Vllm.";
+        string P(string property) => Property.Ref(prefix + property);
+        void Add(string property, string message) => problems.Add(prefix + property, message);
 
         if (Gpus < 1 || Gpus > InstanceType.GpuCount)
         {
-            problems.Add($"{prefix}Gpus {Gpus} must be between 1 and the {Plural(InstanceType.GpuCount, "GPU")} of {InstanceType.Name}");
+            Add("Gpus", $"{P("Gpus")} {Gpus} must be between 1 and the {Plural(InstanceType.GpuCount, "GPU")} of {InstanceType.Name}");
         }
 
         var tp = TensorParallelSize;
+        var tensorParallel = P("Vllm.TensorParallelSize");
         if (tp < 1)
         {
-            problems.Add($"{vllm}TensorParallelSize {tp} must be at least 1");
+            Add("Vllm.TensorParallelSize", $"{tensorParallel} {tp} must be at least 1");
         }
         else if (Gpus >= 1 && tp > Gpus)
         {
-            problems.Add($"{vllm}TensorParallelSize {tp} exceeds the {GpuDescription()}");
+            Add("Vllm.TensorParallelSize", $"{tensorParallel} {tp} exceeds the {GpuDescription()}");
         }
         else if (Gpus >= 1 && Gpus % tp != 0)
         {
             var divisors = Enumerable.Range(1, Gpus).Where(d => Gpus % d == 0).Select(d => d.ToString(CultureInfo.InvariantCulture));
-            problems.Add($"{vllm}TensorParallelSize {tp} does not divide the {GpuDescription()}; use {JoinOr(divisors.ToList())}");
+            Add("Vllm.TensorParallelSize", $"{tensorParallel} {tp} does not divide the {GpuDescription()}; use {JoinOr(divisors.ToList())}");
         }
 
         var utilization = GpuMemoryUtilization;
         var utilizationValid = utilization > 0 && utilization <= 1;
         if (!utilizationValid)
         {
-            problems.Add($"{vllm}GpuMemoryUtilization {Number(utilization)} must be above 0 and at most 1");
+            Add("Vllm.GpuMemoryUtilization", $"{P("Vllm.GpuMemoryUtilization")} {Number(utilization)} must be above 0 and at most 1");
         }
 
         if (settings.MaxModelLength is < 1)
         {
-            problems.Add($"{vllm}MaxModelLength {settings.MaxModelLength} must be at least 1 token");
+            Add("Vllm.MaxModelLength", $"{P("Vllm.MaxModelLength")} {settings.MaxModelLength} must be at least 1 token");
+        }
+        else if (settings.MaxModelLength is { } length && Model.MaxContextLength is { } limit && length > limit)
+        {
+            Add("Vllm.MaxModelLength", $"{P("Vllm.MaxModelLength")} {length} is above the {limit} tokens model {Model.Name} supports (max_position_embeddings of its config.json); vLLM refuses to start with it");
         }
 
         if (settings.MaxNumSeqs is < 1)
         {
-            problems.Add($"{vllm}MaxNumSeqs {settings.MaxNumSeqs} must be at least 1");
+            Add("Vllm.MaxNumSeqs", $"{P("Vllm.MaxNumSeqs")} {settings.MaxNumSeqs} must be at least 1");
         }
 
         if (tp >= 1 && tp <= Math.Max(Gpus, 1) && utilizationValid && KvCacheHeadroomGiB < MinimumKvCacheGiB)
         {
-            problems.Add(
+            Add("InstanceType",
                 $"model {Model.Name} needs {Number(Model.WeightMemoryGiB)} GiB of GPU memory for its weights plus at least {Number(MinimumKvCacheGiB)} GiB for the KV cache, "
-                + $"but {InstanceType.Name} offers {Number(UsableGpuMemoryGiB)} GiB to it ({Plural(tp, "GPU")} x {Number(InstanceType.GpuMemoryGiB)} GiB {InstanceType.GpuModel} x GpuMemoryUtilization {Number(utilization)}), "
-                + $"a headroom of {Number(KvCacheHeadroomGiB)} GiB; choose an instance type with more GPU memory"
-                + (tp < InstanceType.GpuCount ? " or a larger TensorParallelSize" : ""));
+                + $"but {InstanceType.Name} offers {Number(UsableGpuMemoryGiB)} GiB to it ({Plural(tp, "GPU")} x {Number(InstanceType.GpuMemoryGiB)} GiB {InstanceType.GpuModel} x {P("Vllm.GpuMemoryUtilization")} {Number(utilization)}), "
+                + $"a headroom of {Number(KvCacheHeadroomGiB)} GiB; choose an {P("InstanceType")} with more GPU memory"
+                + (tp < InstanceType.GpuCount ? $" or a larger {tensorParallel}" : ""));
         }
 
         if (settings.EnableToolCalling == true && (settings.ToolCallParser ?? Model.ToolCallParser) is null)
         {
-            problems.Add($"{vllm}EnableToolCalling is true but no tool-call parser is known for model {Model.Name}; set {vllm}ToolCallParser");
+            Add("Vllm.EnableToolCalling", $"{P("Vllm.EnableToolCalling")} is true but no tool-call parser is known for model {Model.Name}; set {P("Vllm.ToolCallParser")}");
         }
 
         if (EnableNetworkIsolation && Source.NeedsInternet)
         {
-            problems.Add($"{prefix}EnableNetworkIsolation is true but the weights come from {Source.Describe()}, which needs internet access; turn network isolation off or load the weights from a model bucket");
+            Add("EnableNetworkIsolation", $"{P("EnableNetworkIsolation")} is true but the weights come from {Source.Describe()}, which needs internet access; turn network isolation off or load the weights from a model bucket");
         }
 
-        problems.AddRange(Image.Problems(scope));
-        problems.AddRange(EnvironmentProblems(vllm));
-        return problems;
+        foreach (var problem in Image.Problems(scope))
+        {
+            Add("Image", $"{P("Image")}: {problem}");
+        }
+
+        foreach (var (property, message) in EnvironmentProblems(P))
+        {
+            Add(property, message);
+        }
+
+        SagemakerNames.CheckTimeout(problems, prefix + nameof(VllmServingOptions.ContainerStartupHealthCheckTimeout), Options.ContainerStartupHealthCheckTimeout);
+        SagemakerNames.CheckTimeout(problems, prefix + nameof(VllmServingOptions.ModelDataDownloadTimeout), Options.ModelDataDownloadTimeout);
+        if (Options.ModelLatencyAlarmThreshold is { } latency && !Token.IsUnresolved(latency.ToString()) && latency.ToMilliseconds(new TimeConversionOptions { Integral = false }) <= 0)
+        {
+            Add(nameof(VllmServingOptions.ModelLatencyAlarmThreshold), $"{P(nameof(VllmServingOptions.ModelLatencyAlarmThreshold))} must be above 0");
+        }
+
+        var rollbackAlarms = (Options.DefaultAlarms ?? true ? 2 : 0) + (Options.RollbackAlarms?.Length ?? 0);
+        if (rollbackAlarms > Deployment.RollbackAlarms.Maximum)
+        {
+            Add(nameof(VllmServingOptions.RollbackAlarms), $"{P(nameof(VllmServingOptions.RollbackAlarms))}: {rollbackAlarms} rollback alarms (the default alarms and the ones given); SageMaker watches at most {Deployment.RollbackAlarms.Maximum}");
+        }
+
+        return problems.ToList();
     }
 
     /// <summary>The container environment: where the model is and every vLLM setting, ordered by name.</summary>
@@ -303,7 +324,7 @@ internal sealed class VllmModelDefinition
             ? $"{Plural(Gpus, "GPU")} of {InstanceType.Name}"
             : $"{Plural(Gpus, "GPU")} allotted on {InstanceType.Name}";
 
-    private IEnumerable<string> EnvironmentProblems(string vllm)
+    private IEnumerable<(string Property, string Message)> EnvironmentProblems(Func<string, string> p)
     {
         var typed = new SortedDictionary<string, string>(StringComparer.Ordinal);
         Source.AddEnvironment(typed);
@@ -316,18 +337,18 @@ internal sealed class VllmModelDefinition
         };
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (flag, value) in Settings.ExtraFlags ?? new Dictionary<string, string?>())
+        foreach (var (flag, _) in Settings.ExtraFlags ?? new Dictionary<string, string?>())
         {
             if (!FlagName.IsMatch(flag))
             {
-                yield return $"{vllm}ExtraFlags '{flag}' is not a vLLM flag name (lower-case words joined by '-', without leading dashes, for example enable-prefix-caching)";
+                yield return ("Vllm.ExtraFlags", $"{p("Vllm.ExtraFlags")} '{flag}' is not a vLLM flag name (lower-case words joined by '-', without leading dashes, for example enable-prefix-caching)");
                 continue;
             }
 
             var variable = FlagVariable(flag);
             if (reserved.Contains(variable))
             {
-                yield return $"{vllm}ExtraFlags '{flag}' is set by a typed setting or the model source; use that instead";
+                yield return ("Vllm.ExtraFlags", $"{p("Vllm.ExtraFlags")} '{flag}' is set by a typed setting or the model source; use that instead");
             }
 
             seen.Add(variable);
@@ -337,11 +358,11 @@ internal sealed class VllmModelDefinition
         {
             if (!VariableName.IsMatch(name))
             {
-                yield return $"{vllm}Environment '{name}' is not an environment variable name (letters, digits and '_', not starting with a digit)";
+                yield return ("Vllm.Environment", $"{p("Vllm.Environment")} '{name}' is not an environment variable name (letters, digits and '_', not starting with a digit)");
             }
             else if (reserved.Contains(name) || seen.Contains(name))
             {
-                yield return $"{vllm}Environment '{name}' is set by a typed setting, an extra flag or the model source; use that instead";
+                yield return ("Vllm.Environment", $"{p("Vllm.Environment")} '{name}' is set by a typed setting, an extra flag or the model source; use that instead");
             }
         }
 
@@ -350,14 +371,14 @@ internal sealed class VllmModelDefinition
         var count = environment.Count + (Source.NeedsInternet ? 0 : 1);
         if (count > MaxEnvironmentEntries)
         {
-            yield return $"{vllm}ExtraFlags and {vllm}Environment make {count} environment variables; SageMaker accepts at most {MaxEnvironmentEntries}";
+            yield return ("Vllm.ExtraFlags", $"{p("Vllm.ExtraFlags")} and {p("Vllm.Environment")} make {count} environment variables; SageMaker accepts at most {MaxEnvironmentEntries}");
         }
 
         foreach (var (name, value) in environment)
         {
             if (!Token.IsUnresolved(value) && value.Length > MaxEnvironmentValueLength)
             {
-                yield return $"environment variable {name} is {value.Length} characters long; SageMaker accepts at most {MaxEnvironmentValueLength}";
+                yield return ("Vllm.Environment", $"environment variable {name} is {value.Length} characters long; SageMaker accepts at most {MaxEnvironmentValueLength}");
             }
         }
     }

@@ -2,7 +2,10 @@ using Amazon.CDK;
 
 namespace LlmHosting.Constructs.Storage;
 
-/// <summary>Validation and normalisation of model folder prefixes.</summary>
+/// <summary>
+/// Validation and normalisation of model folder prefixes: the rule of <c>src/Shared/Rules/ModelPrefixRules.cs</c>, which
+/// <c>llmhost</c> applies too (<c>LlmHosting.ModelValidation.ModelPrefixRule</c>).
+/// </summary>
 public static class ModelPrefix
 {
     /// <summary>
@@ -19,35 +22,6 @@ public static class ModelPrefix
             return prefix;
         }
 
-        var problems = new List<string>();
-        if (prefix.Length == 0 || prefix == "/")
-        {
-            problems.Add("it is empty; a model needs its own folder, for example 'models/gpt-oss-20b/'");
-        }
-        else
-        {
-            if (prefix.StartsWith('/'))
-            {
-                problems.Add("it starts with '/'; S3 keys are relative to the bucket");
-            }
-
-            if (prefix.IndexOfAny(['*', '?']) >= 0)
-            {
-                problems.Add("it contains a wildcard ('*' or '?'), which would widen the grant beyond one folder");
-            }
-
-            var segments = prefix.Trim('/').Split('/');
-            if (segments.Any(s => s.Length == 0 || s == "." || s == ".."))
-            {
-                problems.Add("it has an empty, '.' or '..' segment");
-            }
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException($"Invalid model prefix '{prefix}': {string.Join("; ", problems)}.", nameof(prefix));
-        }
-
-        return prefix.EndsWith('/') ? prefix : prefix + "/";
+        return LlmHosting.Rules.ModelPrefixRules.Normalize(prefix);
     }
 }

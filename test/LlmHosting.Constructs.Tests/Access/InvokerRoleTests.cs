@@ -70,10 +70,10 @@ public sealed class InvokerRoleTests
     public void Ctor_NoOrInvalidPrincipals_NamesEachProblem()
     {
         var stack = TestStacks.New();
-        var none = Assert.Throws<ArgumentException>(() => new InvokerRole(stack, "None", new InvokerRoleProps()));
+        var none = Assert.ThrowsAny<ArgumentException>(() => new InvokerRole(stack, "None", new InvokerRoleProps()));
         Assert.Equal("Invalid InvokerRoleProps: no trusted principal: set TrustedAccountIds or TrustedRoleArns.", none.Message);
 
-        var bad = Assert.Throws<ArgumentException>(() => new InvokerRole(stack, "Bad", new InvokerRoleProps
+        var bad = Assert.ThrowsAny<ArgumentException>(() => new InvokerRole(stack, "Bad", new InvokerRoleProps
         {
             TrustedAccountIds = ["1234"],
             TrustedRoleArns = ["arn:aws:iam::123456789012:user/alice"],

@@ -40,7 +40,7 @@ public sealed class NodejsRuntimeUpgradeTests
     [Fact]
     public void Ctor_NotANodeRuntime_Throws()
     {
-        var error = Assert.Throws<ArgumentException>(() => new NodejsRuntimeUpgrade("python3.13"));
+        var error = Assert.ThrowsAny<ArgumentException>(() => new NodejsRuntimeUpgrade("python3.13"));
         Assert.Contains("'python3.13' is not a Node.js Lambda runtime", error.Message);
     }
 

@@ -137,7 +137,7 @@ public sealed class BedrockModelImportTests
         var stack = TestStacks.New();
         var bucket = new ModelBucket(stack, "Weights");
 
-        var error = Assert.Throws<ArgumentException>(() => new BedrockModelImport(stack, "Bad", new BedrockModelImportProps
+        var error = Assert.ThrowsAny<ArgumentException>(() => new BedrockModelImport(stack, "Bad", new BedrockModelImportProps
         {
             ModelBucket = bucket,
             ModelPrefix = "/models/*",
@@ -157,7 +157,7 @@ public sealed class BedrockModelImportTests
     public void Ctor_ModelNameTooLong_Throws()
     {
         var stack = TestStacks.New();
-        var error = Assert.Throws<ArgumentException>(() => new BedrockModelImport(stack, "Long", new BedrockModelImportProps
+        var error = Assert.ThrowsAny<ArgumentException>(() => new BedrockModelImport(stack, "Long", new BedrockModelImportProps
         {
             ModelBucket = new ModelBucket(stack, "Weights"),
             ModelPrefix = Prefix,

@@ -243,7 +243,7 @@ public sealed class ModelOperationsEventsTests(EventsFixture fixture) : IClassFi
     public void Ctor_InvalidProps_NamesEveryProblem()
     {
         var stack = TestStacks.New();
-        var error = Assert.Throws<ArgumentException>(() => new ModelOperationsEvents(stack, "Operations", new ModelOperationsEventsProps
+        var error = Assert.ThrowsAny<ArgumentException>(() => new ModelOperationsEvents(stack, "Operations", new ModelOperationsEventsProps
         {
             EndpointNamePrefix = "llm_dev",
             EndpointNames = ["-bad-"],
@@ -265,7 +265,7 @@ public sealed class ModelOperationsEventsTests(EventsFixture fixture) : IClassFi
     public void AddEndpoint_InvalidName_Throws()
     {
         var events = new ModelOperationsEvents(TestStacks.New(), "Operations");
-        var error = Assert.Throws<ArgumentException>(() => events.AddEndpoint("has space"));
+        var error = Assert.ThrowsAny<ArgumentException>(() => events.AddEndpoint("has space"));
         Assert.Contains("Invalid endpoint name 'has space'", error.Message);
     }
 

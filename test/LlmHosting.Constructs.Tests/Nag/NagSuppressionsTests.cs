@@ -92,7 +92,7 @@ public sealed class NagSuppressionsTests
         var stack = TestStacks.New();
         var queue = new CfnQueue(stack, "Queue");
 
-        var error = Assert.Throws<ArgumentException>(() => NagSuppressions.Add(queue, "AwsSolutions-SQS3", reason));
+        var error = Assert.ThrowsAny<ArgumentException>(() => NagSuppressions.Add(queue, "AwsSolutions-SQS3", reason));
 
         Assert.StartsWith("Invalid cdk-nag suppression AwsSolutions-SQS3 on Test/Queue: ", error.Message);
         Assert.Contains(problem, error.Message);
@@ -108,7 +108,7 @@ public sealed class NagSuppressionsTests
     {
         var queue = new CfnQueue(TestStacks.New(), "Queue");
 
-        var error = Assert.Throws<ArgumentException>(() => NagSuppressions.Add(queue, ruleId, Reason));
+        var error = Assert.ThrowsAny<ArgumentException>(() => NagSuppressions.Add(queue, ruleId, Reason));
 
         Assert.Contains($"rule id '{ruleId}' {problem}", error.Message);
     }
@@ -120,7 +120,7 @@ public sealed class NagSuppressionsTests
     {
         var queue = new CfnQueue(TestStacks.New(), "Queue");
 
-        var error = Assert.Throws<ArgumentException>(() => NagSuppressions.Add(queue, "AwsSolutions-SQS3", Reason, finding));
+        var error = Assert.ThrowsAny<ArgumentException>(() => NagSuppressions.Add(queue, "AwsSolutions-SQS3", Reason, finding));
 
         Assert.Contains("appliesTo", error.Message);
     }
@@ -131,7 +131,7 @@ public sealed class NagSuppressionsTests
         var stack = TestStacks.New();
         var imported = Role.FromRoleArn(stack, "Imported", "arn:aws:iam::123456789012:role/other");
 
-        var error = Assert.Throws<ArgumentException>(() => NagSuppressions.Add(imported, "AwsSolutions-IAM5", Reason));
+        var error = Assert.ThrowsAny<ArgumentException>(() => NagSuppressions.Add(imported, "AwsSolutions-IAM5", Reason));
 
         Assert.Contains("Test/Imported is not a CloudFormation resource and has no default child that is one", error.Message);
     }
@@ -143,7 +143,7 @@ public sealed class NagSuppressionsTests
         var queue = new CfnQueue(stack, "Queue");
         queue.AddMetadata("cdk_nag", new Dictionary<string, object> { ["ignore"] = "all" });
 
-        var error = Assert.Throws<ArgumentException>(() => NagSuppressions.Add(queue, "AwsSolutions-SQS3", Reason));
+        var error = Assert.ThrowsAny<ArgumentException>(() => NagSuppressions.Add(queue, "AwsSolutions-SQS3", Reason));
 
         Assert.Contains("the cdk_nag metadata already on Test/Queue is not {\"rules_to_suppress\": [...]}", error.Message);
         Assert.Equal("""{"ignore":"all"}""", NagMetadata(stack, "AWS::SQS::Queue"));

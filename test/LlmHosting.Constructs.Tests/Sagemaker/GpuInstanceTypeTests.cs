@@ -43,7 +43,7 @@ public sealed class GpuInstanceTypeTests
     [Fact]
     public void FromName_Typo_ListsCloseNames()
     {
-        var error = Assert.Throws<ArgumentException>(() => GpuInstanceType.FromName("ml.g6e.xlarg"));
+        var error = Assert.ThrowsAny<ArgumentException>(() => GpuInstanceType.FromName("ml.g6e.xlarg"));
         Assert.Contains("'ml.g6e.xlarg' is not a GPU instance type of the catalog; did you mean ml.g6e.xlarge", error.Message);
         Assert.Contains("GpuInstanceType.Of", error.Message);
     }
@@ -51,7 +51,7 @@ public sealed class GpuInstanceTypeTests
     [Fact]
     public void FromName_UnknownFamily_ListsKnownTypes()
     {
-        var error = Assert.Throws<ArgumentException>(() => GpuInstanceType.FromName("ml.inf2.xlarge"));
+        var error = Assert.ThrowsAny<ArgumentException>(() => GpuInstanceType.FromName("ml.inf2.xlarge"));
         Assert.Contains("ml.inf2.xlarge", error.Message);
         Assert.Contains("ml.p5.48xlarge", error.Message);
     }
@@ -68,7 +68,7 @@ public sealed class GpuInstanceTypeTests
     [Fact]
     public void Of_InvalidFigures_NamesEach()
     {
-        var error = Assert.Throws<ArgumentException>(() => GpuInstanceType.Of("g7", 0, "", 0, 0, -1));
+        var error = Assert.ThrowsAny<ArgumentException>(() => GpuInstanceType.Of("g7", 0, "", 0, 0, -1));
         Assert.Contains("name 'g7' is not a SageMaker instance type name", error.Message);
         Assert.Contains("gpuCount 0 must be at least 1", error.Message);
         Assert.Contains("gpuModel is empty", error.Message);

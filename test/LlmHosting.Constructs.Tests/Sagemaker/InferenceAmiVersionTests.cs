@@ -32,7 +32,7 @@ public sealed class InferenceAmiVersionTests
     [Fact]
     public void Of_UnknownValue_ListsTheKnownOnes()
     {
-        var error = Assert.Throws<ArgumentException>(() => InferenceAmiVersion.Of("al2-ami-sagemaker-inference-gpu-9"));
+        var error = Assert.ThrowsAny<ArgumentException>(() => InferenceAmiVersion.Of("al2-ami-sagemaker-inference-gpu-9"));
         Assert.Contains("al2023-ami-sagemaker-inference-gpu-4-1", error.Message, StringComparison.Ordinal);
         Assert.Same(InferenceAmiVersion.Al2Gpu3_1, InferenceAmiVersion.Of("al2-ami-sagemaker-inference-gpu-3-1"));
     }
@@ -55,7 +55,7 @@ public sealed class InferenceAmiVersionTests
     [Fact]
     public void VllmEndpoint_AmiWhoseDriverIsTooOld_FailsNamingBoth()
     {
-        var error = Assert.Throws<ArgumentException>(() => Endpoint(ami: InferenceAmiVersion.Al2Gpu3_1));
+        var error = Assert.ThrowsAny<ArgumentException>(() => Endpoint(ami: InferenceAmiVersion.Al2Gpu3_1));
         Assert.Contains(
             "InferenceAmiVersion al2-ami-sagemaker-inference-gpu-3-1 (NVIDIA driver 550, CUDA 12.4) cannot run image vllm:0.20.2-gpu-py312-cu130-ubuntu22.04-sagemaker, built for CUDA 13.0; use al2023-ami-sagemaker-inference-gpu-4-1 or leave InferenceAmiVersion unset",
             error.Message,
@@ -65,7 +65,7 @@ public sealed class InferenceAmiVersionTests
     [Fact]
     public void VllmEndpoint_NeuronAmi_Fails()
     {
-        var error = Assert.Throws<ArgumentException>(() => Endpoint(ami: InferenceAmiVersion.Al2Neuron2));
+        var error = Assert.ThrowsAny<ArgumentException>(() => Endpoint(ami: InferenceAmiVersion.Al2Neuron2));
         Assert.Contains("al2-ami-sagemaker-inference-neuron-2 has no NVIDIA GPU driver", error.Message, StringComparison.Ordinal);
     }
 
@@ -75,7 +75,7 @@ public sealed class InferenceAmiVersionTests
         var stack = TestStacks.New();
         var repository = new Repository(stack, "Repo", new RepositoryProps { RepositoryName = "my-vllm" });
 
-        var error = Assert.Throws<ArgumentException>(() => Endpoint(stack, image: VllmImage.FromEcrRepository(repository, "v7")));
+        var error = Assert.ThrowsAny<ArgumentException>(() => Endpoint(stack, image: VllmImage.FromEcrRepository(repository, "v7")));
         Assert.Contains("InferenceAmiVersion: image of ECR repository Test/Repo:v7 does not name its CUDA version", error.Message, StringComparison.Ordinal);
 
         var (_, stated) = Endpoint(TestStacks.New(), image: VllmImage.FromEcrRepository(new Repository(TestStacks.New(), "R"), "v7", new Version(12, 4)));
@@ -109,7 +109,7 @@ public sealed class InferenceAmiVersionTests
             InferenceAmiVersion = InferenceAmiVersion.Al2Gpu2_1,
         });
 
-        var error = Assert.Throws<ArgumentException>(() => endpoint.AddComponent("New", Component(new ModelBucket(stack, "Weights"), "new", null)));
+        var error = Assert.ThrowsAny<ArgumentException>(() => endpoint.AddComponent("New", Component(new ModelBucket(stack, "Weights"), "new", null)));
         Assert.Contains("InferenceAmiVersion al2-ami-sagemaker-inference-gpu-2-1 (NVIDIA driver 535, CUDA 12.2) cannot run image vllm:0.20.2-gpu-py312-cu130", error.Message, StringComparison.Ordinal);
     }
 

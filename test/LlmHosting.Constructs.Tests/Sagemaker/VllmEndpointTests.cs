@@ -62,7 +62,7 @@ public sealed class VllmEndpointTests(GptOss20bEndpointFixture fixture) : IClass
     {
         var stack = TestStacks.New(region);
         var bucket = new ModelBucket(stack, "Weights");
-        var error = Assert.Throws<ArgumentException>(() => new VllmEndpoint(stack, "Endpoint", props(bucket)));
+        var error = Assert.ThrowsAny<ArgumentException>(() => new VllmEndpoint(stack, "Endpoint", props(bucket)));
         Assert.StartsWith("Invalid VllmEndpointProps: ", error.Message);
         return error.Message;
     }

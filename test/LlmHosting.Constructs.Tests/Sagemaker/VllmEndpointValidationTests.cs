@@ -21,7 +21,7 @@ public sealed class VllmEndpointValidationTests
     {
         var stack = TestStacks.New();
         var bucket = new ModelBucket(stack, "Weights");
-        var error = Assert.Throws<ArgumentException>(() => new VllmEndpoint(stack, "Endpoint", new VllmEndpointProps
+        var error = Assert.ThrowsAny<ArgumentException>(() => new VllmEndpoint(stack, "Endpoint", new VllmEndpointProps
         {
             EndpointName = name,
             Model = model ?? KnownModel.GptOss20b,
@@ -46,8 +46,8 @@ public sealed class VllmEndpointValidationTests
         var message = Error(KnownModel.GptOss120b, GpuInstanceType.G6_2XLARGE);
         Assert.Equal(
             "Invalid VllmEndpointProps: model gpt-oss-120b needs 65 GiB of GPU memory for its weights plus at least 1 GiB for the KV cache, "
-            + "but ml.g6.2xlarge offers 21.6 GiB to it (1 GPU x 24 GiB L4 x GpuMemoryUtilization 0.9), a headroom of -43.4 GiB; "
-            + "choose an instance type with more GPU memory.",
+            + "but ml.g6.2xlarge offers 21.6 GiB to it (1 GPU x 24 GiB L4 x Vllm.GpuMemoryUtilization 0.9), a headroom of -43.4 GiB; "
+            + "choose an InstanceType with more GPU memory.",
             message);
     }
 

@@ -65,7 +65,7 @@ public sealed class VllmImageTests
     [Fact]
     public void FromDlcTag_InvalidTag_Throws()
     {
-        var error = Assert.Throws<ArgumentException>(() => VllmImage.FromDlcTag("latest tag"));
+        var error = Assert.ThrowsAny<ArgumentException>(() => VllmImage.FromDlcTag("latest tag"));
         Assert.Contains("Invalid image tag 'latest tag'", error.Message);
     }
 

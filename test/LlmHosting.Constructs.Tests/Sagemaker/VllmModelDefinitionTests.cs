@@ -18,14 +18,20 @@ public sealed class VllmModelDefinitionTests
         bool? isolation = null)
     {
         instance ??= GpuInstanceType.G6E_XLARGE;
-        return new VllmModelDefinition(
-            model ?? KnownModel.GptOss20b,
-            source ?? ModelSource.FromBucket(Bucket, "models/gpt-oss-20b"),
-            settings,
-            instance,
-            gpus ?? instance.GpuCount,
-            enableNetworkIsolation: isolation);
+        var options = new ServingOptions
+        {
+            Model = model ?? KnownModel.GptOss20b,
+            Source = source ?? ModelSource.FromBucket(Bucket, "models/gpt-oss-20b"),
+            Vllm = settings,
+            EnableNetworkIsolation = isolation,
+        };
+        return new VllmModelDefinition(options, instance, gpus ?? instance.GpuCount);
     }
+
+    private sealed class ServingOptions : VllmServingOptions;
+
+    private static List<string> Problems(VllmModelDefinition definition, string prefix = "")
+        => definition.Problems(Stack, prefix).Select(p => p.Render()).ToList();
 
     [Fact]
     public void Environment_GptOss20bFromBucket_SetsModelPathAndRecommendedParsers()
@@ -100,47 +106,47 @@ public sealed class VllmModelDefinitionTests
     [Fact]
     public void Problems_WeightsDoNotFit_NameModelInstanceNeedAndAvailable()
     {
-        var problem = Assert.Single(Definition(KnownModel.GptOss120b, GpuInstanceType.G6_2XLARGE).Problems(Stack));
+        var problem = Assert.Single(Problems(Definition(KnownModel.GptOss120b, GpuInstanceType.G6_2XLARGE)));
         Assert.Equal(
             "model gpt-oss-120b needs 65 GiB of GPU memory for its weights plus at least 1 GiB for the KV cache, but ml.g6.2xlarge offers 21.6 GiB to it "
-            + "(1 GPU x 24 GiB L4 x GpuMemoryUtilization 0.9), a headroom of -43.4 GiB; choose an instance type with more GPU memory",
+            + "(1 GPU x 24 GiB L4 x Vllm.GpuMemoryUtilization 0.9), a headroom of -43.4 GiB; choose an InstanceType with more GPU memory",
             problem);
     }
 
     [Fact]
     public void Problems_LowUtilization_ShrinksTheMemoryOnOffer()
     {
-        var problem = Assert.Single(Definition(settings: new VllmSettings { GpuMemoryUtilization = 0.3 }).Problems(Stack));
-        Assert.Contains("ml.g6e.xlarge offers 14.4 GiB to it (1 GPU x 48 GiB L40S x GpuMemoryUtilization 0.3), a headroom of -1.6 GiB", problem);
+        var problem = Assert.Single(Problems(Definition(settings: new VllmSettings { GpuMemoryUtilization = 0.3 })));
+        Assert.Contains("ml.g6e.xlarge offers 14.4 GiB to it (1 GPU x 48 GiB L40S x Vllm.GpuMemoryUtilization 0.3), a headroom of -1.6 GiB", problem);
     }
 
     [Fact]
     public void Problems_TensorParallelAboveGpuCount_NamesIt()
         => Assert.Contains(
             "Vllm.TensorParallelSize 8 exceeds the 1 GPU of ml.g6e.xlarge",
-            Definition(settings: new VllmSettings { TensorParallelSize = 8 }).Problems(Stack));
+            Problems(Definition(settings: new VllmSettings { TensorParallelSize = 8 })));
 
     [Fact]
     public void Problems_TensorParallelNotADivisor_ListsTheDivisors()
         => Assert.Contains(
             "Vllm.TensorParallelSize 3 does not divide the 4 GPUs of ml.g6e.12xlarge; use 1, 2 or 4",
-            Definition(instance: GpuInstanceType.G6E_12XLARGE, settings: new VllmSettings { TensorParallelSize = 3 }).Problems(Stack));
+            Problems(Definition(instance: GpuInstanceType.G6E_12XLARGE, settings: new VllmSettings { TensorParallelSize = 3 })));
 
     [Fact]
     public void Problems_ComponentGpus_AreDescribedAsAllotted()
     {
         var definition = Definition(instance: GpuInstanceType.G6E_12XLARGE, gpus: 2, settings: new VllmSettings { TensorParallelSize = 4 });
-        Assert.Contains("Vllm.TensorParallelSize 4 exceeds the 2 GPUs allotted on ml.g6e.12xlarge", definition.Problems(Stack, ""));
+        Assert.Contains("Vllm.TensorParallelSize 4 exceeds the 2 GPUs allotted on ml.g6e.12xlarge", Problems(definition));
         Assert.Contains(
             "Models[1].Gpus 5 must be between 1 and the 4 GPUs of ml.g6e.12xlarge",
-            Definition(instance: GpuInstanceType.G6E_12XLARGE, gpus: 5).Problems(Stack, "Models[1]."));
+            Problems(Definition(instance: GpuInstanceType.G6E_12XLARGE, gpus: 5), "Models[1]."));
     }
 
     [Fact]
     public void Problems_HuggingFaceWithNetworkIsolation_NamesIt()
     {
         var definition = Definition(source: ModelSource.FromHuggingFace("openai/gpt-oss-20b"), isolation: true);
-        var problem = Assert.Single(definition.Problems(Stack));
+        var problem = Assert.Single(Problems(definition));
         Assert.StartsWith("EnableNetworkIsolation is true but the weights come from Hugging Face model openai/gpt-oss-20b, which needs internet access", problem);
         Assert.False(Definition(source: ModelSource.FromHuggingFace("openai/gpt-oss-20b")).EnableNetworkIsolation);
     }
@@ -148,7 +154,7 @@ public sealed class VllmModelDefinitionTests
     [Fact]
     public void Problems_SettingsOutOfRange_AreAllReported()
     {
-        var problems = Definition(KnownModel.Of("my-model", 4), settings: new VllmSettings
+        var problems = Problems(Definition(KnownModel.Of("my-model", 4), settings: new VllmSettings
         {
             TensorParallelSize = 0,
             GpuMemoryUtilization = 1.5,
@@ -157,7 +163,7 @@ public sealed class VllmModelDefinitionTests
             EnableToolCalling = true,
             ExtraFlags = new Dictionary<string, string?> { ["--Bad Flag"] = "", ["tensor-parallel-size"] = "2" },
             Environment = new Dictionary<string, string> { ["1X"] = "", ["HF_TOKEN"] = "x" },
-        }).Problems(Stack);
+        }));
 
         Assert.Contains("Vllm.TensorParallelSize 0 must be at least 1", problems);
         Assert.Contains("Vllm.GpuMemoryUtilization 1.5 must be above 0 and at most 1", problems);
@@ -176,7 +182,7 @@ public sealed class VllmModelDefinitionTests
         var stack = TestStacks.New();
         var bucket = new ModelBucket(stack, "Weights");
         var role = new Role(stack, "Role", new RoleProps { AssumedBy = new ServicePrincipal("sagemaker.amazonaws.com") });
-        var definition = new VllmModelDefinition(KnownModel.GptOss20b, ModelSource.FromBucket(bucket, "models/gpt-oss-20b/"), null, GpuInstanceType.G6E_XLARGE, 1);
+        var definition = new VllmModelDefinition(new ServingOptions { Model = KnownModel.GptOss20b, Source = ModelSource.FromBucket(bucket, "models/gpt-oss-20b/") }, GpuInstanceType.G6E_XLARGE, 1);
         definition.GrantExecution(stack, role, ["/aws/sagemaker/Endpoints/my-endpoint"]);
         definition.CreateModel(stack, "Model", role);
         var template = TestStacks.Json(stack);

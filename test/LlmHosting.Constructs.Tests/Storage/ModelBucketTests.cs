@@ -197,7 +197,7 @@ public sealed class ModelBucketTests
         var stack = TestStacks.New();
         var bucket = new ModelBucket(stack, "Weights");
         var role = new Role(stack, "Reader", new RoleProps { AssumedBy = new AccountRootPrincipal() });
-        var error = Assert.Throws<ArgumentException>(() => bucket.GrantRead(role, prefix));
+        var error = Assert.ThrowsAny<ArgumentException>(() => bucket.GrantRead(role, prefix));
         Assert.Contains($"Invalid model prefix '{prefix}'", error.Message);
         Assert.Contains(expected, error.Message);
     }
@@ -206,7 +206,7 @@ public sealed class ModelBucketTests
     public void Ctor_SeveralMistakes_ReportsThemAll()
     {
         var stack = TestStacks.New();
-        var error = Assert.Throws<ArgumentException>(() => new ModelBucket(stack, "Weights", new ModelBucketProps
+        var error = Assert.ThrowsAny<ArgumentException>(() => new ModelBucket(stack, "Weights", new ModelBucketProps
         {
             AutoDeleteObjects = true,
             ServerAccessLogsPrefix = "logs/",

@@ -100,7 +100,7 @@ public sealed class WeightsGateTests
             """[{"Key":"config.json","Size":"1024","ETag":"def"},{"Key":"model.safetensors","Size":"16000000000","ETag":"abc-2"}]""",
             gate["ExpectedFiles"]!.ToJsonString());
 
-        var error = Assert.Throws<ArgumentException>(() => Endpoint(stack, "Other", ModelSource.FromBucket(bucket, "models/qwen3-4b/", new WeightsCheckOptions { ExpectedFiles = [files[0]] })));
+        var error = Assert.ThrowsAny<ArgumentException>(() => Endpoint(stack, "Other", ModelSource.FromBucket(bucket, "models/qwen3-4b/", new WeightsCheckOptions { ExpectedFiles = [files[0]] })));
         Assert.Contains("Two readers of models/qwen3-4b/ expect different objects", error.Message, StringComparison.Ordinal);
     }
 
@@ -110,7 +110,7 @@ public sealed class WeightsGateTests
         var (stack, bucket) = Serving();
         var gate = WeightsGate.For(stack, bucket, "models/x/");
 
-        var error = Assert.Throws<ArgumentException>(() => gate.ExpectFiles([new ExpectedWeightsFile("", 1, "e"), new ExpectedWeightsFile("a", -1, ""), new ExpectedWeightsFile("b", 1, "e"), new ExpectedWeightsFile("b", 1, "e")]));
+        var error = Assert.ThrowsAny<ArgumentException>(() => gate.ExpectFiles([new ExpectedWeightsFile("", 1, "e"), new ExpectedWeightsFile("a", -1, ""), new ExpectedWeightsFile("b", 1, "e"), new ExpectedWeightsFile("b", 1, "e")]));
 
         Assert.Equal("Invalid expected files for models/x/: '' (size 1, ETag 'e'); 'a' (size -1, ETag ''); 'b' is listed 2 times.", error.Message);
     }

@@ -23,18 +23,18 @@ internal static class ComponentPacking
     /// <summary>Host memory of an instance in MB, as the packing check counts it.</summary>
     internal static int HostMemoryInMb(GpuInstanceType instance) => (int)Math.Floor(instance.MemoryGiB * 1024);
 
-    /// <summary>Problems of one copy on one instance: more GPUs, CPU cores or memory than the instance has.</summary>
-    internal static IEnumerable<string> SingleCopyProblems(ComponentDemand demand, GpuInstanceType instance, string prefix)
+    /// <summary>Problems of one copy on one instance: more CPU cores or memory than the instance has, by property.</summary>
+    internal static IEnumerable<(string Property, string Message)> SingleCopyProblems(ComponentDemand demand, GpuInstanceType instance)
     {
         if (demand.CpuCores > instance.VCpus)
         {
-            yield return $"{prefix}CpuCores {Number(demand.CpuCores)} exceeds the {instance.VCpus} vCPUs of one {instance.Name} (a copy cannot span instances)";
+            yield return ("CpuCores", $"{Validation.Property.Ref("CpuCores")} {Number(demand.CpuCores)} exceeds the {instance.VCpus} vCPUs of one {instance.Name} (a copy cannot span instances)");
         }
 
         var memory = HostMemoryInMb(instance);
         if (demand.MemoryInMb > memory)
         {
-            yield return $"{prefix}MemoryInMb {demand.MemoryInMb} exceeds the {memory} MB of host memory of one {instance.Name} (a copy cannot span instances)";
+            yield return ("MemoryInMb", $"{Validation.Property.Ref("MemoryInMb")} {demand.MemoryInMb} exceeds the {memory} MB of host memory of one {instance.Name} (a copy cannot span instances)");
         }
     }
 

@@ -7,6 +7,8 @@ using Amazon.CDK.AWS.Sagemaker;
 using Constructs;
 using LlmHosting.Constructs.Access;
 using LlmHosting.Constructs.Sagemaker.Deployment;
+using LlmHosting.Constructs.Sagemaker.Scaling;
+using LlmHosting.Constructs.Validation;
 
 namespace LlmHosting.Constructs.Sagemaker.Components;
 
@@ -14,9 +16,9 @@ namespace LlmHosting.Constructs.Sagemaker.Components;
 /// One model served by the vLLM container as an inference component of an <see cref="InferenceComponentEndpoint"/>:
 /// a SageMaker model, the component with its compute requirements and copy count, autoscaling of its copies
 /// (target tracking on invocations per copy, and scale-out from zero copies when <c>MinCopyCount</c> is 0), metrics
-/// and alarms. Clients reach it through SageMaker's OpenAI-compatible API at <see cref="OpenAiBaseUrl"/>.
+/// and alarms. Clients reach it through SageMaker's OpenAI-compatible API at <see cref="ServedModel.OpenAiBaseUrl"/>.
 /// </summary>
-public sealed class InferenceComponent : Construct, IOpenAiEndpoint
+public sealed class InferenceComponent : ServedModel
 {
     /// <summary>Namespace of the invocation metrics (latency, errors, invocations, no-capacity failures).</summary>
     public const string InvocationMetricsNamespace = "AWS/SageMaker";
@@ -30,37 +32,12 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
     /// <summary>The autoscaling dimension of inference components.</summary>
     public const string ScalableDimension = "sagemaker:inference-component:DesiredCopyCount";
 
-    /// <summary>Default for <see cref="InferenceComponentOptions.TargetInvocationsPerCopy"/>.</summary>
-    public const double DefaultTargetInvocationsPerCopy = 10;
-
-    /// <summary>Share of the host's vCPUs and memory (per GPU) that a copy reserves by default.</summary>
-    public const double DefaultHostShare = 0.5;
-
-    /// <summary>Default for <see cref="InferenceComponentOptions.ContainerStartupHealthCheckTimeout"/>.</summary>
-    public static readonly Duration DefaultContainerStartupHealthCheckTimeout = Duration.Minutes(30);
-
-    /// <summary>Default for <see cref="InferenceComponentOptions.ModelDataDownloadTimeout"/>.</summary>
-    public static readonly Duration DefaultModelDataDownloadTimeout = Duration.Minutes(60);
-
-    /// <summary>Default for <see cref="InferenceComponentOptions.ScaleInCooldown"/>.</summary>
-    public static readonly Duration DefaultScaleInCooldown = Duration.Minutes(15);
-
-    /// <summary>Default for <see cref="InferenceComponentOptions.ScaleOutCooldown"/>.</summary>
-    public static readonly Duration DefaultScaleOutCooldown = Duration.Minutes(10);
-
-    /// <summary>Default for <see cref="InferenceComponentOptions.ModelLatencyAlarmThreshold"/>.</summary>
-    public static readonly Duration DefaultModelLatencyAlarmThreshold = Duration.Seconds(60);
-
-    private static readonly int[] GpuSteps = [1, 2, 4, 8];
-
     private static readonly HashSet<string> UtilizationMetrics = new(StringComparer.Ordinal)
     {
         "GPUUtilizationNormalized", "GPUMemoryUtilizationNormalized", "CPUUtilizationNormalized", "MemoryUtilizationNormalized",
     };
 
-    private readonly List<IAlarm> _alarms = [];
-
-    /// <summary>Creates the component on <see cref="InferenceComponentProps.Endpoint"/>, or throws <see cref="ArgumentException"/> naming every problem.</summary>
+    /// <summary>Creates the component on <see cref="InferenceComponentProps.Endpoint"/>, or throws <see cref="PropsValidationException"/> naming every problem.</summary>
     /// <param name="scope">Parent construct.</param>
     /// <param name="id">Construct id.</param>
     /// <param name="props">The endpoint, the model and options.</param>
@@ -75,29 +52,28 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(options.Model, nameof(options.Model));
-        ArgumentNullException.ThrowIfNull(options.Source, nameof(options.Source));
 
         Endpoint = endpoint;
         var instance = endpoint.InstanceType;
         InferenceComponentName = options.InferenceComponentName
             ?? Names.UniqueResourceName(this, new UniqueResourceNameOptions { MaxLength = SagemakerNames.MaxLength, Separator = "-" });
-        Gpus = options.Gpus ?? DefaultGpus(options.Model, instance, options.Vllm);
-        CpuCores = options.CpuCores ?? DefaultCpuCores(instance, Gpus);
-        MemoryInMb = options.MemoryInMb ?? DefaultMemoryInMb(instance, Gpus);
+        Gpus = options.Gpus ?? ComponentSizing.DefaultGpus(options.Model, instance, options.Vllm);
+        CpuCores = options.CpuCores ?? ComponentSizing.DefaultCpuCores(instance, Gpus);
+        MemoryInMb = options.MemoryInMb ?? ComponentSizing.DefaultMemoryInMb(instance, Gpus);
         MinCopyCount = options.MinCopyCount ?? 0;
         MaxCopyCount = options.MaxCopyCount ?? Math.Max(1, MinCopyCount);
         InitialCopyCount = options.InitialCopyCount ?? Math.Max(1, MinCopyCount);
+        DeploymentPolicy = options.DeploymentPolicy ?? ComponentDeploymentPolicy.Default;
 
-        var definition = new VllmModelDefinition(
-            options.Model, options.Source, options.Vllm, instance, Gpus, options.Image, options.EnableNetworkIsolation);
+        var definition = new VllmModelDefinition(options, instance, Gpus);
         var demand = new ComponentDemand(InferenceComponentName, Gpus, CpuCores, MemoryInMb, Math.Max(InitialCopyCount, MinCopyCount));
         Validate(options, definition, demand);
 
         TensorParallelSize = definition.TensorParallelSize;
         KvCacheHeadroomGiB = definition.KvCacheHeadroomGiB;
-        LogGroupName = $"/aws/sagemaker/InferenceComponents/{InferenceComponentName}";
-        var stack = Stack.Of(this);
-        OpenAiBaseUrl = $"https://runtime.sagemaker.{stack.Region}.{Partitions.UrlSuffix(this)}/endpoints/{endpoint.EndpointName}/inference-components/{InferenceComponentName}/openai/v1";
+        ServedModelName = options.Model.Name;
+        LogGroupName = SagemakerNames.InferenceComponentLogGroup(InferenceComponentName);
+        OpenAiBaseUrl = SagemakerAddresses.OpenAiBaseUrl(this, $"endpoints/{endpoint.EndpointName}/inference-components/{InferenceComponentName}");
 
         var role = endpoint.Role;
         definition.Image.GrantPull(this, role);
@@ -121,8 +97,8 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
                 },
                 StartupParameters = new CfnInferenceComponent.InferenceComponentStartupParametersProperty
                 {
-                    ContainerStartupHealthCheckTimeoutInSeconds = (options.ContainerStartupHealthCheckTimeout ?? DefaultContainerStartupHealthCheckTimeout).ToSeconds(),
-                    ModelDataDownloadTimeoutInSeconds = (options.ModelDataDownloadTimeout ?? DefaultModelDataDownloadTimeout).ToSeconds(),
+                    ContainerStartupHealthCheckTimeoutInSeconds = (options.ContainerStartupHealthCheckTimeout ?? ServingDefaults.ContainerStartupHealthCheckTimeout).ToSeconds(),
+                    ModelDataDownloadTimeoutInSeconds = (options.ModelDataDownloadTimeout ?? ServingDefaults.ModelDataDownloadTimeout).ToSeconds(),
                 },
             },
             RuntimeConfig = new CfnInferenceComponent.InferenceComponentRuntimeConfigProperty { CopyCount = InitialCopyCount },
@@ -136,29 +112,18 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
             AddAutoscaling(options);
         }
 
+        AddDefaultAlarms(options, AlarmPrefix, $"inference component {InferenceComponentName}", "more copies");
         if (options.DefaultAlarms ?? true)
         {
-            AddDefaultAlarms(options.ModelLatencyAlarmThreshold ?? DefaultModelLatencyAlarmThreshold);
+            AddNoCapacityAlarm();
+            // The 5XX alarm also guards updates of the endpoint, which move every component.
+            endpoint.AddRollbackAlarm(Alarms[0]);
         }
 
         // Guardrails of every update (CDK 2.160's L1 lacks DeploymentConfig: an override). The 5XX and latency alarms roll
         // an update back; the no-capacity alarm does not, since a component that scales to zero has no copy to answer.
-        RollbackAlarmList = [.. _alarms.Take(DefaultRollbackAlarmCount(options)), .. options.RollbackAlarms ?? []];
         Resource.AddPropertyOverride("DeploymentConfig", DeploymentPolicy.Render(RollbackAlarmList));
-        if (_alarms.Count > 0)
-        {
-            // The 5XX alarm also guards updates of the endpoint, which move every component.
-            endpoint.AddRollbackAlarm(_alarms[0]);
-        }
     }
-
-    private static int DefaultRollbackAlarmCount(InferenceComponentOptions options) => options.DefaultAlarms ?? true ? 2 : 0;
-
-    /// <summary>How SageMaker rolls out a new specification of this component.</summary>
-    public ComponentDeploymentPolicy DeploymentPolicy { get; private set; } = ComponentDeploymentPolicy.Default;
-
-    /// <summary>The alarms that roll an update back: the 5XX and latency alarms and <see cref="InferenceComponentOptions.RollbackAlarms"/>.</summary>
-    public IReadOnlyList<IAlarm> RollbackAlarmList { get; private set; } = [];
 
     /// <summary>The endpoint that hosts the component.</summary>
     public InferenceComponentEndpoint Endpoint { get; }
@@ -167,22 +132,13 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
     public string InferenceComponentName { get; }
 
     /// <inheritdoc />
-    public string EndpointName => Endpoint.EndpointName;
+    public override string EndpointName => Endpoint.EndpointName;
 
     /// <inheritdoc />
-    public string EndpointArn => Endpoint.EndpointArn;
+    public override string EndpointArn => Endpoint.EndpointArn;
 
     /// <summary>ARN of the inference component (a CloudFormation attribute).</summary>
     public string InferenceComponentArn { get; }
-
-    /// <summary>
-    /// Base URL for OpenAI clients:
-    /// <c>https://runtime.sagemaker.&lt;region&gt;.amazonaws.com/endpoints/&lt;endpoint&gt;/inference-components/&lt;component&gt;/openai/v1</c>.
-    /// </summary>
-    public string OpenAiBaseUrl { get; }
-
-    /// <summary>Log group of the component's containers, <c>/aws/sagemaker/InferenceComponents/&lt;name&gt;</c>.</summary>
-    public string LogGroupName { get; }
 
     /// <summary>GPUs per copy (<c>NumberOfAcceleratorDevicesRequired</c>).</summary>
     public int Gpus { get; }
@@ -193,7 +149,7 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
     /// <summary>Host memory per copy in MB (<c>MinMemoryRequiredInMb</c>).</summary>
     public int MemoryInMb { get; }
 
-    /// <summary>Copies created with the component.</summary>
+    /// <summary>Copies created with the component, and the copy count every update of it sets back.</summary>
     public int InitialCopyCount { get; }
 
     /// <summary>Fewest copies autoscaling keeps; 0 when the component scales to zero.</summary>
@@ -202,14 +158,8 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
     /// <summary>Most copies autoscaling adds.</summary>
     public int MaxCopyCount { get; }
 
-    /// <summary>Tensor parallel size in effect.</summary>
-    public int TensorParallelSize { get; }
-
-    /// <summary>GPU memory left for the KV cache of one copy once the weights are loaded, in GiB (an estimate from the catalogs).</summary>
-    public double KvCacheHeadroomGiB { get; }
-
-    /// <summary>The SageMaker model.</summary>
-    public CfnModel Model { get; }
+    /// <summary>How SageMaker rolls out a new specification of this component.</summary>
+    public ComponentDeploymentPolicy DeploymentPolicy { get; }
 
     /// <summary>The inference component.</summary>
     public CfnInferenceComponent Resource { get; }
@@ -222,23 +172,19 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
 
     /// <summary>
     /// The alarm on <see cref="NoCapacityMetricName"/> that fires <see cref="ScaleOutFromZeroAction"/>, or null unless
-    /// <c>MinCopyCount</c> is 0. It goes off at every cold start by design: it is not in <see cref="Alarms"/>, and must
-    /// not notify anyone.
+    /// <c>MinCopyCount</c> is 0. It goes off at every cold start by design: it is not in <see cref="ServedModel.Alarms"/>, and
+    /// must not notify anyone.
     /// </summary>
     public IAlarm? ScaleOutFromZeroAlarm { get; private set; }
 
-    /// <summary>The default alerting alarms (5XX errors, model latency, lasting no-capacity failures), empty when turned off.</summary>
-    public IReadOnlyList<IAlarm> Alarms => _alarms;
-
     /// <summary>
     /// Grants <see cref="InvokeActions.Invoke"/> on the endpoint and on this component: enough for SigV4-signed calls
-    /// with this component's name.
+    /// with this component's name (InvokeEndpoint authorises the endpoint and, for a component, the component's ARN too).
     /// </summary>
     /// <param name="grantee">The principal to grant to.</param>
-    public Grant GrantInvoke(IGrantable grantee)
+    public override Grant GrantInvoke(IGrantable grantee)
     {
         ArgumentNullException.ThrowIfNull(grantee);
-        // InvokeEndpoint authorises the endpoint and, for a component, the component's ARN too.
         return Grant.AddToPrincipal(new GrantOnPrincipalOptions
         {
             Grantee = grantee,
@@ -246,11 +192,6 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
             ResourceArns = [EndpointArn, InferenceComponentArn],
         });
     }
-
-    /// <summary>Grants <see cref="GrantInvoke"/> plus <see cref="InvokeActions.BearerToken"/> on <c>*</c> (the action has no narrower resource).</summary>
-    /// <param name="grantee">The principal to grant to.</param>
-    public Grant GrantInvokeOpenAi(IGrantable grantee)
-        => InvokeActions.GrantInvokeOpenAi(grantee, EndpointArn).Combine(GrantInvoke(grantee));
 
     /// <summary>
     /// A metric of this component. The utilisation metrics (<c>GPUUtilizationNormalized</c>,
@@ -260,28 +201,12 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
     /// </summary>
     /// <param name="metricName">CloudWatch metric name.</param>
     /// <param name="options">Statistic, period, label... Default: average over 5 minutes.</param>
-    public Metric Metric(string metricName, IMetricOptions? options = null)
+    public override Metric Metric(string metricName, IMetricOptions? options = null)
         => SagemakerMetrics.Create(
             UtilizationMetrics.Contains(metricName) ? UtilizationMetricsNamespace : InvocationMetricsNamespace,
             metricName,
             new Dictionary<string, string> { ["InferenceComponentName"] = InferenceComponentName },
             options);
-
-    /// <summary>Time the container took to answer, in microseconds. Default statistic: p90.</summary>
-    /// <param name="options">Overrides.</param>
-    public Metric MetricModelLatency(IMetricOptions? options = null) => Metric("ModelLatency", SagemakerMetrics.WithStatistic(options, "p90"));
-
-    /// <summary>Requests answered with a 4XX error. Default statistic: sum.</summary>
-    /// <param name="options">Overrides.</param>
-    public Metric MetricInvocation4XXErrors(IMetricOptions? options = null) => Metric("Invocation4XXErrors", SagemakerMetrics.WithStatistic(options, "Sum"));
-
-    /// <summary>Requests answered with a 5XX error. Default statistic: sum.</summary>
-    /// <param name="options">Overrides.</param>
-    public Metric MetricInvocation5XXErrors(IMetricOptions? options = null) => Metric("Invocation5XXErrors", SagemakerMetrics.WithStatistic(options, "Sum"));
-
-    /// <summary>Requests sent to the component. Default statistic: sum.</summary>
-    /// <param name="options">Overrides.</param>
-    public Metric MetricInvocations(IMetricOptions? options = null) => Metric("Invocations", SagemakerMetrics.WithStatistic(options, "Sum"));
 
     /// <summary>Requests that failed because no copy of the component was running. Default statistic: sum.</summary>
     /// <param name="options">Overrides.</param>
@@ -289,38 +214,11 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
 
     /// <summary>GPU utilisation of the component's copies, normalised to the GPUs they reserve (percent). Default statistic: average.</summary>
     /// <param name="options">Overrides.</param>
-    public Metric MetricGpuUtilizationNormalized(IMetricOptions? options = null) => Metric("GPUUtilizationNormalized", options);
+    public override Metric MetricGpuUtilization(IMetricOptions? options = null) => Metric("GPUUtilizationNormalized", options);
 
-    /// <summary>
-    /// The smallest of 1, 2, 4 or 8 GPUs (up to the instance's count) that holds the weights plus a minimal KV cache, or
-    /// the tensor parallel size when it is set. When none does, the instance's GPU count, so that validation names the gap.
-    /// </summary>
-    internal static int DefaultGpus(KnownModel model, GpuInstanceType instance, VllmSettings? settings)
-    {
-        if (settings?.TensorParallelSize is { } tp)
-        {
-            return tp;
-        }
-
-        var utilization = settings?.GpuMemoryUtilization ?? VllmSettings.DefaultGpuMemoryUtilization;
-        foreach (var gpus in GpuSteps.Where(g => g <= instance.GpuCount))
-        {
-            if (gpus * instance.GpuMemoryGiB * utilization - model.WeightMemoryGiB >= VllmModelDefinition.MinimumKvCacheGiB)
-            {
-                return gpus;
-            }
-        }
-
-        return instance.GpuCount;
-    }
-
-    /// <summary><see cref="DefaultHostShare"/> of the vCPUs that go with <paramref name="gpus"/> GPUs, in quarter cores, at least 1.</summary>
-    internal static double DefaultCpuCores(GpuInstanceType instance, int gpus)
-        => Math.Max(1, Math.Floor(instance.VCpus * (double)Math.Clamp(gpus, 1, instance.GpuCount) / instance.GpuCount * DefaultHostShare * 4) / 4);
-
-    /// <summary><see cref="DefaultHostShare"/> of the host memory that goes with <paramref name="gpus"/> GPUs, in MB.</summary>
-    internal static int DefaultMemoryInMb(GpuInstanceType instance, int gpus)
-        => Math.Max(1024, (int)Math.Floor(ComponentPacking.HostMemoryInMb(instance) * (double)Math.Clamp(gpus, 1, instance.GpuCount) / instance.GpuCount * DefaultHostShare));
+    /// <summary>GPU utilisation of the component's copies, normalised to the GPUs they reserve (percent). Default statistic: average.</summary>
+    /// <param name="options">Overrides.</param>
+    public Metric MetricGpuUtilizationNormalized(IMetricOptions? options = null) => MetricGpuUtilization(options);
 
     /// <summary>Alarm names start with the endpoint's name, so that an endpoint's alarms sort together.</summary>
     private string AlarmPrefix
@@ -330,29 +228,13 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
 
     private void AddAutoscaling(InferenceComponentOptions options)
     {
-        var scaleOutCooldown = options.ScaleOutCooldown ?? DefaultScaleOutCooldown;
-        var target = new ScalableTarget(this, "ScalableTarget", new ScalableTargetProps
-        {
-            ServiceNamespace = ServiceNamespace.SAGEMAKER,
-            ResourceId = $"inference-component/{InferenceComponentName}",
-            ScalableDimension = ScalableDimension,
-            MinCapacity = MinCopyCount,
-            MaxCapacity = MaxCopyCount,
-            // SageMaker's service-linked role holds the permissions to change the copy count (and is created on first
-            // use); a role of CDK's own would have none.
-            Role = Role.FromRoleArn(this, "AutoScalingRole",
-                $"arn:{Partitions.Partition(this)}:iam::{Stack.Of(this).Account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
-                new FromRoleArnOptions { Mutable = false }),
-        });
-        // The target names the component by name, not by reference: register it only once the component exists.
-        target.Node.AddDependency(Resource);
-        target.ScaleToTrackMetric("InvocationsPerCopy", new BasicTargetTrackingScalingPolicyProps
-        {
-            PredefinedMetric = PredefinedMetric.SAGEMAKER_INFERENCE_COMPONENT_INVOCATIONS_PER_COPY,
-            TargetValue = options.TargetInvocationsPerCopy ?? DefaultTargetInvocationsPerCopy,
-            ScaleInCooldown = options.ScaleInCooldown ?? DefaultScaleInCooldown,
-            ScaleOutCooldown = scaleOutCooldown,
-        });
+        var scaleOutCooldown = options.ScaleOutCooldown ?? ServingDefaults.ComponentScaleOutCooldown;
+        var target = ServingAutoScaling.Create(
+            this, $"inference-component/{InferenceComponentName}", ScalableDimension, MinCopyCount, MaxCopyCount, Resource,
+            "InvocationsPerCopy", PredefinedMetric.SAGEMAKER_INFERENCE_COMPONENT_INVOCATIONS_PER_COPY,
+            options.TargetInvocationsPerCopy ?? ServingDefaults.TargetInvocations,
+            options.ScaleInCooldown ?? ServingDefaults.ScaleInCooldown,
+            scaleOutCooldown);
         ScalableTarget = target;
 
         if (MinCopyCount > 0)
@@ -386,88 +268,74 @@ public sealed class InferenceComponent : Construct, IOpenAiEndpoint
         ScaleOutFromZeroAlarm = alarm;
     }
 
-    private void AddDefaultAlarms(Duration latencyThreshold)
+    // A cold start fails requests for a few minutes; failures that last 20 minutes mean copies cannot be placed
+    // (instances at their maximum, a launch or a start-up failing).
+    private void AddNoCapacityAlarm() => AddAlarm(new Alarm(this, "NoCapacityAlarm", new AlarmProps
     {
-        var subject = $"inference component {InferenceComponentName}";
-        _alarms.Add(SagemakerAlarms.Invocation5XXErrors(this, AlarmPrefix, subject, LogGroupName, MetricInvocation5XXErrors()));
-        _alarms.Add(SagemakerAlarms.ModelLatency(this, AlarmPrefix, subject, latencyThreshold, "more copies", MetricModelLatency()));
-        // A cold start fails requests for a few minutes; failures that last 20 minutes mean copies cannot be placed
-        // (instances at their maximum, a launch or a start-up failing).
-        _alarms.Add(new Alarm(this, "NoCapacityAlarm", new AlarmProps
-        {
-            AlarmName = $"{AlarmPrefix}-no-capacity",
-            AlarmDescription = $"Requests to the inference component {InferenceComponentName} found no copy for 20 minutes: a copy could not be placed or did not start. See {LogGroupName} and the endpoint's events.",
-            Metric = MetricNoCapacityInvocationFailures(),
-            Threshold = 1,
-            EvaluationPeriods = 4,
-            DatapointsToAlarm = 4,
-            ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            TreatMissingData = TreatMissingData.NOT_BREACHING,
-        }));
-    }
+        AlarmName = $"{AlarmPrefix}-no-capacity",
+        AlarmDescription = $"Requests to the inference component {InferenceComponentName} found no copy for 20 minutes: a copy could not be placed or did not start. See {LogGroupName} and the endpoint's events.",
+        Metric = MetricNoCapacityInvocationFailures(),
+        Threshold = 1,
+        EvaluationPeriods = 4,
+        DatapointsToAlarm = 4,
+        ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        TreatMissingData = TreatMissingData.NOT_BREACHING,
+    }));
 
     private void Validate(InferenceComponentOptions options, VllmModelDefinition definition, ComponentDemand demand)
     {
-        var problems = new List<string>();
+        var problems = new PropsProblems(nameof(InferenceComponentProps));
+        string P(string property) => Property.Ref(property);
         SagemakerNames.CheckName(problems, nameof(InferenceComponentOptions.InferenceComponentName), options.InferenceComponentName);
 
         if (CpuCores < 0.25 || double.IsNaN(CpuCores) || double.IsInfinity(CpuCores))
         {
-            problems.Add($"CpuCores {VllmModelDefinition.Number(CpuCores)} must be at least 0.25");
+            problems.Add(nameof(InferenceComponentOptions.CpuCores), $"{P(nameof(InferenceComponentOptions.CpuCores))} {VllmModelDefinition.Number(CpuCores)} must be at least 0.25");
         }
 
         if (MemoryInMb < 128)
         {
-            problems.Add($"MemoryInMb {MemoryInMb} must be at least 128");
+            problems.Add(nameof(InferenceComponentOptions.MemoryInMb), $"{P(nameof(InferenceComponentOptions.MemoryInMb))} {MemoryInMb} must be at least 128");
         }
 
         if (InitialCopyCount < 1)
         {
-            problems.Add($"InitialCopyCount {InitialCopyCount} must be at least 1 (SageMaker cannot create a component without copies; set MinCopyCount 0 to let it scale to zero)");
+            problems.Add(nameof(InferenceComponentOptions.InitialCopyCount), $"{P(nameof(InferenceComponentOptions.InitialCopyCount))} {InitialCopyCount} must be at least 1 (SageMaker cannot create a component without copies; set {P(nameof(InferenceComponentOptions.MinCopyCount))} 0 to let it scale to zero)");
         }
 
         if (MinCopyCount < 0)
         {
-            problems.Add($"MinCopyCount {MinCopyCount} must be at least 0");
+            problems.Add(nameof(InferenceComponentOptions.MinCopyCount), $"{P(nameof(InferenceComponentOptions.MinCopyCount))} {MinCopyCount} must be at least 0");
         }
 
         if (MaxCopyCount < 1)
         {
-            problems.Add($"MaxCopyCount {MaxCopyCount} must be at least 1");
+            problems.Add(nameof(InferenceComponentOptions.MaxCopyCount), $"{P(nameof(InferenceComponentOptions.MaxCopyCount))} {MaxCopyCount} must be at least 1");
         }
         else if (MaxCopyCount < MinCopyCount)
         {
-            problems.Add($"MaxCopyCount {MaxCopyCount} is below MinCopyCount {MinCopyCount}");
+            problems.Add(nameof(InferenceComponentOptions.MaxCopyCount), $"{P(nameof(InferenceComponentOptions.MaxCopyCount))} {MaxCopyCount} is below {P(nameof(InferenceComponentOptions.MinCopyCount))} {MinCopyCount}");
         }
 
         if (InitialCopyCount > MaxCopyCount && MaxCopyCount >= 1)
         {
-            problems.Add($"InitialCopyCount {InitialCopyCount} is above MaxCopyCount {MaxCopyCount}");
+            problems.Add(nameof(InferenceComponentOptions.InitialCopyCount), $"{P(nameof(InferenceComponentOptions.InitialCopyCount))} {InitialCopyCount} is above {P(nameof(InferenceComponentOptions.MaxCopyCount))} {MaxCopyCount}");
         }
 
         if (options.TargetInvocationsPerCopy is { } target && !(target > 0))
         {
-            problems.Add($"TargetInvocationsPerCopy {target} must be above 0");
+            problems.Add(nameof(InferenceComponentOptions.TargetInvocationsPerCopy), $"{P(nameof(InferenceComponentOptions.TargetInvocationsPerCopy))} {target} must be above 0");
         }
 
-        SagemakerNames.CheckTimeout(problems, nameof(InferenceComponentOptions.ContainerStartupHealthCheckTimeout), options.ContainerStartupHealthCheckTimeout);
-        SagemakerNames.CheckTimeout(problems, nameof(InferenceComponentOptions.ModelDataDownloadTimeout), options.ModelDataDownloadTimeout);
-
-        if (options.ModelLatencyAlarmThreshold is { } latency && !Token.IsUnresolved(latency.ToString()) && latency.ToMilliseconds(new TimeConversionOptions { Integral = false }) <= 0)
-        {
-            problems.Add("ModelLatencyAlarmThreshold must be above 0");
-        }
-
-        DeploymentPolicy = options.DeploymentPolicy ?? ComponentDeploymentPolicy.Default;
-        problems.AddRange(DeploymentPolicy.Problems(nameof(InferenceComponentOptions.DeploymentPolicy), MinCopyCount));
-        problems.AddRange(RollbackAlarms.Problems(nameof(InferenceComponentOptions.RollbackAlarms), DefaultRollbackAlarmCount(options) + (options.RollbackAlarms?.Length ?? 0)));
+        DeploymentPolicy.AddProblems(problems, nameof(InferenceComponentOptions.DeploymentPolicy), MinCopyCount);
         problems.AddRange(definition.Problems(this));
         Endpoint.CheckImage(definition.Image, problems);
-        problems.AddRange(ComponentPacking.SingleCopyProblems(demand, Endpoint.InstanceType, ""));
-        if (problems.Count > 0)
+        foreach (var (property, message) in ComponentPacking.SingleCopyProblems(demand, Endpoint.InstanceType))
         {
-            throw new ArgumentException($"Invalid InferenceComponentProps for {Describe()}: {string.Join("; ", problems)}.");
+            problems.Add(property, message);
         }
+
+        problems.ThrowIfAny(Describe());
 
         var packing = Endpoint.PackingProblemsWith(demand);
         if (packing.Count > 0)

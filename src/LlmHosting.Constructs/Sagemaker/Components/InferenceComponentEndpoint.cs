@@ -4,6 +4,7 @@ using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Sagemaker;
 using Constructs;
 using LlmHosting.Constructs.Sagemaker.Deployment;
+using LlmHosting.Constructs.Validation;
 
 namespace LlmHosting.Constructs.Sagemaker.Components;
 
@@ -60,11 +61,7 @@ public sealed class InferenceComponentEndpoint : Construct
         InstanceType = props.InstanceType;
         LogGroupName = SagemakerNames.EndpointLogGroup(EndpointName);
 
-        Role = new Role(this, "ExecutionRole", new RoleProps
-        {
-            AssumedBy = new ServicePrincipal("sagemaker.amazonaws.com"),
-            Description = $"Execution role of the SageMaker inference component endpoint {EndpointName} (vLLM)",
-        });
+        Role = ExecutionRoles.Create(this, $"Execution role of the SageMaker inference component endpoint {EndpointName} (vLLM)");
         VllmModelDefinition.GrantLogs(this, Role, [LogGroupName]);
         // Filled in by each component: the log group of its own containers.
         _componentLogs = new PolicyStatement(new PolicyStatementProps
@@ -112,12 +109,7 @@ public sealed class InferenceComponentEndpoint : Construct
         DeploymentPolicy = props.DeploymentPolicy ?? EndpointDeploymentPolicy.AllAtOnce();
         _rollbackAlarms.AddRange(props.RollbackAlarms ?? []);
         WriteDeploymentConfig();
-        // ARNs hold the name in lower case; a name only known at deploy time cannot be lowered here, and the
-        // endpoint's Ref is its ARN.
-        var stack = Stack.Of(this);
-        EndpointArn = Token.IsUnresolved(EndpointName)
-            ? Endpoint.Ref
-            : $"arn:{Partitions.Partition(this)}:sagemaker:{stack.Region}:{stack.Account}:endpoint/{EndpointName.ToLowerInvariant()}";
+        EndpointArn = SagemakerAddresses.EndpointArn(this, EndpointName, Endpoint);
     }
 
     /// <summary>Name of the SageMaker endpoint.</summary>
@@ -191,8 +183,8 @@ public sealed class InferenceComponentEndpoint : Construct
         => ComponentPacking.SetProblems(EndpointName, InstanceType, MaxInstanceCount, [.. _demands, demand]);
 
     /// <summary>The problems of running <paramref name="image"/> on this endpoint's host AMI, added to <paramref name="problems"/>.</summary>
-    internal void CheckImage(VllmImage image, ICollection<string> problems)
-        => image.HostAmi(this, _chosenAmi, "the endpoint's InferenceAmiVersion", problems);
+    internal void CheckImage(VllmImage image, PropsProblems problems)
+        => image.HostAmi(this, _chosenAmi, "Endpoint.InferenceAmiVersion", problems);
 
     /// <summary>Records a component once it is valid, and lets the role write its log group.</summary>
     internal void Register(InferenceComponent component, ComponentDemand demand, string componentLogGroup, VllmImage image)
@@ -239,50 +231,36 @@ public sealed class InferenceComponentEndpoint : Construct
 
     private void Validate(InferenceComponentEndpointProps props, int initialInstances)
     {
-        var problems = new List<string>();
+        var problems = new PropsProblems(nameof(InferenceComponentEndpointProps));
+        string P(string property) => Property.Ref(property);
         SagemakerNames.CheckName(problems, nameof(InferenceComponentEndpointProps.EndpointName), props.EndpointName);
 
         if (MinInstanceCount < 0)
         {
-            problems.Add($"MinInstanceCount {MinInstanceCount} must be at least 0");
+            problems.Add(nameof(InferenceComponentEndpointProps.MinInstanceCount), $"{P(nameof(InferenceComponentEndpointProps.MinInstanceCount))} {MinInstanceCount} must be at least 0");
         }
 
         if (MaxInstanceCount < 1)
         {
-            problems.Add($"MaxInstanceCount {MaxInstanceCount} must be at least 1");
+            problems.Add(nameof(InferenceComponentEndpointProps.MaxInstanceCount), $"{P(nameof(InferenceComponentEndpointProps.MaxInstanceCount))} {MaxInstanceCount} must be at least 1");
         }
         else if (MaxInstanceCount < MinInstanceCount)
         {
-            problems.Add($"MaxInstanceCount {MaxInstanceCount} is below MinInstanceCount {MinInstanceCount}");
+            problems.Add(nameof(InferenceComponentEndpointProps.MaxInstanceCount), $"{P(nameof(InferenceComponentEndpointProps.MaxInstanceCount))} {MaxInstanceCount} is below {P(nameof(InferenceComponentEndpointProps.MinInstanceCount))} {MinInstanceCount}");
         }
 
         if (initialInstances < 1 || initialInstances < MinInstanceCount || initialInstances > MaxInstanceCount)
         {
-            problems.Add($"InitialInstanceCount {initialInstances} must be at least 1, at least MinInstanceCount {MinInstanceCount} and at most MaxInstanceCount {MaxInstanceCount}");
+            problems.Add(nameof(InferenceComponentEndpointProps.InitialInstanceCount), $"{P(nameof(InferenceComponentEndpointProps.InitialInstanceCount))} {initialInstances} must be at least 1, at least {P(nameof(InferenceComponentEndpointProps.MinInstanceCount))} {MinInstanceCount} and at most {P(nameof(InferenceComponentEndpointProps.MaxInstanceCount))} {MaxInstanceCount}");
         }
 
-        if (props.DeploymentPolicy is { } policy)
+        props.DeploymentPolicy?.AddProblems(problems, nameof(InferenceComponentEndpointProps.DeploymentPolicy), MinInstanceCount);
+        if (props.RollbackAlarms?.Length > RollbackAlarms.Maximum)
         {
-            problems.AddRange(policy.Problems(nameof(InferenceComponentEndpointProps.DeploymentPolicy), MinInstanceCount));
+            problems.Add(nameof(InferenceComponentEndpointProps.RollbackAlarms), $"{P(nameof(InferenceComponentEndpointProps.RollbackAlarms))}: {props.RollbackAlarms.Length} rollback alarms; SageMaker watches at most {RollbackAlarms.Maximum}");
         }
 
-        problems.AddRange(RollbackAlarms.Problems(nameof(InferenceComponentEndpointProps.RollbackAlarms), props.RollbackAlarms?.Length ?? 0));
-
-        if (props.VolumeSizeInGb is { } volume)
-        {
-            if (props.InstanceType.HasLocalNvme)
-            {
-                problems.Add($"VolumeSizeInGb is set but {props.InstanceType.Name} keeps the model on local NVMe storage, where SageMaker does not accept a volume size; leave it unset");
-            }
-            else if (volume is < 1 or > 512)
-            {
-                problems.Add($"VolumeSizeInGb {volume} must be between 1 and 512");
-            }
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException($"Invalid InferenceComponentEndpointProps: {string.Join("; ", problems)}.");
-        }
+        SagemakerNames.CheckVolumeSize(problems, nameof(InferenceComponentEndpointProps.VolumeSizeInGb), props.VolumeSizeInGb, props.InstanceType);
+        problems.ThrowIfAny();
     }
 }

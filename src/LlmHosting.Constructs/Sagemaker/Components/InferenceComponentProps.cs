@@ -1,34 +1,20 @@
 using Amazon.CDK;
-using Amazon.CDK.AWS.CloudWatch;
 using LlmHosting.Constructs.Sagemaker.Deployment;
 
 namespace LlmHosting.Constructs.Sagemaker.Components;
 
 /// <summary>
-/// A model to host as an inference component, for <see cref="InferenceComponentEndpoint.AddComponent"/>.
+/// A model to host as an inference component, for <see cref="InferenceComponentEndpoint.AddComponent"/>: the serving
+/// options, the share of an instance each copy takes, and how the copies scale and update.
 /// <see cref="InferenceComponentProps"/> adds the endpoint, for creating an <see cref="InferenceComponent"/> directly.
 /// </summary>
-public class InferenceComponentOptions
+public class InferenceComponentOptions : VllmServingOptions
 {
-    /// <summary>The model: its GPU memory need and recommended parsers. Use <see cref="KnownModel.Of"/> for others.</summary>
-    public required KnownModel Model { get; init; }
-
-    /// <summary>Where the weights come from: <see cref="ModelSource.FromBucket"/> or <see cref="ModelSource.FromHuggingFace"/>.</summary>
-    public required ModelSource Source { get; init; }
-
     /// <summary>
     /// Physical name of the component: 1-63 letters, digits or hyphens. It appears in the invocation URL, the
     /// autoscaling resource id, the metrics' dimension and the alarm names. Default: a name derived from the construct path.
     /// </summary>
     public string? InferenceComponentName { get; init; }
-
-    /// <summary>Container image. Default: <see cref="VllmImage.Default"/> (the vLLM DLC with a pinned tag).</summary>
-    public VllmImage? Image { get; init; }
-
-    /// <summary>
-    /// vLLM settings. Default: every <see cref="VllmSettings"/> default (tensor parallel over the component's GPUs).
-    /// </summary>
-    public VllmSettings? Vllm { get; init; }
 
     /// <summary>
     /// Whole GPUs each copy gets (<c>NumberOfAcceleratorDevicesRequired</c>), at most the instance's GPU count.
@@ -51,8 +37,10 @@ public class InferenceComponentOptions
     public int? MemoryInMb { get; init; }
 
     /// <summary>
-    /// Copies created with the component, at least 1 (SageMaker cannot create a component with none; autoscaling
-    /// brings it down to <see cref="MinCopyCount"/> when idle). Default: the larger of 1 and <see cref="MinCopyCount"/>.
+    /// Copies created with the component, and the copy count of the template: every update of the component sets the copy
+    /// count back to it (the template's <c>RuntimeConfig.CopyCount</c>), after which autoscaling adds copies again on
+    /// load. At least 1 (SageMaker cannot create a component with none). Default: the larger of 1 and
+    /// <see cref="MinCopyCount"/>, the copies that must run anyway.
     /// </summary>
     public int? InitialCopyCount { get; init; }
 
@@ -67,59 +55,29 @@ public class InferenceComponentOptions
 
     /// <summary>
     /// Target of the target-tracking policy: invocations per copy per minute
-    /// (<c>SageMakerInferenceComponentInvocationsPerCopy</c>). Default: 10, suited to LLM requests that take seconds.
+    /// (<c>SageMakerInferenceComponentInvocationsPerCopy</c>). Default: <see cref="ServingDefaults.TargetInvocations"/>.
     /// </summary>
     public double? TargetInvocationsPerCopy { get; init; }
 
     /// <summary>
     /// How long target tracking waits after removing a copy before removing another; an idle component reaches
-    /// zero copies after about this long plus the 15 minutes of low traffic target tracking needs. Default: 15 minutes.
+    /// zero copies after about this long plus the 15 minutes of low traffic target tracking needs.
+    /// Default: <see cref="ServingDefaults.ScaleInCooldown"/> (15 minutes).
     /// </summary>
     public Duration? ScaleInCooldown { get; init; }
 
     /// <summary>
     /// How long a scale-out waits before the next one, for target tracking and for the scale-out-from-zero action. It
     /// should cover a cold start (instance launch, weights download, vLLM start-up) so that retries during start-up do
-    /// not add copies. Default: 10 minutes.
+    /// not add copies. Default: <see cref="ServingDefaults.ComponentScaleOutCooldown"/> (10 minutes).
     /// </summary>
     public Duration? ScaleOutCooldown { get; init; }
-
-    /// <summary>
-    /// How long SageMaker waits for a copy's health check to pass after start-up, 60-3600 s. Default: 30 minutes.
-    /// </summary>
-    public Duration? ContainerStartupHealthCheckTimeout { get; init; }
-
-    /// <summary>How long SageMaker may take to copy the weights to an instance, 60-3600 s. Default: 60 minutes.</summary>
-    public Duration? ModelDataDownloadTimeout { get; init; }
-
-    /// <summary>
-    /// Run the container without network access. Must be false for Hugging Face sources.
-    /// Default: true for bucket sources, false for Hugging Face sources.
-    /// </summary>
-    public bool? EnableNetworkIsolation { get; init; }
 
     /// <summary>
     /// How SageMaker rolls out a new specification of the component. Default: <see cref="ComponentDeploymentPolicy.Default"/>,
     /// rolling in batches of 50% of the copies, each baked 10 minutes and rolled back when a rollback alarm fires.
     /// </summary>
     public ComponentDeploymentPolicy? DeploymentPolicy { get; init; }
-
-    /// <summary>
-    /// Alarms that roll an update back, in addition to the component's 5XX and latency alarms (at most 10 in all).
-    /// Default: none.
-    /// </summary>
-    public IAlarm[]? RollbackAlarms { get; init; }
-
-    /// <summary>
-    /// Create the default alerting alarms (5XX errors, model latency, lasting no-capacity failures); the first two also roll
-    /// updates back. Default: true.
-    /// </summary>
-    public bool? DefaultAlarms { get; init; }
-
-    /// <summary>
-    /// p90 model latency above which the latency alarm fires (three 5-minute periods in a row). Default: 60 seconds.
-    /// </summary>
-    public Duration? ModelLatencyAlarmThreshold { get; init; }
 }
 
 /// <summary>Properties of an <see cref="InferenceComponent"/>: the options and the endpoint it belongs to.</summary>

@@ -44,22 +44,22 @@ public sealed class CapacitySize
     /// The problems of this step for a capacity that can be as low as <paramref name="fewest"/> when a deployment
     /// starts: at most half of it (<paramref name="maximumPercent"/>), at least <paramref name="minimumPercent"/>.
     /// </summary>
-    internal IEnumerable<string> Problems(string property, int fewest, string unit, int minimumPercent, int maximumPercent)
+    internal IEnumerable<string> Problems(string what, int fewest, string unit, int minimumPercent, int maximumPercent)
     {
         if (IsPercent)
         {
             if (Value < minimumPercent || Value > maximumPercent)
             {
-                yield return $"{property} {this} must be between {minimumPercent}% and {maximumPercent}% of the {unit}";
+                yield return $"{what} {this} must be between {minimumPercent}% and {maximumPercent}% of the {unit}";
             }
         }
         else if (Value < 1)
         {
-            yield return $"{property} {Value} must be at least 1 {unit.TrimEnd('s')}";
+            yield return $"{what} {Value} must be at least 1 {unit.TrimEnd('s')}";
         }
         else if (Value * 100 > fewest * maximumPercent)
         {
-            yield return $"{property} {Value} is more than {maximumPercent}% of the {fewest} {unit} there can be when a deployment starts; "
+            yield return $"{what} {Value} is more than {maximumPercent}% of the {fewest} {unit} there can be when a deployment starts; "
                 + $"use fewer, a percentage, or raise the minimum {unit}";
         }
     }

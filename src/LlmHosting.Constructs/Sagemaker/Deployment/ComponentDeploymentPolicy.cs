@@ -1,5 +1,6 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.CloudWatch;
+using LlmHosting.Constructs.Validation;
 
 namespace LlmHosting.Constructs.Sagemaker.Deployment;
 
@@ -49,30 +50,28 @@ public sealed class ComponentDeploymentPolicy
     public static ComponentDeploymentPolicy Rolling(CapacitySize batch, CapacitySize? rollbackBatch = null, Duration? bakeTime = null, Duration? timeout = null)
         => new(batch ?? throw new ArgumentNullException(nameof(batch)), rollbackBatch, bakeTime, timeout);
 
-    /// <summary>What SageMaker would reject for a component that can be down to <paramref name="fewestCopies"/> copies.</summary>
-    internal IEnumerable<string> Problems(string property, int fewestCopies)
+    /// <summary>Adds what SageMaker would reject for a component that can be down to <paramref name="fewestCopies"/> copies.</summary>
+    internal void AddProblems(PropsProblems problems, string property, int fewestCopies)
     {
-        foreach (var problem in Batch.Problems($"{property} batch", Math.Max(fewestCopies, 1), "copies", 5, 50))
+        var p = Property.Ref(property);
+        foreach (var problem in Batch.Problems($"{p} batch", Math.Max(fewestCopies, 1), "copies", 5, 50))
         {
-            yield return problem;
+            problems.Add(property, problem);
         }
 
-        if (RollbackBatch is { } rollback)
+        foreach (var problem in RollbackBatch?.Problems($"{p} rollback batch", Math.Max(fewestCopies, 1), "copies", 5, 100) ?? [])
         {
-            foreach (var problem in rollback.Problems($"{property} rollback batch", Math.Max(fewestCopies, 1), "copies", 5, 100))
-            {
-                yield return problem;
-            }
+            problems.Add(property, problem);
         }
 
         if (!Token.IsUnresolved(BakeTime.ToString()) && BakeTime.ToSeconds(new TimeConversionOptions { Integral = false }) is < 0 or > 3600)
         {
-            yield return $"{property} bake time {BakeTime.ToHumanString()} must be 0 to 3600 seconds";
+            problems.Add(property, $"{p} bake time {BakeTime.ToHumanString()} must be 0 to 3600 seconds");
         }
 
         if (!Token.IsUnresolved(Timeout.ToString()) && Timeout.ToSeconds(new TimeConversionOptions { Integral = false }) is < 600 or > 28800)
         {
-            yield return $"{property} timeout {Timeout.ToHumanString()} must be 600 to 28800 seconds";
+            problems.Add(property, $"{p} timeout {Timeout.ToHumanString()} must be 600 to 28800 seconds");
         }
     }
 

@@ -1,5 +1,6 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.CloudWatch;
+using LlmHosting.Constructs.Validation;
 
 namespace LlmHosting.Constructs.Sagemaker.Deployment;
 
@@ -103,33 +104,28 @@ public sealed class EndpointDeploymentPolicy
         return instanceType.GpuCount >= 8 ? Rolling(CapacitySize.Percent(50)) : Canary(CapacitySize.Count(1));
     }
 
-    /// <summary>What SageMaker would reject for an endpoint that can be down to <paramref name="minInstances"/> instances.</summary>
-    internal IEnumerable<string> Problems(string property, int minInstances)
+    /// <summary>Adds what SageMaker would reject for an endpoint that can be down to <paramref name="minInstances"/> instances.</summary>
+    internal void AddProblems(PropsProblems problems, string property, int minInstances)
     {
+        var p = Property.Ref(property);
         if (Kind == RollingKind && minInstances < 2)
         {
-            yield return $"{property} is rolling, which needs at least 2 instances (a batch is at most 50% of them), but MinInstanceCount is {minInstances}; use a blue/green policy or raise MinInstanceCount";
+            problems.Add(property, $"{p} is rolling, which needs at least 2 instances (a batch is at most 50% of them), but the minimum instance count is {minInstances}; use a blue/green policy or raise the minimum");
         }
 
-        if (Step is { } step)
+        foreach (var problem in Step?.Problems($"{p} step", minInstances, "instances", Kind == RollingKind ? 5 : 1, 50) ?? [])
         {
-            foreach (var problem in step.Problems($"{property} step", minInstances, "instances", Kind == RollingKind ? 5 : 1, 50))
-            {
-                yield return problem;
-            }
+            problems.Add(property, problem);
         }
 
-        if (RollbackStep is { } rollback)
+        foreach (var problem in RollbackStep?.Problems($"{p} rollback batch", minInstances, "instances", 5, 100) ?? [])
         {
-            foreach (var problem in rollback.Problems($"{property} rollback batch", minInstances, "instances", 5, 100))
-            {
-                yield return problem;
-            }
+            problems.Add(property, problem);
         }
 
-        foreach (var problem in DurationProblems(property))
+        foreach (var problem in DurationProblems(p))
         {
-            yield return problem;
+            problems.Add(property, problem);
         }
     }
 

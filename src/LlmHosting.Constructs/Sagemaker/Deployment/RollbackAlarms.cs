@@ -12,12 +12,4 @@ internal static class RollbackAlarms
     {
         ["Alarms"] = alarms.Select(a => (object)new Dictionary<string, object> { ["AlarmName"] = a.AlarmName }).ToArray(),
     };
-
-    internal static IEnumerable<string> Problems(string property, int count)
-    {
-        if (count > Maximum)
-        {
-            yield return $"{property}: {count} rollback alarms (the default alarms and the ones given); SageMaker watches at most {Maximum}";
-        }
-    }
 }

@@ -50,7 +50,7 @@ public sealed class InferenceComponentPackingTests
             endpoint.AddComponent(name, Qwen(bucket, name));
         }
 
-        var error = Assert.Throws<ArgumentException>(() => endpoint.AddComponent("d", Qwen(bucket, "d", gpus: 2)));
+        var error = Assert.ThrowsAny<ArgumentException>(() => endpoint.AddComponent("d", Qwen(bucket, "d", gpus: 2)));
         Assert.StartsWith("Invalid inference components on llm-dev-shared (ml.g6e.12xlarge, 4 GPUs x max 1 instance): ", error.Message);
         Assert.Contains("minimum copies need 5 GPUs (a: 1 x 1, b: 1 x 1, c: 1 x 1, d: 2 x 1) but 4 are available", error.Message);
         Assert.Equal(3, endpoint.Components.Count);
@@ -61,7 +61,7 @@ public sealed class InferenceComponentPackingTests
     {
         var (endpoint, bucket) = Endpoint(GpuInstanceType.G6E_12XLARGE, maxInstances: 1);
         endpoint.AddComponent("a", Qwen(bucket, "a"));
-        var error = Assert.Throws<ArgumentException>(() => endpoint.AddComponent("b", new InferenceComponentOptions
+        var error = Assert.ThrowsAny<ArgumentException>(() => endpoint.AddComponent("b", new InferenceComponentOptions
         {
             InferenceComponentName = "b",
             Model = KnownModel.Qwen3_4B,
@@ -78,7 +78,7 @@ public sealed class InferenceComponentPackingTests
         var (endpoint, bucket) = Endpoint(GpuInstanceType.G6E_12XLARGE, maxInstances: 2);
         endpoint.AddComponent("a", Qwen(bucket, "a", gpus: 3));
         endpoint.AddComponent("b", Qwen(bucket, "b", gpus: 3));
-        var error = Assert.Throws<ArgumentException>(() => endpoint.AddComponent("c", Qwen(bucket, "c", gpus: 2)));
+        var error = Assert.ThrowsAny<ArgumentException>(() => endpoint.AddComponent("c", Qwen(bucket, "c", gpus: 2)));
         Assert.StartsWith("Invalid inference components on llm-dev-shared (ml.g6e.12xlarge, 4 GPUs x max 2 instances): the totals fit but the copies cannot be placed: a copy cannot span instances (a: 3 GPU x 1, b: 3 GPU x 1, c: 2 GPU x 1)", error.Message);
     }
 
@@ -97,7 +97,7 @@ public sealed class InferenceComponentPackingTests
     public void AddComponent_TwoGpusOnAOneGpuInstance_Fails()
     {
         var (endpoint, bucket) = Endpoint(GpuInstanceType.G6E_XLARGE);
-        var error = Assert.Throws<ArgumentException>(() => endpoint.AddComponent("a", Qwen(bucket, "a", gpus: 2)));
+        var error = Assert.ThrowsAny<ArgumentException>(() => endpoint.AddComponent("a", Qwen(bucket, "a", gpus: 2)));
         Assert.StartsWith("Invalid InferenceComponentProps for component 'a' on endpoint llm-dev-shared (ml.g6e.xlarge): ", error.Message);
         Assert.Contains("Gpus 2 must be between 1 and the 1 GPU of ml.g6e.xlarge", error.Message);
     }
@@ -106,7 +106,7 @@ public sealed class InferenceComponentPackingTests
     public void AddComponent_InitialCopyCountZero_Fails()
     {
         var (endpoint, bucket) = Endpoint(GpuInstanceType.G6E_12XLARGE);
-        var error = Assert.Throws<ArgumentException>(() => endpoint.AddComponent("a", new InferenceComponentOptions
+        var error = Assert.ThrowsAny<ArgumentException>(() => endpoint.AddComponent("a", new InferenceComponentOptions
         {
             InferenceComponentName = "a",
             Model = KnownModel.Qwen3_4B,
@@ -120,7 +120,7 @@ public sealed class InferenceComponentPackingTests
     public void AddComponent_WeightsTooLargeForTheGpusGiven_FailsNamingTheModel()
     {
         var (endpoint, bucket) = Endpoint(GpuInstanceType.G6E_12XLARGE);
-        var error = Assert.Throws<ArgumentException>(() => endpoint.AddComponent("big", new InferenceComponentOptions
+        var error = Assert.ThrowsAny<ArgumentException>(() => endpoint.AddComponent("big", new InferenceComponentOptions
         {
             InferenceComponentName = "big",
             Model = KnownModel.GptOss120b,
@@ -128,7 +128,7 @@ public sealed class InferenceComponentPackingTests
             Gpus = 1,
         }));
         Assert.Contains("model gpt-oss-120b needs 65 GiB of GPU memory for its weights", error.Message);
-        Assert.Contains("or a larger TensorParallelSize", error.Message);
+        Assert.Contains("or a larger Vllm.TensorParallelSize", error.Message);
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class InferenceComponentPackingTests
     public void AddComponent_SeveralMistakes_AreReportedTogether()
     {
         var (endpoint, bucket) = Endpoint(GpuInstanceType.G6E_12XLARGE);
-        var error = Assert.Throws<ArgumentException>(() => endpoint.AddComponent("x", new InferenceComponentOptions
+        var error = Assert.ThrowsAny<ArgumentException>(() => endpoint.AddComponent("x", new InferenceComponentOptions
         {
             InferenceComponentName = "bad_name-",
             Model = KnownModel.Qwen3_4B,
@@ -201,7 +201,7 @@ public sealed class InferenceComponentPackingTests
     public void Ctor_BadInstanceCounts_NamesEach()
     {
         var stack = TestStacks.New();
-        var error = Assert.Throws<ArgumentException>(() => new InferenceComponentEndpoint(stack, "E", new InferenceComponentEndpointProps
+        var error = Assert.ThrowsAny<ArgumentException>(() => new InferenceComponentEndpoint(stack, "E", new InferenceComponentEndpointProps
         {
             EndpointName = "-bad",
             InstanceType = GpuInstanceType.G5_12XLARGE,

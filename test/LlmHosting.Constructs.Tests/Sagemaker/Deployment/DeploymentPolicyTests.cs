@@ -62,7 +62,7 @@ public sealed class DeploymentPolicyTests
     }
 
     [Theory]
-    [InlineData("rolling1", "DeploymentPolicy is rolling, which needs at least 2 instances (a batch is at most 50% of them), but MinInstanceCount is 1")]
+    [InlineData("rolling1", "DeploymentPolicy is rolling, which needs at least 2 instances (a batch is at most 50% of them), but the minimum instance count is 1")]
     [InlineData("canary2", "DeploymentPolicy step 2 is more than 50% of the 2 instances there can be when a deployment starts")]
     [InlineData("linear60", "DeploymentPolicy step 60% must be between 1% and 50% of the instances")]
     [InlineData("rolling3pct", "DeploymentPolicy step 3% must be between 5% and 50% of the instances")]
@@ -80,7 +80,7 @@ public sealed class DeploymentPolicyTests
             _ => (1, EndpointDeploymentPolicy.AllAtOnce(bakeTime: Duration.Hours(2))),
         };
 
-        var error = Assert.Throws<ArgumentException>(() => Endpoint(new Options(min, null, deployment)));
+        var error = Assert.ThrowsAny<ArgumentException>(() => Endpoint(new Options(min, null, deployment)));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
@@ -94,7 +94,7 @@ public sealed class DeploymentPolicyTests
             Metric = new Metric(new MetricProps { Namespace = "N", MetricName = "M" }), Threshold = 1, EvaluationPeriods = 1,
         })).ToArray();
 
-        var error = Assert.Throws<ArgumentException>(() => Endpoint(new Options(null, null, null, alarms), stack));
+        var error = Assert.ThrowsAny<ArgumentException>(() => Endpoint(new Options(null, null, null, alarms), stack));
 
         Assert.Contains("RollbackAlarms: 11 rollback alarms (the default alarms and the ones given); SageMaker watches at most 10", error.Message, StringComparison.Ordinal);
     }
@@ -127,7 +127,7 @@ public sealed class DeploymentPolicyTests
         var stack = TestStacks.New();
         var endpoint = new InferenceComponentEndpoint(stack, "Shared", new InferenceComponentEndpointProps { InstanceType = GpuInstanceType.G6E_12XLARGE });
 
-        var error = Assert.Throws<ArgumentException>(() => endpoint.AddComponent("Qwen", new InferenceComponentOptions
+        var error = Assert.ThrowsAny<ArgumentException>(() => endpoint.AddComponent("Qwen", new InferenceComponentOptions
         {
             Model = KnownModel.Qwen3_4B,
             Source = ModelSource.FromHuggingFace("Qwen/Qwen3-4B"),

@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+using LlmHosting.Rules;
+
+namespace LlmHosting.Constructs.Rules;
+
+/// <summary>
+/// The AWS identifiers the constructs accept, each rule written once here (and in the shared rules it forwards to), so
+/// that an app's configuration layer checks its values with exactly the constructs' rules.
+/// </summary>
+public static partial class AwsNames
+{
+    /// <summary>Longest base name of an imported Bedrock model: 63 characters less the import's 9-character suffix.</summary>
+    public const int MaxImportedModelNameLength = ImportedModelNameRules.MaxBaseLength;
+
+    /// <summary>True for a 12-digit AWS account id.</summary>
+    /// <param name="value">The value to check.</param>
+    public static bool IsAccountId(string? value) => value is not null && AccountId().IsMatch(value);
+
+    /// <summary>True for a region name of any partition, for example <c>us-east-1</c> or <c>cn-northwest-1</c>.</summary>
+    /// <param name="value">The value to check.</param>
+    public static bool IsRegion(string? value) => AwsRegionRules.IsValid(value);
+
+    /// <summary>True for an IAM role ARN, <c>arn:aws:iam::&lt;account&gt;:role/&lt;path and name&gt;</c>, in any partition.</summary>
+    /// <param name="value">The value to check.</param>
+    public static bool IsRoleArn(string? value) => value is not null && RoleArn().IsMatch(value);
+
+    /// <summary>True for an e-mail address as SNS accepts it for a subscription (something@domain.tld).</summary>
+    /// <param name="value">The value to check.</param>
+    public static bool IsEmailAddress(string? value) => value is not null && Email().IsMatch(value);
+
+    /// <summary>True for a general purpose S3 bucket name (S3 User Guide, bucket naming rules).</summary>
+    /// <param name="value">The value to check.</param>
+    public static bool IsS3BucketName(string? value)
+        => value is not null && BucketName().IsMatch(value) && !value.Contains("..", StringComparison.Ordinal);
+
+    /// <summary>True for a KMS key ARN, <c>arn:aws:kms:&lt;region&gt;:&lt;account&gt;:key/&lt;id&gt;</c>; gives its region.</summary>
+    /// <param name="value">The value to check.</param>
+    /// <param name="region">The key's region when the value is a key ARN.</param>
+    public static bool IsKmsKeyArn(string? value, out string region)
+    {
+        var match = value is null ? Match.Empty : KmsKeyArn().Match(value);
+        region = match.Success ? match.Groups[1].Value : "";
+        return match.Success;
+    }
+
+    /// <summary>True for a base name of an imported Bedrock model (<see cref="MaxImportedModelNameLength"/> at most).</summary>
+    /// <param name="value">The value to check.</param>
+    public static bool IsImportedModelName(string? value) => ImportedModelNameRules.IsValidBaseName(value);
+
+    /// <summary>What an imported model's base name must look like, for messages.</summary>
+    public static string ImportedModelNameRule => ImportedModelNameRules.Describe();
+
+    [GeneratedRegex(@"^\d{12}$", RegexOptions.CultureInvariant)]
+    private static partial Regex AccountId();
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$", RegexOptions.CultureInvariant)]
+    private static partial Regex RoleArn();
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex Email();
+
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", RegexOptions.CultureInvariant)]
+    private static partial Regex BucketName();
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key/[A-Za-z0-9-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex KmsKeyArn();
+}

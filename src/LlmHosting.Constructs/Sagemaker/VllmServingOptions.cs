@@ -1,0 +1,51 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.CloudWatch;
+
+namespace LlmHosting.Constructs.Sagemaker;
+
+/// <summary>
+/// What every vLLM serving construct takes, whether it serves the model on whole instances
+/// (<see cref="VllmEndpointProps"/>) or as an inference component (<c>InferenceComponentOptions</c>): the model, where its
+/// weights come from, the container and its settings, and the alarms.
+/// </summary>
+public abstract class VllmServingOptions
+{
+    /// <summary>The model: its GPU memory need and recommended parsers. Use <see cref="KnownModel.Of"/> for others.</summary>
+    public required KnownModel Model { get; init; }
+
+    /// <summary>Where the weights come from: <see cref="ModelSource.FromBucket"/> or <see cref="ModelSource.FromHuggingFace"/>.</summary>
+    public required ModelSource Source { get; init; }
+
+    /// <summary>Container image. Default: <see cref="VllmImage.Default"/> (the vLLM DLC with a pinned tag).</summary>
+    public VllmImage? Image { get; init; }
+
+    /// <summary>vLLM settings. Default: every <see cref="VllmSettings"/> default (tensor parallel over every GPU given to the model).</summary>
+    public VllmSettings? Vllm { get; init; }
+
+    /// <summary>
+    /// Run the container without network access. Must be false for Hugging Face sources.
+    /// Default: true for bucket sources, false for Hugging Face sources.
+    /// </summary>
+    public bool? EnableNetworkIsolation { get; init; }
+
+    /// <summary>
+    /// How long SageMaker waits for the container's health check after start-up, 60-3600 s. Large models take minutes to
+    /// load. Default: <see cref="ServingDefaults.ContainerStartupHealthCheckTimeout"/> (30 minutes).
+    /// </summary>
+    public Duration? ContainerStartupHealthCheckTimeout { get; init; }
+
+    /// <summary>How long SageMaker may take to copy the weights, 60-3600 s. Default: <see cref="ServingDefaults.ModelDataDownloadTimeout"/> (60 minutes).</summary>
+    public Duration? ModelDataDownloadTimeout { get; init; }
+
+    /// <summary>Create the default alarms (5XX errors, model latency), which also roll updates back. Default: true.</summary>
+    public bool? DefaultAlarms { get; init; }
+
+    /// <summary>
+    /// p90 model latency above which the latency alarm fires (three 5-minute periods in a row).
+    /// Default: <see cref="ServingDefaults.ModelLatencyAlarmThreshold"/> (60 seconds).
+    /// </summary>
+    public Duration? ModelLatencyAlarmThreshold { get; init; }
+
+    /// <summary>Alarms that roll an update back, in addition to the default 5XX and latency alarms (at most 10 in all). Default: none.</summary>
+    public IAlarm[]? RollbackAlarms { get; init; }
+}
