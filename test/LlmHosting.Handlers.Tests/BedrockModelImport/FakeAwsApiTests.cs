@@ -57,6 +57,25 @@ public sealed class FakeAwsApiTests
     }
 
     [Fact]
+    public async Task ListModelImportJobs_MorePagesThanTheLimit_FailsNamingTheFilter()
+    {
+        await using var api = await FakeAwsApi.StartAsync();
+        api.MaxPageSize = 1;
+        using var http = new HttpClient();
+        var bedrock = new BedrockClient(new SignedHttpClient(
+            http, api.BaseUri, "bedrock", Amazon.RegionEndpoint.USEast1, new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "secret"), new RetryPolicy()));
+        for (var i = 0; i <= BedrockClient.MaxListPages; i++)
+        {
+            await bedrock.CreateModelImportJobAsync($"job-0badcafe-{i}", $"model-{i}", "arn:aws:iam::123456789012:role/r", "s3://b/p/", $"token{i}", default);
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => bedrock.ListModelImportJobsAsync("0badcafe", "InProgress", default));
+
+        Assert.Contains($"names containing '0badcafe' still had more results after {BedrockClient.MaxListPages} pages", error.Message);
+        Assert.Equal(BedrockClient.MaxListPages, api.Requests.Count(r => r.Method == "GET"));
+    }
+
+    [Fact]
     public async Task List_StatusOutsideTheEnum_IsRejected()
     {
         // Guards the fake itself: a client that sends a wrong value must not get an answer that looks right.
