@@ -6,12 +6,18 @@ namespace LlmHosting.Lambda.BedrockModelImport;
 /// <summary>A model import job as GetModelImportJob describes it.</summary>
 internal sealed record ImportJob(string JobArn, string Status, string? ImportedModelArn, string? ImportedModelName, string? FailureMessage);
 
+/// <summary>A model import job as ListModelImportJobs summarises it.</summary>
+internal sealed record ImportJobSummary(string JobArn, string JobName, string Status, string? ImportedModelName);
+
 /// <summary>
-/// The four Bedrock control-plane calls the handler needs, over REST (there is no AWSSDK.Bedrock package
+/// The Bedrock control-plane calls the handler needs, over REST (there is no AWSSDK.Bedrock package
 /// here). Every call goes through <see cref="SignedHttpClient"/>: SigV4 service <c>bedrock</c>, retries.
 /// </summary>
 internal sealed class BedrockClient(SignedHttpClient http)
 {
+    /// <summary>Most pages <see cref="ListModelImportJobsAsync"/> reads.</summary>
+    internal const int MaxListPages = 20;
+
     /// <summary>Starts an import; returns the job ARN. Bedrock returns the same job for a repeated token.</summary>
     public async Task<string> CreateModelImportJobAsync(
         string jobName, string importedModelName, string roleArn, string s3Uri, string clientRequestToken, CancellationToken cancellationToken)
@@ -39,6 +45,45 @@ internal sealed class BedrockClient(SignedHttpClient http)
             (string?)response?["importedModelArn"],
             (string?)response?["importedModelName"],
             (string?)response?["failureMessage"]);
+    }
+
+    /// <summary>
+    /// The jobs whose name contains <paramref name="nameContains"/> and whose status is <paramref name="statusEquals"/>,
+    /// newest first. Request and answer as botocore's bedrock model gives them: <c>GET /model-import-jobs</c> with
+    /// the query parameters nameContains, statusEquals, sortBy (CreationTime), sortOrder, maxResults (1-1000) and
+    /// nextToken; the answer's <c>modelImportJobSummaries</c> and <c>nextToken</c>.
+    /// </summary>
+    public async Task<IReadOnlyList<ImportJobSummary>> ListModelImportJobsAsync(string nameContains, string statusEquals, CancellationToken cancellationToken)
+    {
+        var jobs = new List<ImportJobSummary>();
+        string? nextToken = null;
+        for (var page = 1; ; page++)
+        {
+            var query = $"model-import-jobs?nameContains={Uri.EscapeDataString(nameContains)}&statusEquals={Uri.EscapeDataString(statusEquals)}"
+                        + "&sortBy=CreationTime&sortOrder=Descending&maxResults=1000"
+                        + (nextToken is null ? "" : "&nextToken=" + Uri.EscapeDataString(nextToken));
+            var (_, response) = await http.SendAsync("ListModelImportJobs", HttpMethod.Get, query, null, cancellationToken).ConfigureAwait(false);
+            foreach (var summary in (response?["modelImportJobSummaries"]?.AsArray() ?? []).OfType<JsonObject>())
+            {
+                jobs.Add(new ImportJobSummary(
+                    (string?)summary["jobArn"] ?? throw new InvalidOperationException("ListModelImportJobs answered a summary without a jobArn."),
+                    (string?)summary["jobName"] ?? "",
+                    (string?)summary["status"] ?? throw new InvalidOperationException("ListModelImportJobs answered a summary without a status."),
+                    (string?)summary["importedModelName"]));
+            }
+
+            nextToken = (string?)response?["nextToken"];
+            if (nextToken is null)
+            {
+                return jobs;
+            }
+
+            // A name filter leaves a handful of jobs; a service that keeps answering pages must not keep the handler busy.
+            if (page == MaxListPages)
+            {
+                throw new InvalidOperationException($"ListModelImportJobs for names containing '{nameContains}' still had more results after {MaxListPages} pages.");
+            }
+        }
     }
 
     /// <summary>The ARN and name of an imported model, or null when it does not exist.</summary>

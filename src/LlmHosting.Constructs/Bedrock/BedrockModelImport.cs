@@ -16,7 +16,10 @@ namespace LlmHosting.Constructs.Bedrock;
 /// at once, in seconds), the import job is
 /// started with an idempotency token and awaited, and the imported model is deleted with the resource unless
 /// <see cref="BedrockModelImportProps.RetainOnDelete"/> is set. A change of the folder or the name imports
-/// anew; CloudFormation then deletes the old model. Each job outcome is put on the default event bus as
+/// anew; CloudFormation then deletes the old model. An import that outlives
+/// <see cref="BedrockModelImportProps.TotalTimeout"/> is not orphaned: the model's name derives from the resource
+/// and its content, so a retried deployment adopts the running job or its model, and a delete waits for the job
+/// before it deletes the model (see the folder's README). Each job outcome is put on the default event bus as
 /// described by <see cref="ModelImportEvents"/>.
 /// </summary>
 /// <example>
@@ -107,6 +110,14 @@ public sealed partial class BedrockModelImport : Construct
         }));
         HandlerRole.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
+            Sid = "ListModelImportJobs",
+            Actions = ["bedrock:ListModelImportJobs"],
+            // Finds a job that an earlier, timed-out attempt left running (by the content key in its name). The action
+            // supports no resource type either (Service Authorization Reference; cfn-lint's Policies.json).
+            Resources = ["*"],
+        }));
+        HandlerRole.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
             Actions = ["bedrock:GetModelImportJob"],
             Resources = [importJobs],
         }));
@@ -133,7 +144,7 @@ public sealed partial class BedrockModelImport : Construct
         var code = HandlerCode.Get();
         var onEvent = Handler("OnEvent", OnEventHandler, code, Duration.Minutes(5), "Validates the model folder, then starts, replaces or deletes a Bedrock model import.");
         // Five minutes leave room for the client's retries (6 attempts of at most 30 s plus back-off).
-        var isComplete = Handler("IsComplete", IsCompleteHandler, code, Duration.Minutes(5), "Polls a Bedrock model import job.");
+        var isComplete = Handler("IsComplete", IsCompleteHandler, code, Duration.Minutes(5), "Polls a Bedrock model import job; on delete, deletes the model once its job has ended.");
 
         var provider = new Provider(this, "Provider", new ProviderProps
         {
@@ -183,7 +194,10 @@ public sealed partial class BedrockModelImport : Construct
     /// <summary>ARN of the imported model (<c>arn:aws:bedrock:&lt;region&gt;:&lt;account&gt;:imported-model/&lt;id&gt;</c>): the model id for InvokeModel.</summary>
     public string ImportedModelArn { get; }
 
-    /// <summary>Name of the imported model: <see cref="BedrockModelImportProps.ModelName"/> and an 8-character import suffix.</summary>
+    /// <summary>
+    /// Name of the imported model: <see cref="BedrockModelImportProps.ModelName"/> and an 8-character suffix derived
+    /// from the stack, the construct's logical id and the imported content (folder, name, weights fingerprint).
+    /// </summary>
     public string ImportedModelName { get; }
 
     /// <summary>The check of the model folder that runs before the import, or null when turned off.</summary>

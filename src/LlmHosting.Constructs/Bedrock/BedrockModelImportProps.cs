@@ -15,8 +15,9 @@ public sealed class BedrockModelImportProps
 
     /// <summary>
     /// Base name of the imported model: 1-54 letters and digits, each optionally followed by one <c>-</c> or
-    /// <c>_</c>. Each import appends <c>-</c> and 8 characters derived from the CloudFormation request, so that
-    /// a replacement can exist next to the model it replaces; read the full name from
+    /// <c>_</c>. Each import appends <c>-</c> and 8 characters derived from the stack, the construct and the
+    /// imported content, so that a replacement can exist next to the model it replaces and a retried deployment
+    /// finds an import that an earlier attempt left running; read the full name from
     /// <see cref="BedrockModelImport.ImportedModelName"/>.
     /// </summary>
     public required string ModelName { get; init; }
@@ -34,8 +35,10 @@ public sealed class BedrockModelImportProps
     public bool? RetainOnDelete { get; init; }
 
     /// <summary>
-    /// How long the deployment waits for the import job before it fails the resource. At most 1 hour (the
-    /// Provider framework's limit) and an integer multiple of <see cref="QueryInterval"/>.
+    /// How long the deployment waits for the import job before it fails the resource, and how long a delete
+    /// waits for a job that is still creating the model before it fails (and is tried again). At most 1 hour (the
+    /// Provider framework's limit) and an integer multiple of <see cref="QueryInterval"/>. The job itself is never
+    /// stopped (Bedrock has no API for it) and its model is never orphaned: a retried deployment adopts it.
     /// Default: <see cref="BedrockModelImport.DefaultTotalTimeout"/> (1 hour), sized for a 120B model; a 20B
     /// import takes 10-15 minutes.
     /// </summary>

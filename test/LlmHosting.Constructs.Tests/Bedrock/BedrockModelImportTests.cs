@@ -53,13 +53,18 @@ public sealed class BedrockModelImportTests
         var (handlerRoleId, _) = Assert.Single(roles, r => r.Id.StartsWith("GptOss20bHandlerRole", StringComparison.Ordinal));
         var handler = StatementsOf(template, handlerRoleId);
         var bedrockActions = handler.SelectMany(TestStacks.Actions).Where(a => a.StartsWith("bedrock:", StringComparison.Ordinal)).Order().ToList();
-        Assert.Equal(["bedrock:CreateModelImportJob", "bedrock:DeleteImportedModel", "bedrock:GetImportedModel", "bedrock:GetModelImportJob"], bedrockActions);
-        // CreateModelImportJob supports no resource type (Service Authorization Reference), so it stands alone on "*";
-        // every other Bedrock action names the jobs or models of this account and region.
+        Assert.Equal(
+            ["bedrock:CreateModelImportJob", "bedrock:DeleteImportedModel", "bedrock:GetImportedModel", "bedrock:GetModelImportJob", "bedrock:ListModelImportJobs"],
+            bedrockActions);
+        // CreateModelImportJob and ListModelImportJobs support no resource type (Service Authorization Reference), so
+        // each stands alone on "*"; every other Bedrock action names the jobs or models of this account and region.
         var create = Assert.Single(handler, s => TestStacks.Actions(s).Contains("bedrock:CreateModelImportJob"));
         Assert.Equal(["bedrock:CreateModelImportJob"], TestStacks.Actions(create));
         Assert.Equal(["*"], Resources(create));
-        Assert.All(handler.Where(s => s != create && TestStacks.Actions(s).Any(a => a.StartsWith("bedrock:", StringComparison.Ordinal))), s =>
+        var listJobs = Assert.Single(handler, s => TestStacks.Actions(s).Contains("bedrock:ListModelImportJobs"));
+        Assert.Equal(["bedrock:ListModelImportJobs"], TestStacks.Actions(listJobs));
+        Assert.Equal(["*"], Resources(listJobs));
+        Assert.All(handler.Where(s => s != create && s != listJobs && TestStacks.Actions(s).Any(a => a.StartsWith("bedrock:", StringComparison.Ordinal))), s =>
             Assert.All(Resources(s), r => Assert.Matches("^arn:aws:bedrock:us-east-1:123456789012:(model-import-job|imported-model)/\\*$", r)));
         var passRole = Assert.Single(handler, s => TestStacks.Actions(s).Contains("iam:PassRole"));
         Assert.Equal(serviceRoleId, (string)passRole["Resource"]!["Fn::GetAtt"]![0]!);
@@ -68,7 +73,7 @@ public sealed class BedrockModelImportTests
         Assert.Equal("arn:aws:events:us-east-1:123456789012:event-bus/default", Cfn.Render(putEvents["Resource"]!));
         // The folder is checked by the stack's weights gate, not by the import handler: it reads nothing in S3.
         Assert.DoesNotContain(handler, s => TestStacks.Actions(s).Any(a => a.StartsWith("s3:", StringComparison.Ordinal)));
-        Assert.DoesNotContain(handler, s => s != create && Resources(s).Contains("*"));
+        Assert.DoesNotContain(handler, s => s != create && s != listJobs && Resources(s).Contains("*"));
 
         // The handlers: .NET 10 managed runtime, Stream handlers of the lambda project.
         var dotnet = functions.Where(f => (string?)f.Properties["Runtime"] == "dotnet10" && ((string)f.Properties["Handler"]!).Contains("BedrockModelImport", StringComparison.Ordinal)).ToList();

@@ -10,15 +10,22 @@ namespace LlmHosting.Lambda.BedrockModelImport.Tests;
 /// <summary>
 /// A loopback fake of the Bedrock model import REST API and of EventBridge PutEvents (Kestrel on 127.0.0.1,
 /// a free port). It rejects unsigned requests and malformed bodies as the real services would, honours
-/// clientRequestToken, finishes a job after a set number of polls, and can answer with injected faults.
+/// clientRequestToken, ends a job after a set number of polls and a set time on its own clock (so that a job can
+/// outlive the custom-resource framework's timeout without a test waiting), and can answer with injected faults.
+/// Paths, query parameters and answer shapes follow botocore's bedrock service model (2023-04-20), which
+/// <c>FakeAwsApiTests</c> checks by calling the fake with botocore.
 /// </summary>
-internal sealed class FakeAwsApi : IAsyncDisposable
+internal sealed partial class FakeAwsApi : IAsyncDisposable
 {
     private const string Account = "123456789012";
     private const string Region = "us-east-1";
 
+    private static readonly string[] ListParameters = ["creationTimeAfter", "creationTimeBefore", "statusEquals", "nameContains", "maxResults", "nextToken", "sortBy", "sortOrder"];
+    private static readonly string[] Statuses = ["InProgress", "Completed", "Failed"];
+
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, Job> _jobsByToken = new();
+    private readonly Lock _lock = new();
+    private readonly List<Job> _jobs = [];
     private readonly ConcurrentQueue<(int Status, string? ErrorType)> _faults = new();
 
     private FakeAwsApi(WebApplication app) => _app = app;
@@ -27,6 +34,29 @@ internal sealed class FakeAwsApi : IAsyncDisposable
 
     /// <summary>Polls of GetModelImportJob a job answers InProgress before it ends.</summary>
     public int PollsBeforeEnd { get; set; } = 2;
+
+    /// <summary>How long a job runs on <see cref="Now"/>, besides <see cref="PollsBeforeEnd"/>; zero by default.</summary>
+    public TimeSpan JobDuration { get; set; }
+
+    /// <summary>The fake's clock: jobs start at its time and end <see cref="JobDuration"/> later. Tests move it.</summary>
+    public DateTimeOffset Now
+    {
+        get;
+        set
+        {
+            lock (_lock)
+            {
+                field = value;
+                Settle();
+            }
+        }
+    } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Most job summaries on one page of ListModelImportJobs, so that tests can make the client page.</summary>
+    public int MaxPageSize { get; set; } = 1000;
+
+    /// <summary>Which requests (method, path) injected faults apply to; every request by default.</summary>
+    public Func<string, string, bool> FaultsApplyTo { get; set; } = (_, _) => true;
 
     /// <summary>When set, jobs end Failed with this message instead of Completed.</summary>
     public string? FailureMessage { get; set; }
@@ -40,19 +70,34 @@ internal sealed class FakeAwsApi : IAsyncDisposable
     /// <summary>Every entry of every accepted PutEvents call.</summary>
     public ConcurrentQueue<JsonObject> Events { get; } = new();
 
-    public int JobCount => _jobsByToken.Count;
+    public int JobCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _jobs.Count;
+            }
+        }
+    }
 
     /// <summary>A fault status that makes the fake answer nothing for 5 seconds, to exercise client timeouts.</summary>
     public const int Hang = -1;
 
     public sealed record Received(string Method, string Path, string? Authorization, string? Target, string Body, string RawUrl, IReadOnlyDictionary<string, string> Headers);
 
-    private sealed class Job(string arn, string name, string modelName)
+    private sealed class Job(string arn, string name, string modelName, string token, DateTimeOffset createdAt)
     {
         public string Arn { get; } = arn;
         public string Name { get; } = name;
         public string ModelName { get; } = modelName;
+        public string Token { get; } = token;
+        public DateTimeOffset CreatedAt { get; } = createdAt;
         public int Polls { get; set; }
+        public string Status { get; set; } = "InProgress";
+        public DateTimeOffset? EndedAt { get; set; }
+        public string? ModelArn { get; set; }
+        public string? Failure { get; set; }
     }
 
     public static async Task<FakeAwsApi> StartAsync()
@@ -64,11 +109,12 @@ internal sealed class FakeAwsApi : IAsyncDisposable
         var fake = new FakeAwsApi(app);
         app.Use(fake.CheckSignatureAndFaults);
         app.MapPost("/model-import-jobs", (Delegate)fake.CreateJob);
+        app.MapGet("/model-import-jobs", (Delegate)fake.ListJobs);
         app.MapGet("/model-import-jobs/{id}", fake.GetJob);
-        app.MapGet("/imported-models/{id}", (string id) => fake.Models.TryGetValue(id, out var arn)
+        app.MapGet("/imported-models/{id}", (string id) => fake.Settled(() => fake.Models.TryGetValue(id, out var arn)
             ? Results.Json(new { modelArn = arn, modelName = id })
-            : NotFound($"Model {id} not found"));
-        app.MapDelete("/imported-models/{id}", (string id) => fake.Models.TryRemove(id, out _) ? Results.Ok() : NotFound($"Model {id} not found"));
+            : NotFound($"Model {id} not found")));
+        app.MapDelete("/imported-models/{id}", (string id) => fake.Settled(() => fake.Models.TryRemove(id, out _) ? Results.Ok() : NotFound($"Model {id} not found")));
         app.MapPost("/", (Delegate)fake.PutEvents);
         await app.StartAsync();
         fake.BaseUri = new Uri(app.Urls.Single() + "/");
@@ -115,7 +161,7 @@ internal sealed class FakeAwsApi : IAsyncDisposable
             return;
         }
 
-        if (_faults.TryDequeue(out var fault))
+        if (FaultsApplyTo(context.Request.Method, context.Request.Path.Value!) && _faults.TryDequeue(out var fault))
         {
             if (fault.Status == Hang)
             {
@@ -133,68 +179,6 @@ internal sealed class FakeAwsApi : IAsyncDisposable
         }
 
         await next();
-    }
-
-    private async Task<IResult> CreateJob(HttpContext context)
-    {
-        var body = (await System.Text.Json.JsonSerializer.DeserializeAsync<JsonObject>(context.Request.Body))!;
-        var problems = new List<string>();
-        foreach (var field in new[] { "jobName", "importedModelName", "roleArn", "clientRequestToken" })
-        {
-            if (body[field] is null)
-            {
-                problems.Add(field + " is required");
-            }
-        }
-
-        var s3Uri = (string?)body["modelDataSource"]?["s3DataSource"]?["s3Uri"];
-        if (s3Uri is null || !s3Uri.StartsWith("s3://", StringComparison.Ordinal))
-        {
-            problems.Add("modelDataSource.s3DataSource.s3Uri must be an s3:// URI");
-        }
-
-        var name = (string?)body["importedModelName"] ?? "";
-        if (name.Length > 63 || !System.Text.RegularExpressions.Regex.IsMatch(name, "^([0-9a-zA-Z][_-]?)+$"))
-        {
-            problems.Add($"importedModelName '{name}' is invalid");
-        }
-
-        if (problems.Count > 0)
-        {
-            return Results.Json(new { message = string.Join("; ", problems) }, statusCode: 400);
-        }
-
-        var token = (string)body["clientRequestToken"]!;
-        var job = _jobsByToken.GetOrAdd(token, _ => new Job(
-            $"arn:aws:bedrock:{Region}:{Account}:model-import-job/{Guid.NewGuid().ToString("N")[..12]}",
-            (string)body["jobName"]!,
-            name));
-        return Results.Json(new { jobArn = job.Arn }, statusCode: 201);
-    }
-
-    private IResult GetJob(string id)
-    {
-        // Like the real API, the identifier is a job ARN or name, URL-encoded as one path segment.
-        id = Uri.UnescapeDataString(id);
-        var job = _jobsByToken.Values.FirstOrDefault(j => j.Arn == id || j.Name == id);
-        if (job is null)
-        {
-            return NotFound($"Job {id} not found");
-        }
-
-        job.Polls++;
-        if (job.Polls <= PollsBeforeEnd)
-        {
-            return Results.Json(new { jobArn = job.Arn, jobName = job.Name, importedModelName = job.ModelName, status = "InProgress" });
-        }
-
-        if (FailureMessage is not null)
-        {
-            return Results.Json(new { jobArn = job.Arn, jobName = job.Name, importedModelName = job.ModelName, status = "Failed", failureMessage = FailureMessage });
-        }
-
-        var modelArn = Models.GetOrAdd(job.ModelName, _ => $"arn:aws:bedrock:{Region}:{Account}:imported-model/{Guid.NewGuid().ToString("N")[..12]}");
-        return Results.Json(new { jobArn = job.Arn, jobName = job.Name, importedModelName = job.ModelName, importedModelArn = modelArn, status = "Completed" });
     }
 
     private async Task<IResult> PutEvents(HttpContext context)

@@ -1,17 +1,13 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Amazon;
-using Amazon.Runtime;
 using LlmHosting.Constructs.Bedrock;
+using static LlmHosting.Lambda.BedrockModelImport.Tests.HandlerCalls;
 
 namespace LlmHosting.Lambda.BedrockModelImport.Tests;
 
 /// <summary>The real handler code, over HTTP, against a loopback fake of Bedrock and EventBridge.</summary>
 public sealed class ModelImportLifecycleTests : IAsyncLifetime
 {
-    private const string S3Uri = "s3://weights-bucket/models/gpt-oss-20b/";
-    private const string RoleArn = "arn:aws:iam::123456789012:role/BedrockImport";
-
     private readonly List<TimeSpan> _delays = [];
     private readonly StringWriter _log = new();
     private FakeAwsApi _api = null!;
@@ -63,7 +59,7 @@ public sealed class ModelImportLifecycleTests : IAsyncLifetime
         Assert.Equal(S3Uri, (string)body["modelDataSource"]!["s3DataSource"]!["s3Uri"]!);
         Assert.Equal(RoleArn, (string)body["roleArn"]!);
         Assert.Equal(physicalId, (string)body["importedModelName"]!);
-        Assert.Equal(ModelImportLifecycle.ClientRequestToken(CreateRequest("req-1")), (string)body["clientRequestToken"]!);
+        Assert.Equal(ImportNames.ClientRequestToken(CreateRequest("req-1")), (string)body["clientRequestToken"]!);
         Assert.Equal(4, _api.Requests.Count(r => r.Method == "GET" && Uri.UnescapeDataString(r.Path) == "/model-import-jobs/" + jobArn));
 
         var entry = Assert.Single(_api.Events);
@@ -99,6 +95,7 @@ public sealed class ModelImportLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task Create_ThrottledThenServerErrors_RetriesWithGrowingBackoffThenSucceeds()
     {
+        _api.FaultsApplyTo = (method, _) => method == "POST";
         _api.InjectFaults((429, "ThrottlingException"), (400, "ThrottlingException"), (503, null), (500, "InternalServerException"));
         var handler = Handler();
 
@@ -106,7 +103,7 @@ public sealed class ModelImportLifecycleTests : IAsyncLifetime
 
         Assert.NotNull(created["Data"]!["JobArn"]);
         Assert.Equal(1, _api.JobCount);
-        Assert.Equal(5, _api.Requests.Count(r => r.Path == "/model-import-jobs"));
+        Assert.Equal(5, _api.Requests.Count(r => r.Method == "POST" && r.Path == "/model-import-jobs"));
         Assert.Equal(4, _delays.Count);
         Assert.True(_delays.Zip(_delays.Skip(1)).All(p => p.Second > p.First), string.Join(", ", _delays));
         Assert.All(_delays, d => Assert.True(d <= TimeSpan.FromSeconds(20)));
@@ -118,25 +115,27 @@ public sealed class ModelImportLifecycleTests : IAsyncLifetime
         // Well below the fake's 5-second hang, and well above what a loaded 2-core CI machine needs for the
         // other requests of the create (500 ms was too tight there: a second request timed out too).
         _http.Timeout = TimeSpan.FromSeconds(2);
+        _api.FaultsApplyTo = (method, _) => method == "POST";
         _api.InjectFaults((FakeAwsApi.Hang, null));
 
         var created = await Call(Handler().OnEvent, CreateRequest("req-1"));
 
         Assert.NotNull(created["Data"]!["JobArn"]);
-        Assert.Equal(2, _api.Requests.Count(r => r.Path == "/model-import-jobs"));
+        Assert.Equal(2, _api.Requests.Count(r => r.Method == "POST" && r.Path == "/model-import-jobs"));
         Assert.Single(_delays);
     }
 
     [Fact]
     public async Task Create_ThrottledBeyondMaxAttempts_FailsNamingTheThrottling()
     {
+        _api.FaultsApplyTo = (method, _) => method == "POST";
         _api.InjectFaults(Enumerable.Repeat<(int, string?)>((429, "ThrottlingException"), 6).ToArray());
         var handler = Handler();
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => Call(handler.OnEvent, CreateRequest("req-1")));
 
         Assert.Contains("CreateModelImportJob failed: 429 ThrottlingException", error.Message);
-        Assert.Equal(6, _api.Requests.Count(r => r.Path == "/model-import-jobs"));
+        Assert.Equal(6, _api.Requests.Count(r => r.Method == "POST" && r.Path == "/model-import-jobs"));
         Assert.Equal(0, _api.JobCount);
     }
 
@@ -231,12 +230,12 @@ public sealed class ModelImportLifecycleTests : IAsyncLifetime
     [Fact]
     public void ClientRequestToken_SameRequest_Same_OtherRequestOrResource_Different()
     {
-        var token = ModelImportLifecycle.ClientRequestToken(CreateRequest("req-1"));
-        Assert.Equal(token, ModelImportLifecycle.ClientRequestToken(CreateRequest("req-1")));
-        Assert.NotEqual(token, ModelImportLifecycle.ClientRequestToken(CreateRequest("req-2")));
+        var token = ImportNames.ClientRequestToken(CreateRequest("req-1"));
+        Assert.Equal(token, ImportNames.ClientRequestToken(CreateRequest("req-1")));
+        Assert.NotEqual(token, ImportNames.ClientRequestToken(CreateRequest("req-2")));
         var other = CreateRequest("req-1");
         other["LogicalResourceId"] = "OtherImport";
-        Assert.NotEqual(token, ModelImportLifecycle.ClientRequestToken(other));
+        Assert.NotEqual(token, ImportNames.ClientRequestToken(other));
         Assert.Matches("^[0-9a-f]{64}$", token);
     }
 
@@ -248,66 +247,5 @@ public sealed class ModelImportLifecycleTests : IAsyncLifetime
         Assert.Equal(403, (int)response.StatusCode);
     }
 
-    private Handler Handler()
-    {
-        var retry = new RetryPolicy
-        {
-            Delay = (delay, _) =>
-            {
-                _delays.Add(delay);
-                return Task.CompletedTask;
-            },
-            Jitter = () => 0.5,
-        };
-        var credentials = new SessionAWSCredentials("AKIDEXAMPLE", "secret", "session-token");
-        var http = new SignedHttpClient(_http, _api.BaseUri, "bedrock", RegionEndpoint.USEast1, credentials, retry);
-        var events = new SignedHttpClient(_http, _api.BaseUri, "events", RegionEndpoint.USEast1, credentials, retry);
-        return new Handler(new ModelImportLifecycle(
-            new BedrockClient(http), new EventsClient(events), _log));
-    }
-
-    private static JsonObject CreateRequest(string requestId, string s3Uri = S3Uri) => new()
-    {
-        ["RequestType"] = "Create",
-        ["StackId"] = "arn:aws:cloudformation:us-east-1:123456789012:stack/llm-dev-model-hosting/0f0e0d0c",
-        ["RequestId"] = requestId,
-        ["LogicalResourceId"] = "ModelImport",
-        ["ResourceType"] = "Custom::BedrockModelImport",
-        ["ResourceProperties"] = new JsonObject
-        {
-            ["ServiceToken"] = "arn:aws:lambda:us-east-1:123456789012:function:provider",
-            ["ModelName"] = "llm-dev-gpt-oss-20b",
-            ["S3Uri"] = s3Uri,
-            ["RoleArn"] = RoleArn,
-            ["RetainOnDelete"] = "false",
-            ["WeightsFingerprint"] = new string('a', 64),
-        },
-    };
-
-    private static JsonObject DeleteRequest(string physicalId)
-    {
-        var request = CreateRequest("req-9");
-        request["RequestType"] = "Delete";
-        request["PhysicalResourceId"] = physicalId;
-        return request;
-    }
-
-    // The Provider framework passes isComplete the request with onEvent's answer merged in.
-    private static JsonObject Merge(JsonObject request, JsonObject onEventResult)
-    {
-        var merged = request.DeepClone().AsObject();
-        foreach (var (key, value) in onEventResult)
-        {
-            merged[key] = value?.DeepClone();
-        }
-
-        return merged;
-    }
-
-    private static async Task<JsonObject> Call(Func<Stream, Task<Stream>> entry, JsonObject request)
-    {
-        using var input = new MemoryStream(Encoding.UTF8.GetBytes(request.ToJsonString()));
-        await using var output = await entry(input);
-        return (await JsonNode.ParseAsync(output))!.AsObject();
-    }
+    private Handler Handler() => HandlerCalls.Handler(_api, _http, _log, _delays);
 }
