@@ -53,7 +53,8 @@ internal sealed partial class AwsJsonApi(SignedHttpClient http, string serviceNa
     private string Describe(string operation, AwsApiException e)
     {
         var said = OneLine($"{e.ErrorType ?? ((int)e.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}: {e.ErrorMessage}");
-        if (e.StatusCode == HttpStatusCode.Forbidden || e.ErrorType is "AccessDeniedException" or "AccessDenied" or "UnauthorizedOperation")
+        // A 403 of another type (InvalidSignatureException, ExpiredTokenException, ...) is no missing permission: shown as it is.
+        if (e.ErrorType is "AccessDeniedException" or "AccessDenied" or "UnauthorizedOperation" || (e.StatusCode == HttpStatusCode.Forbidden && e.ErrorType is null))
         {
             // Services name the denied action in their message ("... is not authorized to perform: iam:CreateServiceLinkedRole ...");
             // Application Auto Scaling checks the caller's SageMaker and IAM permissions too, so that action may not be the operation's own.
