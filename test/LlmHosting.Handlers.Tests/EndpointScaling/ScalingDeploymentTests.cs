@@ -189,6 +189,19 @@ public sealed class ScalingDeploymentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AutoscalingTurnedOffTogetherWithATypeChange_IsTheOneUnsafeChange_TheEndpointUpdateMeetsTheTarget()
+    {
+        // The removed Pause gets no update request and Scaling is deleted only in the cleanup: the construct (or the
+        // user, in two deployments) must keep these two changes apart.
+        Assert.True(await _stack.DeployAsync(V1));
+
+        Assert.False(await _stack.DeployAsync(NewType with { Scaling = null }));
+
+        Assert.Contains("UpdateEndpoint llm-staging-gpt-oss-20b ml.g6e.xlarge -> ml.g6e.2xlarge while", Assert.Single(_api.Violations));
+        AssertRegisteredAs(Before);
+    }
+
+    [Fact]
     public async Task AutoscalingTurnedOn_RegistersAfterTheEndpoint()
     {
         Assert.True(await _stack.DeployAsync(V1 with { Scaling = null }));
