@@ -60,7 +60,7 @@ public sealed class HandlerEntryPointTests(GateMoto moto) : IClassFixture<GateMo
             ["InstanceType"] = "ml.g6e.xlarge",
             ["MinCapacity"] = "1",
             ["MaxCapacity"] = "2",
-            ["Policies"] = new JsonArray(EndpointScalingResourceTests.Policy("invocations", "70")),
+            ["Policies"] = new JsonArray(ScalingRequests.Policy("invocations", "70")),
         };
         var request = new JsonObject { ["RequestType"] = "Create", ["ResourceProperties"] = properties };
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using static LlmHosting.Lambda.EndpointScaling.Tests.ScalingRequests;
 
 namespace LlmHosting.Lambda.EndpointScaling.Tests;
 
@@ -9,9 +10,6 @@ namespace LlmHosting.Lambda.EndpointScaling.Tests;
 /// </summary>
 public sealed class EndpointScalingResourceTests : IAsyncLifetime
 {
-    private const string Endpoint = "llm-prod-gpt-oss-120b";
-    private const string ResourceId = $"endpoint/{Endpoint}/variant/AllTraffic";
-
     private readonly List<TimeSpan> _delays = [];
     private readonly StringWriter _log = new();
     private FakeScalingApi _api = null!;
@@ -234,65 +232,6 @@ public sealed class EndpointScalingResourceTests : IAsyncLifetime
 
         Assert.Equal(2, _delays.Count);
         Assert.NotNull(_api.TargetOf(ResourceId));
-    }
-
-    internal static JsonObject Policy(string name, string target) => new()
-    {
-        ["PolicyName"] = name,
-        ["PolicyType"] = "TargetTrackingScaling",
-        ["TargetTrackingScalingPolicyConfiguration"] = new JsonObject
-        {
-            ["TargetValue"] = target,
-            ["PredefinedMetricSpecification"] = new JsonObject { ["PredefinedMetricType"] = "SageMakerVariantInvocationsPerInstance" },
-            ["ScaleInCooldown"] = "300",
-            ["ScaleOutCooldown"] = "60",
-        },
-    };
-
-    private static JsonObject Common(string role, string instanceType) => new()
-    {
-        ["ServiceToken"] = "arn:aws:lambda:us-east-1:123456789012:function:provider",
-        ["Role"] = role,
-        ["EndpointName"] = Endpoint,
-        ["VariantName"] = "AllTraffic",
-        ["InstanceType"] = instanceType,
-    };
-
-    private static JsonObject Scaling(string min, string max, params JsonObject[] policies)
-    {
-        var properties = Common("Scaling", "ml.p5.48xlarge");
-        properties["MinCapacity"] = min;
-        properties["MaxCapacity"] = max;
-        properties["RoleArn"] = FakeScalingApi.ServiceLinkedRole;
-        properties["Policies"] = new JsonArray(policies.Select(p => (JsonNode)p).ToArray());
-        return properties;
-    }
-
-    private static JsonObject PauseUpdate(string from, string to)
-        => Request("Update", Common("Pause", to), Common("Pause", from), $"Pause:{ResourceId}");
-
-    private static JsonObject Request(string type, JsonObject properties, JsonObject? old = null, string? physicalId = null)
-    {
-        var request = new JsonObject
-        {
-            ["RequestType"] = type,
-            ["StackId"] = "arn:aws:cloudformation:us-east-1:123456789012:stack/llm-prod-Serving/0c0a3e40-0000-11f0-0000-0a0b0c0d0e0f",
-            ["RequestId"] = "6f6c2f1e-2d4b-4b8e-9a41-3c1b2a9d8e77",
-            ["LogicalResourceId"] = "GptOss120bScalingPauseA1B2C3D4",
-            ["ResourceType"] = "Custom::EndpointScaling",
-            ["ResourceProperties"] = properties,
-        };
-        if (old is not null)
-        {
-            request["OldResourceProperties"] = old;
-        }
-
-        if (physicalId is not null)
-        {
-            request["PhysicalResourceId"] = physicalId;
-        }
-
-        return request;
     }
 
     private static string RunNode(string script, string stdin)
