@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Amazon.S3.Model;
 using LlmHosting.Lambda.BedrockModelImport;
 using LlmHosting.Lambda.BedrockModelImport.Tests;
+using LlmHosting.Lambda.EndpointScaling.Tests;
 using LlmHosting.Lambda.WeightsGate.Tests;
 using LlmHosting.TestSupport;
 
@@ -44,6 +45,46 @@ public sealed class HandlerEntryPointTests(GateMoto moto) : IClassFixture<GateMo
 
         Assert.Equal($"s3://{bucket}/models/m/", (string)result["PhysicalResourceId"]!);
         Assert.Matches("^[0-9a-f]{64}$", (string)result["Data"]!["Fingerprint"]!);
+    }
+
+    [Fact]
+    public async Task EndpointScalingHandler_FromEnvironment_SignsEachServiceOnItsConfiguredEndpoint()
+    {
+        await using var api = await FakeScalingApi.StartAsync();
+        api.CreateEndpoint("llm-staging-gpt-oss-20b", "AllTraffic", "ml.g6e.xlarge");
+        var properties = new JsonObject
+        {
+            ["Role"] = "Scaling",
+            ["EndpointName"] = "llm-staging-gpt-oss-20b",
+            ["VariantName"] = "AllTraffic",
+            ["InstanceType"] = "ml.g6e.xlarge",
+            ["MinCapacity"] = "1",
+            ["MaxCapacity"] = "2",
+            ["Policies"] = new JsonArray(ScalingRequests.Policy("invocations", "70")),
+        };
+        var request = new JsonObject { ["RequestType"] = "Create", ["ResourceProperties"] = properties };
+
+        var result = await WithEnvironment(
+            new Dictionary<string, string?>
+            {
+                ["AWS_REGION"] = "us-east-1",
+                ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE",
+                ["AWS_SECRET_ACCESS_KEY"] = "secret",
+                ["AWS_SESSION_TOKEN"] = "session-token",
+                [EndpointScaling.Handler.SageMakerEndpointVariable] = api.BaseUri.ToString().TrimEnd('/'),
+                [EndpointScaling.Handler.AutoScalingEndpointVariable] = api.BaseUri.ToString(),
+            },
+            async () =>
+            {
+                await using var output = await new EndpointScaling.Handler().OnEvent(new MemoryStream(Encoding.UTF8.GetBytes(request.ToJsonString())));
+                return (await JsonNode.ParseAsync(output))!;
+            });
+
+        Assert.Equal("Scaling:endpoint/llm-staging-gpt-oss-20b/variant/AllTraffic", (string)result["PhysicalResourceId"]!);
+        Assert.Equal((1, 2), (api.TargetOf("endpoint/llm-staging-gpt-oss-20b/variant/AllTraffic")!.Min, api.TargetOf("endpoint/llm-staging-gpt-oss-20b/variant/AllTraffic")!.Max));
+        Assert.All(api.Calls, c => Assert.Equal(200, c.Status));
+        Assert.All(api.Calls, c => Assert.Equal("session-token", c.Headers["x-amz-security-token"]));
+        Assert.Equal(["sagemaker", "application-autoscaling"], api.Calls.Select(c => c.Service).Distinct());
     }
 
     private static async Task<T> WithEnvironment<T>(Dictionary<string, string?> variables, Func<Task<T>> action)

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon;
+using AWSCredentials = Amazon.Runtime.AWSCredentials;
+using Amazon.Runtime.Credentials;
+using LlmHosting.Lambda.BedrockModelImport;
+
+namespace LlmHosting.Lambda.EndpointScaling;
+
+/// <summary>
+/// Lambda entry point of the EndpointScaling custom resources (CDK Provider framework, onEvent only):
+/// <c>LlmHosting.Handlers::LlmHosting.Lambda.EndpointScaling.Handler::OnEvent</c>. The only place that reads the environment.
+/// </summary>
+public sealed class Handler
+{
+    /// <summary>Overrides the SageMaker endpoint (default <c>https://api.sagemaker.&lt;region&gt;.&lt;dns suffix&gt;/</c>).</summary>
+    public const string SageMakerEndpointVariable = "SAGEMAKER_ENDPOINT_URL";
+
+    /// <summary>Overrides the Application Auto Scaling endpoint (default <c>https://application-autoscaling.&lt;region&gt;.&lt;dns suffix&gt;/</c>).</summary>
+    public const string AutoScalingEndpointVariable = "AUTOSCALING_ENDPOINT_URL";
+
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    private readonly EndpointScalingResource _resource;
+
+    /// <summary>Creates the handler from the Lambda environment (region, credentials, optional endpoints).</summary>
+    public Handler()
+        : this(FromEnvironment())
+    {
+    }
+
+    internal Handler(EndpointScalingResource resource) => _resource = resource;
+
+    /// <summary>The Provider framework's onEvent handler: pauses, restores or applies the variant's autoscaling.</summary>
+    /// <param name="input">The CloudFormation custom resource request, as JSON.</param>
+    public async Task<Stream> OnEvent(Stream input)
+    {
+        var request = (await JsonNode.ParseAsync(input).ConfigureAwait(false)) as JsonObject
+            ?? throw new EndpointScalingException("The handler input is not a JSON object.");
+        var response = await _resource.OnEventAsync(request, CancellationToken.None).ConfigureAwait(false);
+        return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(response));
+    }
+
+    private static EndpointScalingResource FromEnvironment()
+    {
+        var regionName = Environment.GetEnvironmentVariable("AWS_REGION")
+            ?? throw new InvalidOperationException("AWS_REGION is not set.");
+        var region = RegionEndpoint.GetBySystemName(regionName);
+        var credentials = DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
+        // Hosts from botocore's models: endpointPrefix api.sagemaker and application-autoscaling.
+        var sageMakerUri = EndpointFromEnvironment(SageMakerEndpointVariable) ?? new Uri($"https://api.sagemaker.{regionName}.{region.PartitionDnsSuffix}/");
+        var autoScalingUri = EndpointFromEnvironment(AutoScalingEndpointVariable) ?? new Uri($"https://application-autoscaling.{regionName}.{region.PartitionDnsSuffix}/");
+        return Connect(Http, sageMakerUri, autoScalingUri, region, credentials, new RetryPolicy(), Console.Out);
+    }
+
+    /// <summary>The resource logic over signed clients of both services (signing names sagemaker and application-autoscaling, per botocore).</summary>
+    internal static EndpointScalingResource Connect(
+        HttpClient http, Uri sageMakerUri, Uri autoScalingUri, RegionEndpoint region, AWSCredentials credentials, RetryPolicy retry, TextWriter log)
+    {
+        var sageMaker = new AwsJsonApi(new SignedHttpClient(http, sageMakerUri, "sagemaker", region, credentials, retry), "SageMaker", "SageMaker", "sagemaker", retry);
+        var autoScaling = new AwsJsonApi(
+            new SignedHttpClient(http, autoScalingUri, "application-autoscaling", region, credentials, retry),
+            "Application Auto Scaling", "AnyScaleFrontendService", "application-autoscaling", retry);
+        return new EndpointScalingResource(new SageMakerClient(sageMaker), new AutoScalingClient(autoScaling), log);
+    }
+
+    private static Uri? EndpointFromEnvironment(string name)
+        => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? new Uri(value.EndsWith('/') ? value : value + "/") : null;
+}
