@@ -1,5 +1,4 @@
 using Amazon.CDK;
-using Amazon.CDK.AWS.ApplicationAutoScaling;
 using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.IAM;
@@ -107,14 +106,15 @@ public sealed class VllmEndpoint : ServedModel
         // alarm fires (CDK 2.160's L1 lacks the rolling policy: the whole DeploymentConfig goes in as an override).
         Endpoint.AddPropertyOverride("DeploymentConfig", DeploymentPolicy.Render(RollbackAlarmList));
 
+        // Autoscaling goes through resources that deregister the variant before an update that changes its instance type.
+        Scaling = new VariantScaling(this, "Scaling", Endpoint, _endpointName, VariantName, props.InstanceType);
         if (maxInstances > minInstances)
         {
             // An update keeps the instance count autoscaling has reached instead of going back to InitialInstanceCount
             // (UpdateEndpoint: RetainAllVariantProperties keeps DesiredInstanceCount, DesiredWeight, DataCaptureConfig).
             Endpoint.AddPropertyOverride("RetainAllVariantProperties", true);
-            ScalableTarget = ServingAutoScaling.Create(
-                this, $"endpoint/{_endpointName}/variant/{VariantName}", "sagemaker:variant:DesiredInstanceCount", minInstances, maxInstances, Endpoint,
-                "InvocationsPerInstance", PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE,
+            Scaling.Register(
+                Endpoint, minInstances, maxInstances,
                 props.TargetInvocationsPerInstance ?? ServingDefaults.TargetInvocations,
                 props.ScaleInCooldown ?? ServingDefaults.ScaleInCooldown,
                 props.ScaleOutCooldown ?? ServingDefaults.EndpointScaleOutCooldown);
@@ -145,8 +145,14 @@ public sealed class VllmEndpoint : ServedModel
     /// <summary>The endpoint.</summary>
     public CfnEndpoint Endpoint { get; }
 
-    /// <summary>The autoscaling target, or null when the instance count is fixed.</summary>
-    public ScalableTarget? ScalableTarget { get; }
+    /// <summary>
+    /// The autoscaling of the variant: resources that register it (when the instance count is not fixed) and that keep the
+    /// registration out of the way of instance-type changes.
+    /// </summary>
+    internal VariantScaling Scaling { get; }
+
+    /// <summary>True when the instance count scales between the minimum and the maximum.</summary>
+    public bool IsAutoscaled => Scaling.Registration is not null;
 
     /// <inheritdoc />
     public override Grant GrantInvoke(IGrantable grantee) => InvokeActions.GrantInvoke(grantee, EndpointArn);

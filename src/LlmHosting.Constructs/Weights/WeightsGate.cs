@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Amazon.CDK;
 using Constructs;
+using LlmHosting.Constructs.Handlers;
 using LlmHosting.Constructs.Storage;
 
 namespace LlmHosting.Constructs.Weights;
@@ -28,7 +29,7 @@ public sealed partial class WeightsGate : Construct
     private readonly CfnResource _resource;
     private IReadOnlyList<ExpectedWeightsFile>? _expectedFiles;
 
-    private WeightsGate(Construct scope, string id, WeightsGateProvider provider, IModelBucket bucket, string prefix)
+    private WeightsGate(Construct scope, string id, HandlerProvider provider, IModelBucket bucket, string prefix)
         : base(scope, id)
     {
         Bucket = bucket;
@@ -96,7 +97,13 @@ public sealed partial class WeightsGate : Construct
         var folder = ModelPrefix.Normalize(prefix);
         var stack = Stack.Of(consumer);
         var container = stack.Node.TryFindChild(ContainerId) as Construct ?? new Construct(stack, ContainerId);
-        var provider = container.Node.TryFindChild("Provider") as WeightsGateProvider ?? new WeightsGateProvider(container, "Provider");
+        var provider = HandlerProvider.Of(
+            container,
+            "LlmHosting.Lambda.WeightsGate.Handler",
+            "Checks model weight folders before the models that read them are deployed.",
+            "Checks a model weight folder (llmhost validate-model's rules) before models or imports read it.",
+            // A listing of a few hundred keys and a few small reads; S3 retries included, well under a minute.
+            Duration.Minutes(2));
         var id = bucket.Node.Id + IdFor(folder);
         return container.Node.TryFindChild(id) switch
         {

@@ -65,12 +65,16 @@ public sealed class UpdateGuardrailTests(SynthesizedApp app)
         }
     }
 
-    // Endpoints whose variant is an Application Auto Scaling target of this template.
+    // Endpoints whose variant this template registers with Application Auto Scaling (natively or through the
+    // registration resource that keeps instance-type changes deployable).
     private static HashSet<string> AutoscaledEndpointNames(JsonObject resources)
         => Of(resources, "AWS::ApplicationAutoScaling::ScalableTarget")
             .Select(t => (string)t.Resource["Properties"]!["ResourceId"]!)
             .Where(r => r.StartsWith("endpoint/", StringComparison.Ordinal))
             .Select(r => r.Split('/')[1])
+            .Concat(Of(resources, "Custom::EndpointScaling")
+                .Where(t => (string?)t.Resource["Properties"]!["Role"] == "Scaling")
+                .Select(t => (string)t.Resource["Properties"]!["EndpointName"]!))
             .ToHashSet();
 
     private static IEnumerable<(string Id, JsonNode Resource)> Of(JsonObject resources, string type)

@@ -182,23 +182,42 @@ public sealed class VllmEndpointTests(GptOss20bEndpointFixture fixture) : IClass
     }
 
     [Fact]
-    public void Ctor_MaxAboveMin_TracksInvocationsPerInstance()
+    public void Ctor_MaxAboveMin_RegistersAfterTheEndpointThroughScalingResourcesThatTrackInvocationsPerInstance()
     {
-        var (_, target) = Assert.Single(TestStacks.Resources(fixture.Template, "AWS::ApplicationAutoScaling::ScalableTarget"));
-        Assert.Equal("endpoint/llm-dev-GPT-oss-20b/variant/AllTraffic", (string)target["ResourceId"]!);
-        Assert.Equal("sagemaker:variant:DesiredInstanceCount", (string)target["ScalableDimension"]!);
-        Assert.Equal("sagemaker", (string)target["ServiceNamespace"]!);
-        Assert.Equal(1, (double)target["MinCapacity"]!);
-        Assert.Equal(3, (double)target["MaxCapacity"]!);
+        Assert.Empty(TestStacks.Resources(fixture.Template, "AWS::ApplicationAutoScaling::ScalableTarget"));
+        var scaling = TestStacks.Resources(fixture.Template, "Custom::EndpointScaling").ToDictionary(r => (string)r.Properties["Role"]!, r => r);
+        Assert.Equal(["Pause", "Restore", "Scaling"], scaling.Keys.Order(StringComparer.Ordinal));
+        Assert.All(scaling.Values, r =>
+        {
+            Assert.Equal("llm-dev-GPT-oss-20b", (string)r.Properties["EndpointName"]!);
+            Assert.Equal("AllTraffic", (string)r.Properties["VariantName"]!);
+            Assert.Equal("ml.g6e.xlarge", (string)r.Properties["InstanceType"]!);
+        });
+
+        var registration = scaling["Scaling"].Properties;
+        Assert.Equal("1", (string)registration["MinCapacity"]!);
+        Assert.Equal("3", (string)registration["MaxCapacity"]!);
         Assert.Equal(
             "arn:aws:iam::123456789012:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
-            (string)target["RoleARN"]!);
-        Assert.DoesNotContain(TestStacks.Resources(fixture.Template, "AWS::IAM::Role"), r => r.Id.Contains("ScalableTarget", StringComparison.Ordinal));
-
-        var (_, policy) = Assert.Single(TestStacks.Resources(fixture.Template, "AWS::ApplicationAutoScaling::ScalingPolicy"));
+            (string)registration["RoleArn"]!);
+        var policy = Assert.Single(registration["Policies"]!.AsArray())!;
+        Assert.Equal("llm-dev-GPT-oss-20b-invocations-per-instance", (string)policy["PolicyName"]!);
+        Assert.Equal("TargetTrackingScaling", (string)policy["PolicyType"]!);
         var tracking = policy["TargetTrackingScalingPolicyConfiguration"]!;
         Assert.Equal("SageMakerVariantInvocationsPerInstance", (string)tracking["PredefinedMetricSpecification"]!["PredefinedMetricType"]!);
-        Assert.Equal(10, (double)tracking["TargetValue"]!);
+        Assert.Equal("10", (string)tracking["TargetValue"]!);
+        Assert.Equal("900", (string)tracking["ScaleInCooldown"]!);
+        Assert.Equal("300", (string)tracking["ScaleOutCooldown"]!);
+
+        // Pause and the type's Restore come before the endpoint, the registration after it.
+        var (endpointId, _) = Assert.Single(TestStacks.Resources(fixture.Template, "AWS::SageMaker::Endpoint"));
+        var resources = fixture.Template["Resources"]!;
+        var endpointDependsOn = resources[endpointId]!["DependsOn"]!.AsArray().Select(d => (string)d!).ToList();
+        Assert.Contains(scaling["Pause"].Id, endpointDependsOn);
+        Assert.Contains(scaling["Restore"].Id, endpointDependsOn);
+        Assert.EndsWith("RestoreMlG6eXlarge", scaling["Restore"].Id[..^8], StringComparison.Ordinal);
+        Assert.Contains(endpointId, resources[scaling["Scaling"].Id]!["DependsOn"]!.AsArray().Select(d => (string)d!));
+        Assert.Equal("Snapshot", (string)scaling["Restore"].Properties["Snapshot"]!["Fn::GetAtt"]![1]!);
     }
 
     [Fact]

@@ -16,9 +16,11 @@ internal static class ServingAutoScaling
     /// role of CDK's own would have none (Application Auto Scaling user guide, service-linked roles).
     /// </summary>
     internal static IRole ServiceLinkedRole(Construct scope)
-        => Role.FromRoleArn(scope, "AutoScalingRole",
-            $"arn:{Partitions.Partition(scope)}:iam::{Stack.Of(scope).Account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
-            new FromRoleArnOptions { Mutable = false });
+        => Role.FromRoleArn(scope, "AutoScalingRole", ServiceLinkedRoleArn(scope), new FromRoleArnOptions { Mutable = false });
+
+    /// <summary>The ARN of SageMaker's autoscaling service-linked role in the stack's account.</summary>
+    internal static string ServiceLinkedRoleArn(Construct scope)
+        => $"arn:{Partitions.Partition(scope)}:iam::{Stack.Of(scope).Account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint";
 
     /// <summary>A scalable target of <paramref name="resourceId"/> registered once <paramref name="after"/> exists, tracking <paramref name="metric"/>.</summary>
     internal static ScalableTarget Create(
