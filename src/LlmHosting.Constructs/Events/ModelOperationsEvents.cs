@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Amazon.CDK;
 using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.Events;
@@ -6,10 +5,12 @@ using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.SNS;
-using Amazon.CDK.AWS.SNS.Subscriptions;
 using Amazon.CDK.AWS.SQS;
 using Constructs;
-using LlmHosting.Constructs.Bedrock;
+using LlmHosting.Constructs.Rules;
+using LlmHosting.Constructs.Sagemaker;
+using LlmHosting.Constructs.Validation;
+using LlmHosting.Rules;
 
 namespace LlmHosting.Constructs.Events;
 
@@ -34,10 +35,10 @@ namespace LlmHosting.Constructs.Events;
 public sealed class ModelOperationsEvents : Construct
 {
     /// <summary>Default for <see cref="ModelOperationsEventsProps.MaxEventAge"/>: 2 hours.</summary>
-    public static readonly Duration DefaultMaxEventAge = Duration.Hours(2);
+    public static readonly Duration DefaultMaxEventAge = OperationsTopic.DefaultMaxEventAge;
 
     /// <summary>Default for <see cref="ModelOperationsEventsProps.RetryAttempts"/>.</summary>
-    public const int DefaultRetryAttempts = 24;
+    public const int DefaultRetryAttempts = OperationsTopic.DefaultRetryAttempts;
 
     /// <summary>
     /// Endpoint statuses that need someone to act (routed by <see cref="EndpointFailedRule"/>): failed, rolling
@@ -76,15 +77,10 @@ public sealed class ModelOperationsEvents : Construct
     /// <summary>The <c>detail-type</c> of CloudWatch alarm state changes.</summary>
     public const string AlarmStateChangeDetailType = "CloudWatch Alarm State Change";
 
-    private static readonly Regex SageMakerName = new("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", RegexOptions.CultureInvariant);
-    private static readonly Regex SageMakerNamePrefix = new("^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$", RegexOptions.CultureInvariant);
-    private static readonly Regex ImportedModelName = new("^([0-9a-zA-Z][_-]?)+$", RegexOptions.CultureInvariant);
-    private static readonly Regex ImportedModelNamePrefixPattern = new("^[0-9a-zA-Z][0-9a-zA-Z_-]{0,62}$", RegexOptions.CultureInvariant);
-    private static readonly Regex Email = new(@"^[^@\s]+@[^@\s]+\.[^@\s]+$", RegexOptions.CultureInvariant);
-
-    private readonly DeliverySettings _delivery;
-    private readonly List<IRuleTarget> _targets = [];
     private readonly List<Rule> _rules = [];
+    private readonly RuleFamily _endpointRules;
+    private readonly RuleFamily _importRules;
+    private readonly RuleFamily _alarmRules;
     private readonly IEventBus? _forwardBus;
     private readonly IFunction? _forwardFunction;
     private Role? _busRole;
@@ -101,65 +97,23 @@ public sealed class ModelOperationsEvents : Construct
         _forwardBus = props.ForwardToEventBus;
         _forwardFunction = props.ForwardToFunction;
 
-        var stack = Stack.Of(this);
-        TopicKey = new Key(this, "TopicKey", new KeyProps
+        // The id "Default" leaves no trace in logical ids (CDK drops it from both the readable part and the hash), so
+        // the key, topic and queue keep the ids they had before the topic became a construct of its own: a new id
+        // would replace them, losing the e-mail confirmations, the queued events and the key.
+        Notifications = new OperationsTopic(this, "Default", new OperationsTopicProps
         {
-            Description = $"Encrypts the model operations notifications of {Node.Path}",
-            EnableKeyRotation = true,
+            DisplayName = props.TopicDisplayName,
+            Emails = props.AlarmEmails,
+            MaxEventAge = props.MaxEventAge,
+            RetryAttempts = props.RetryAttempts,
         });
-        // Publishing to an encrypted topic needs the publisher to be able to use the key (SNS calls KMS with
-        // the publisher's identity): EventBridge for the rules, CloudWatch for alarm actions.
-        TopicKey.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "AllowEventBridgeAndCloudWatchToPublishToTheTopic",
-            Principals = [new ServicePrincipal("events.amazonaws.com"), new ServicePrincipal("cloudwatch.amazonaws.com")],
-            Actions = ["kms:Decrypt", "kms:GenerateDataKey*"],
-            Resources = ["*"],
-        }));
-
-        Topic = new Topic(this, "Topic", new TopicProps
-        {
-            DisplayName = props.TopicDisplayName ?? "Model operations",
-            MasterKey = TopicKey,
-            EnforceSSL = true,
-        });
-        Topic.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "AllowCloudWatchAlarmsOfThisAccount",
-            Principals = [new ServicePrincipal("cloudwatch.amazonaws.com")],
-            Actions = ["sns:Publish"],
-            Resources = [Topic.TopicArn],
-            Conditions = new Dictionary<string, object>
-            {
-                ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = stack.Account },
-                ["ArnLike"] = new Dictionary<string, object>
-                {
-                    ["aws:SourceArn"] = stack.FormatArn(new ArnComponents
-                    {
-                        Service = "cloudwatch",
-                        Resource = "alarm",
-                        ResourceName = "*",
-                        ArnFormat = ArnFormat.COLON_RESOURCE_NAME,
-                    }),
-                },
-            },
-        }));
-        foreach (var email in props.AlarmEmails ?? [])
-        {
-            Topic.AddSubscription(new EmailSubscription(email));
-        }
-
-        DeadLetterQueue = new Queue(this, "DeadLetterQueue", new QueueProps
-        {
-            Encryption = QueueEncryption.SQS_MANAGED,
-            EnforceSSL = true,
-            RetentionPeriod = Duration.Days(14),
-        });
-        _delivery = new DeliverySettings(DeadLetterQueue, props.MaxEventAge ?? DefaultMaxEventAge, props.RetryAttempts ?? DefaultRetryAttempts);
+        _endpointRules = new RuleFamily(OperationsRules.Endpoint, CreateRule);
+        _importRules = new RuleFamily(OperationsRules.Import, CreateRule);
+        _alarmRules = new RuleFamily(OperationsRules.Alarm, CreateRule);
 
         if (props.EndpointNamePrefix is { } endpointPrefix)
         {
-            AddEndpointFilter(new Dictionary<string, object> { ["prefix"] = endpointPrefix });
+            _endpointRules.AddFilter(new Dictionary<string, object> { ["prefix"] = endpointPrefix });
         }
 
         foreach (var name in props.EndpointNames ?? [])
@@ -169,39 +123,41 @@ public sealed class ModelOperationsEvents : Construct
 
         if (props.ImportedModelNamePrefix is { } importPrefix)
         {
-            AddImportFilter(new Dictionary<string, object> { ["prefix"] = importPrefix });
+            _importRules.AddFilter(new Dictionary<string, object> { ["prefix"] = importPrefix });
         }
 
         AddAlarms([.. props.Alarms ?? []]);
     }
 
+    /// <summary>The topic, its key and the dead-letter queue that the rules deliver to.</summary>
+    public OperationsTopic Notifications { get; }
+
     /// <summary>The notification topic (SNS, encrypted with <see cref="TopicKey"/>, TLS only).</summary>
-    public ITopic Topic { get; }
+    public ITopic Topic => Notifications.Topic;
 
     /// <summary>The customer-managed key that encrypts <see cref="Topic"/>.</summary>
-    public IKey TopicKey { get; }
+    public IKey TopicKey => Notifications.Key;
 
     /// <summary>Receives every event that could not be delivered to a target after the retries (SSE-SQS, kept 14 days).</summary>
-    public IQueue DeadLetterQueue { get; }
+    public IQueue DeadLetterQueue => Notifications.DeadLetterQueue;
 
     /// <summary>Endpoint failures (<see cref="EndpointFailureStatuses"/>); null until an endpoint name or prefix is given.</summary>
-    public IRule? EndpointFailedRule { get; private set; }
+    public IRule? EndpointFailedRule => _endpointRules.Rules.ElementAtOrDefault(0);
 
     /// <summary>
-    /// Endpoints in service with a <c>FailureReason</c>: an update that failed or was rolled back (for example by
-    /// a deployment guardrail's alarm) while the previous configuration kept serving. Null until an endpoint name
-    /// or prefix is given.
+    /// Endpoints in service with a <c>FailureReason</c>: an update that failed or was rolled back (for example by a deployment
+    /// guardrail's alarm) while the previous configuration kept serving. Null until an endpoint name or prefix is given.
     /// </summary>
-    public IRule? EndpointRolledBackRule { get; private set; }
+    public IRule? EndpointRolledBackRule => _endpointRules.Rules.ElementAtOrDefault(1);
 
     /// <summary>Completed model imports; null until an imported model name or prefix is given.</summary>
-    public IRule? ModelImportCompletedRule { get; private set; }
+    public IRule? ModelImportCompletedRule => _importRules.Rules.ElementAtOrDefault(0);
 
     /// <summary>Failed model imports; null until an imported model name or prefix is given.</summary>
-    public IRule? ModelImportFailedRule { get; private set; }
+    public IRule? ModelImportFailedRule => _importRules.Rules.ElementAtOrDefault(1);
 
     /// <summary>Alarm state changes; null until an alarm is given.</summary>
-    public IRule? AlarmStateChangeRule { get; private set; }
+    public IRule? AlarmStateChangeRule => _alarmRules.Rules.ElementAtOrDefault(0);
 
     /// <summary>Every rule created so far.</summary>
     public IReadOnlyList<IRule> Rules => _rules;
@@ -211,198 +167,54 @@ public sealed class ModelOperationsEvents : Construct
     /// Anything above zero needs a look (the event itself is the message body).
     /// </summary>
     /// <param name="options">Period, statistic and label. Default: maximum over 5 minutes.</param>
-    public Metric MetricUndeliveredEvents(IMetricOptions? options = null)
-        => DeadLetterQueue.MetricApproximateNumberOfMessagesVisible(options ?? new MetricOptions { Statistic = "Maximum" });
+    public Metric MetricUndeliveredEvents(IMetricOptions? options = null) => Notifications.MetricUndeliveredEvents(options);
 
     /// <summary>Routes the state changes of one more SageMaker endpoint, by its exact name.</summary>
     /// <param name="endpointName">The endpoint's physical name (<c>detail.EndpointName</c>).</param>
     public void AddEndpoint(string endpointName)
     {
-        if (!Token.IsUnresolved(endpointName) && !SageMakerName.IsMatch(endpointName))
+        if (!Token.IsUnresolved(endpointName) && !SagemakerNames.IsValid(endpointName))
         {
-            throw new ArgumentException($"Invalid endpoint name '{endpointName}': SageMaker endpoint names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit.", nameof(endpointName));
+            throw new ArgumentException($"Invalid endpoint name '{endpointName}': SageMaker endpoint names are {SagemakerNames.Rule}.", nameof(endpointName));
         }
 
-        AddEndpointFilter(endpointName);
+        _endpointRules.AddFilter(endpointName);
     }
 
     /// <summary>Routes the import outcomes of one more imported model, by its exact name.</summary>
     /// <param name="importedModelName">The imported model name (<c>detail.importedModelName</c>).</param>
     public void AddImportedModel(string importedModelName)
     {
-        if (!Token.IsUnresolved(importedModelName) && (importedModelName.Length > 63 || !ImportedModelName.IsMatch(importedModelName)))
+        if (!Token.IsUnresolved(importedModelName) && !ImportedModelNameRules.IsValidName(importedModelName))
         {
-            throw new ArgumentException($"Invalid imported model name '{importedModelName}': 1-63 letters, digits, single '_' or '-' between them.", nameof(importedModelName));
+            throw new ArgumentException($"Invalid imported model name '{importedModelName}': 1-{ImportedModelNameRules.MaxLength} letters and digits, each optionally followed by one '-' or '_'.", nameof(importedModelName));
         }
 
-        AddImportFilter(importedModelName);
+        _importRules.AddFilter(importedModelName);
     }
 
     /// <summary>Routes the state changes (to ALARM, and from ALARM back to OK) of more alarms, matched by alarm ARN.</summary>
     /// <param name="alarms">Alarms of this environment.</param>
     public void AddAlarms(params IAlarm[] alarms)
     {
-        if (alarms.Length == 0)
+        if (alarms.Length > 0)
         {
-            return;
+            _alarmRules.AddFilter(alarms.Select(a => a.AlarmArn).ToArray());
         }
-
-        var arns = alarms.Select(a => a.AlarmArn).ToArray();
-        if (AlarmStateChangeRule is { } existing)
-        {
-            ((Rule)existing).AddEventPattern(new EventPattern { Resources = arns });
-            return;
-        }
-
-        AlarmStateChangeRule = CreateRule(
-            "AlarmStateChangeRule",
-            "CloudWatch alarm state changes of this environment's alarms",
-            new EventPattern
-            {
-                Source = [CloudWatchSource],
-                DetailType = [AlarmStateChangeDetailType],
-                Resources = arns,
-                // "$or" (EventBridge user guide, "Content filtering in event patterns") on the documented
-                // "CloudWatch Alarm State Change" fields detail.state.value and detail.previousState.value: every
-                // ALARM, and OK only when it clears an ALARM. A new alarm goes INSUFFICIENT_DATA -> OK at every
-                // deployment; that is not news.
-                Detail = new Dictionary<string, object>
-                {
-                    ["$or"] = new object[]
-                    {
-                        new Dictionary<string, object> { ["state"] = AlarmValue(AlarmStateAlarm) },
-                        new Dictionary<string, object> { ["state"] = AlarmValue(AlarmStateOk), ["previousState"] = AlarmValue(AlarmStateAlarm) },
-                    },
-                },
-            },
-            Message(
-                $"CloudWatch alarm {Field("$.detail.alarmName")} is {Field("$.detail.state.value")}: {Field("$.detail.state.reason")}",
-                $"Previous state: {Field("$.detail.previousState.value")}. Account {Field("$.account")}, region {Field("$.region")}, at {Field("$.time")}.",
-                $"Description: {Field("$.detail.configuration.description")}"));
     }
 
-    private static Dictionary<string, object> AlarmValue(string state) => new() { ["value"] = new[] { state } };
-
-    private void AddEndpointFilter(object nameFilter)
+    private Rule CreateRule(RuleSpec spec, EventPattern pattern)
     {
-        if (EndpointFailedRule is { } failed && EndpointRolledBackRule is { } rolledBack)
-        {
-            var more = new EventPattern { Detail = new Dictionary<string, object> { ["EndpointName"] = new[] { nameFilter } } };
-            ((Rule)failed).AddEventPattern(more);
-            ((Rule)rolledBack).AddEventPattern(more);
-            return;
-        }
-
-        var details = $"Account {Field("$.account")}, region {Field("$.region")}, at {Field("$.time")}.";
-        var arn = $"Endpoint: {Field("$.detail.EndpointArn")}";
-        EndpointFailedRule = CreateRule(
-            "EndpointFailedRule",
-            "SageMaker endpoints of this environment that failed or roll back",
-            EndpointPattern(nameFilter, EndpointFailureStatuses),
-            Message(
-                $"SageMaker endpoint {Field("$.detail.EndpointName")} is {Field("$.detail.EndpointStatus")}: {Field("$.detail.FailureReason")}",
-                details,
-                arn));
-
-        // An endpoint that returns to service after an autoscaling change or a deployment sends the same event
-        // (nothing in it tells them apart, and a pattern cannot compare EndpointConfigName with the previous
-        // one), so neither notifies. A failed update does: botocore's sagemaker EndpointMetadata.FailureReason
-        // is set "if the status of the endpoint is Failed, or the status is InService but update operation
-        // fails". That the state change event carries it as DescribeEndpoint does is UNCONFIRMED; if it does not,
-        // the alarm that made a guardrail roll back still notifies through AlarmStateChangeRule (when added).
-        EndpointRolledBackRule = CreateRule(
-            "EndpointRolledBackRule",
-            "SageMaker endpoints of this environment in service after a failed or rolled-back update",
-            EndpointPattern(nameFilter, EndpointInServiceStatuses, withFailureReason: true),
-            Message(
-                $"SageMaker endpoint {Field("$.detail.EndpointName")} update rolled back: {Field("$.detail.FailureReason")}",
-                $"Still serving endpoint config {Field("$.detail.EndpointConfigName")} ({Field("$.detail.EndpointStatus")}). {details}",
-                arn));
-    }
-
-    private static EventPattern EndpointPattern(object nameFilter, IEnumerable<string> statuses, bool withFailureReason = false)
-    {
-        var detail = new Dictionary<string, object>
-        {
-            ["EndpointName"] = new[] { nameFilter },
-            ["EndpointStatus"] = statuses.ToArray(),
-        };
-        if (withFailureReason)
-        {
-            detail["FailureReason"] = new object[] { new Dictionary<string, object> { ["exists"] = true } };
-        }
-
-        return new EventPattern { Source = [SageMakerSource], DetailType = [EndpointStateChangeDetailType], Detail = detail };
-    }
-
-    private void AddImportFilter(object nameFilter)
-    {
-        if (ModelImportCompletedRule is { } completed && ModelImportFailedRule is { } failed)
-        {
-            var more = new EventPattern { Detail = new Dictionary<string, object> { ["importedModelName"] = new[] { nameFilter } } };
-            ((Rule)completed).AddEventPattern(more);
-            ((Rule)failed).AddEventPattern(more);
-            return;
-        }
-
-        var details = $"Account {Field("$.account")}, region {Field("$.region")}, at {Field("$.time")}.";
-        ModelImportCompletedRule = CreateRule(
-            "ModelImportCompletedRule",
-            "Bedrock model imports of this environment that completed",
-            ImportPattern(nameFilter, ModelImportEvents.StatusCompleted),
-            Message(
-                $"Bedrock model import {Field("$.detail.jobName")} is {Field("$.detail.status")}: imported model {Field("$.detail.importedModelName")} is {Field("$.detail.importedModelArn")}",
-                details,
-                $"Job: {Field("$.detail.jobArn")}"));
-        ModelImportFailedRule = CreateRule(
-            "ModelImportFailedRule",
-            "Bedrock model imports of this environment that failed",
-            ImportPattern(nameFilter, ModelImportEvents.StatusFailed),
-            Message(
-                $"Bedrock model import {Field("$.detail.jobName")} is {Field("$.detail.status")}: {Field("$.detail.failureMessage")}",
-                $"Imported model name: {Field("$.detail.importedModelName")}. {details}",
-                $"Job: {Field("$.detail.jobArn")}"));
-    }
-
-    private static EventPattern ImportPattern(object nameFilter, string status) => new()
-    {
-        Source = [ModelImportEvents.Source],
-        DetailType = [ModelImportEvents.DetailType],
-        Detail = new Dictionary<string, object>
-        {
-            ["importedModelName"] = new[] { nameFilter },
-            ["status"] = new[] { status },
-        },
-    };
-
-    private Rule CreateRule(string id, string description, EventPattern pattern, RuleTargetInput message)
-    {
-        var rule = new Rule(this, id, new RuleProps { Description = description, EventPattern = pattern });
+        var rule = new Rule(this, spec.Id, new RuleProps { Description = spec.Description, EventPattern = pattern });
         _rules.Add(rule);
 
         // Only the rules of this construct may publish, and put undeliverable events in the queue.
-        var sid = "AllowRule" + Names.NodeUniqueId(rule.Node);
-        Topic.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = sid,
-            Principals = [new ServicePrincipal("events.amazonaws.com")],
-            Actions = ["sns:Publish"],
-            Resources = [Topic.TopicArn],
-            Conditions = SourceArn(rule),
-        }));
-        DeadLetterQueue.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = sid,
-            Principals = [new ServicePrincipal("events.amazonaws.com")],
-            Actions = ["sqs:SendMessage"],
-            Resources = [DeadLetterQueue.QueueArn],
-            Conditions = SourceArn(rule),
-        }));
-
-        rule.AddTarget(new DeliveryTarget(Topic.TopicArn, Topic, _delivery, message));
+        var sid = Notifications.AllowRule(rule);
+        var delivery = Notifications.Delivery;
+        rule.AddTarget(new DeliveryTarget(Topic.TopicArn, Topic, delivery, spec.Message));
         if (_forwardBus is { } bus)
         {
-            rule.AddTarget(new DeliveryTarget(bus.EventBusArn, bus, _delivery, role: BusRole(bus)));
+            rule.AddTarget(new DeliveryTarget(bus.EventBusArn, bus, delivery, role: BusRole(bus)));
         }
 
         if (_forwardFunction is { } function)
@@ -414,7 +226,7 @@ public sealed class ModelOperationsEvents : Construct
                 Principal = new ServicePrincipal("events.amazonaws.com"),
                 SourceArn = rule.RuleArn,
             });
-            rule.AddTarget(new DeliveryTarget(function.FunctionArn, function, _delivery));
+            rule.AddTarget(new DeliveryTarget(function.FunctionArn, function, delivery));
         }
 
         return rule;
@@ -435,48 +247,39 @@ public sealed class ModelOperationsEvents : Construct
         return _busRole;
     }
 
-    private static Dictionary<string, object> SourceArn(IRule rule) => new()
-    {
-        ["ArnEquals"] = new Dictionary<string, object> { ["aws:SourceArn"] = rule.RuleArn },
-    };
-
-    private static string Field(string path) => EventField.FromPath(path);
-
-    // The first line reads like a mail subject (resource, state, reason); the rest gives the context.
-    private static RuleTargetInput Message(params string[] lines) => RuleTargetInput.FromText(string.Join("\n", lines));
-
     private static void Validate(ModelOperationsEventsProps props)
     {
-        var problems = new List<string>();
-        if (props.EndpointNamePrefix is { } endpointPrefix && !Token.IsUnresolved(endpointPrefix) && !SageMakerNamePrefix.IsMatch(endpointPrefix))
+        var problems = new PropsProblems(nameof(ModelOperationsEventsProps));
+        string P(string property) => Property.Ref(property);
+        if (props.EndpointNamePrefix is { } endpointPrefix && !Token.IsUnresolved(endpointPrefix) && !SagemakerNames.IsValidPrefix(endpointPrefix))
         {
-            problems.Add($"EndpointNamePrefix '{endpointPrefix}' must be 1-63 letters, digits or hyphens, starting with a letter or digit");
+            problems.Add(nameof(props.EndpointNamePrefix), $"{P(nameof(props.EndpointNamePrefix))} '{endpointPrefix}' must be 1-63 letters, digits or hyphens, starting with a letter or digit");
         }
 
         foreach (var name in props.EndpointNames ?? [])
         {
-            if (!Token.IsUnresolved(name) && !SageMakerName.IsMatch(name))
+            if (!Token.IsUnresolved(name) && !SagemakerNames.IsValid(name))
             {
-                problems.Add($"EndpointNames contains '{name}', which is not a SageMaker endpoint name (1-63 letters, digits and hyphens, starting and ending with a letter or digit)");
+                problems.Add(nameof(props.EndpointNames), $"{P(nameof(props.EndpointNames))} contains '{name}', which is not a SageMaker endpoint name ({SagemakerNames.Rule})");
             }
         }
 
-        if (props.ImportedModelNamePrefix is { } importPrefix && !Token.IsUnresolved(importPrefix) && !ImportedModelNamePrefixPattern.IsMatch(importPrefix))
+        if (props.ImportedModelNamePrefix is { } importPrefix && !Token.IsUnresolved(importPrefix) && !ImportedModelNameRules.IsValidPrefix(importPrefix))
         {
-            problems.Add($"ImportedModelNamePrefix '{importPrefix}' must be 1-63 letters, digits, '_' or '-', starting with a letter or digit");
+            problems.Add(nameof(props.ImportedModelNamePrefix), $"{P(nameof(props.ImportedModelNamePrefix))} '{importPrefix}' must be 1-63 letters, digits, '_' or '-', starting with a letter or digit");
         }
 
         foreach (var email in props.AlarmEmails ?? [])
         {
-            if (!Token.IsUnresolved(email) && !Email.IsMatch(email))
+            if (!Token.IsUnresolved(email) && !AwsNames.IsEmailAddress(email))
             {
-                problems.Add($"AlarmEmails contains '{email}', which is not an e-mail address");
+                problems.Add(nameof(props.AlarmEmails), $"{P(nameof(props.AlarmEmails))} contains '{email}', which is not an e-mail address");
             }
         }
 
         if (props.RetryAttempts is { } attempts && attempts is < 0 or > 185)
         {
-            problems.Add($"RetryAttempts is {attempts}; EventBridge allows 0 to 185");
+            problems.Add(nameof(props.RetryAttempts), $"{P(nameof(props.RetryAttempts))} is {attempts}; EventBridge allows 0 to 185");
         }
 
         if (props.MaxEventAge is { } age && !Token.IsUnresolved(age.ToString()))
@@ -484,13 +287,10 @@ public sealed class ModelOperationsEvents : Construct
             var seconds = age.ToSeconds(new TimeConversionOptions { Integral = false });
             if (seconds < 60 || seconds > 86400 || seconds % 1 != 0)
             {
-                problems.Add($"MaxEventAge is {age.ToHumanString()}; EventBridge allows whole seconds from 1 minute to 24 hours");
+                problems.Add(nameof(props.MaxEventAge), $"{P(nameof(props.MaxEventAge))} is {age.ToHumanString()}; EventBridge allows whole seconds from 1 minute to 24 hours");
             }
         }
 
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException($"Invalid ModelOperationsEventsProps: {string.Join("; ", problems)}.");
-        }
+        problems.ThrowIfAny();
     }
 }

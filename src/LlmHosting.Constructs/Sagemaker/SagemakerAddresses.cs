@@ -8,15 +8,17 @@ namespace LlmHosting.Constructs.Sagemaker;
 internal static class SagemakerAddresses
 {
     /// <summary>
-    /// The ARN of an endpoint: built from its name (SageMaker lower-cases names in ARNs), or the endpoint's <c>Ref</c> when
-    /// the name is only known at deploy time.
+    /// The ARN of an endpoint: built from its name (SageMaker lower-cases names in ARNs), or, for a name only known at deploy
+    /// time, the endpoint's <c>Ref</c> when the endpoint is defined here (a name token cannot be lower-cased).
     /// </summary>
-    internal static string EndpointArn(Construct scope, string endpointName, CfnEndpoint endpoint)
+    internal static string EndpointArn(Construct scope, string endpointName, CfnEndpoint? endpoint)
+        => Token.IsUnresolved(endpointName) && endpoint is not null ? endpoint.Ref : Arn(scope, "endpoint", endpointName);
+
+    /// <summary>The ARN of a SageMaker resource of the stack's account and region, the name lower-cased unless it is a token.</summary>
+    internal static string Arn(Construct scope, string resourceType, string name)
     {
         var stack = Stack.Of(scope);
-        return Token.IsUnresolved(endpointName)
-            ? endpoint.Ref
-            : $"arn:{Partitions.Partition(scope)}:sagemaker:{stack.Region}:{stack.Account}:endpoint/{endpointName.ToLowerInvariant()}";
+        return $"arn:{Partitions.Partition(scope)}:sagemaker:{stack.Region}:{stack.Account}:{resourceType}/{(Token.IsUnresolved(name) ? name : name.ToLowerInvariant())}";
     }
 
     /// <summary>The OpenAI-compatible base URL of <paramref name="path"/> (<c>endpoints/&lt;name&gt;[/inference-components/&lt;name&gt;]</c>).</summary>

@@ -12,7 +12,7 @@ namespace LlmHosting.Constructs.Sagemaker;
 /// whole-instance <see cref="VllmEndpoint"/> and an inference component alike. It holds the SageMaker model, the default
 /// alarms (which also roll updates back), the metrics and the invoke grants.
 /// </summary>
-public abstract class ServedModel : Construct, IOpenAiEndpoint
+public abstract class ServedModel : Construct, IServedModel
 {
     private readonly List<IAlarm> _alarms = [];
 
@@ -78,6 +78,10 @@ public abstract class ServedModel : Construct, IOpenAiEndpoint
     /// <summary>GPU utilisation of the model's instances or copies (percent). Default statistic: average.</summary>
     /// <param name="options">Overrides.</param>
     public abstract Metric MetricGpuUtilization(IMetricOptions? options = null);
+
+    /// <summary>GPU memory utilisation of the model's instances or copies (percent). Default statistic: average.</summary>
+    /// <param name="options">Overrides.</param>
+    public abstract Metric MetricGpuMemoryUtilization(IMetricOptions? options = null);
 
     /// <inheritdoc />
     public abstract Grant GrantInvoke(IGrantable grantee);

@@ -164,11 +164,31 @@ public sealed class VllmEndpoint : ServedModel
     /// </summary>
     /// <param name="metricName">CloudWatch metric name.</param>
     /// <param name="options">Statistic, period, label... Default: average over 5 minutes.</param>
-    public override Metric Metric(string metricName, IMetricOptions? options = null)
+    public override Metric Metric(string metricName, IMetricOptions? options = null) => VariantMetric(EndpointName, metricName, options);
+
+    /// <summary>
+    /// References an endpoint that is not defined in this app (another stack, another tool) by its name, for grants,
+    /// dashboards and alarms. Its variant is <see cref="VariantName"/>.
+    /// </summary>
+    /// <param name="scope">Parent construct.</param>
+    /// <param name="id">Construct id.</param>
+    /// <param name="endpointName">The endpoint's name.</param>
+    public static IServedModel FromEndpointName(Construct scope, string id, string endpointName)
+    {
+        if (!Token.IsUnresolved(endpointName) && !SagemakerNames.IsValid(endpointName))
+        {
+            throw new ArgumentException($"Invalid endpoint name '{endpointName}': {SagemakerNames.Rule}.", nameof(endpointName));
+        }
+
+        return new ImportedVllmEndpoint(scope, id, endpointName);
+    }
+
+    /// <summary>A metric of the variant of the endpoint <paramref name="endpointName"/>, from the namespace that holds it.</summary>
+    internal static Metric VariantMetric(string endpointName, string metricName, IMetricOptions? options)
         => SagemakerMetrics.Create(
             InstanceMetrics.Contains(metricName) ? InstanceMetricsNamespace : InvocationMetricsNamespace,
             metricName,
-            new Dictionary<string, string> { ["EndpointName"] = EndpointName, ["VariantName"] = VariantName },
+            new Dictionary<string, string> { ["EndpointName"] = endpointName, ["VariantName"] = VariantName },
             options);
 
     /// <summary>GPU utilisation in percent, summed over the instance's GPUs (up to 100 x GPU count). Default statistic: average.</summary>
@@ -177,7 +197,7 @@ public sealed class VllmEndpoint : ServedModel
 
     /// <summary>GPU memory utilisation in percent, summed over the instance's GPUs. Default statistic: average.</summary>
     /// <param name="options">Overrides.</param>
-    public Metric MetricGpuMemoryUtilization(IMetricOptions? options = null) => Metric("GPUMemoryUtilization", options);
+    public override Metric MetricGpuMemoryUtilization(IMetricOptions? options = null) => Metric("GPUMemoryUtilization", options);
 
     private CfnModel.VpcConfigProperty? VpcConfig(VllmEndpointProps props)
     {

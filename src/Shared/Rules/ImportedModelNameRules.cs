@@ -22,6 +22,12 @@ internal static partial class ImportedModelNameRules
     /// <summary>True when <paramref name="name"/> is a valid base name (the suffix not yet added).</summary>
     internal static bool IsValidBaseName(string? name) => name is { Length: > 0 and <= MaxBaseLength } && Pattern().IsMatch(name);
 
+    /// <summary>True when <paramref name="name"/> is a valid full name (suffix included).</summary>
+    internal static bool IsValidName(string? name) => name is { Length: > 0 and <= MaxLength } && Pattern().IsMatch(name);
+
+    /// <summary>True when <paramref name="prefix"/> can start names (it may end with '-' or '_').</summary>
+    internal static bool IsValidPrefix(string? prefix) => prefix is { Length: > 0 and <= MaxLength } && PrefixPattern().IsMatch(prefix);
+
     /// <summary>True when <paramref name="name"/> matches the pattern, whatever its length.</summary>
     internal static bool MatchesPattern(string? name) => name is { Length: > 0 } && Pattern().IsMatch(name);
 
@@ -30,4 +36,7 @@ internal static partial class ImportedModelNameRules
 
     [GeneratedRegex("^([0-9a-zA-Z][_-]?)+$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
+
+    [GeneratedRegex("^[0-9a-zA-Z][0-9a-zA-Z_-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex PrefixPattern();
 }

@@ -111,9 +111,11 @@ public sealed class ModelOperationsEventsTests(EventsFixture fixture) : IClassFi
         Assert.Equal(keyId, (string)topic["KmsMasterKeyId"]!["Fn::GetAtt"]![0]!);
         Assert.True((bool)key["EnableKeyRotation"]!);
 
+        // Both publishing services may use the key; who may publish is narrowed by the topic policy (tests below).
         var grant = Assert.Single(key["KeyPolicy"]!["Statement"]!.AsArray(), s => s!["Principal"]!["Service"] is not null)!;
         Assert.Equal(["cloudwatch.amazonaws.com", "events.amazonaws.com"], Strings(grant["Principal"]!["Service"]).Order());
         Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey*"], Strings(grant["Action"]));
+        Assert.Null(grant["Condition"]);
     }
 
     [Fact]

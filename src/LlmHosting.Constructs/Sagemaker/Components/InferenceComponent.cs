@@ -18,7 +18,7 @@ namespace LlmHosting.Constructs.Sagemaker.Components;
 /// (target tracking on invocations per copy, and scale-out from zero copies when <c>MinCopyCount</c> is 0), metrics
 /// and alarms. Clients reach it through SageMaker's OpenAI-compatible API at <see cref="ServedModel.OpenAiBaseUrl"/>.
 /// </summary>
-public sealed class InferenceComponent : ServedModel
+public sealed class InferenceComponent : ServedModel, IInferenceComponentModel
 {
     /// <summary>Namespace of the invocation metrics (latency, errors, invocations, no-capacity failures).</summary>
     public const string InvocationMetricsNamespace = "AWS/SageMaker";
@@ -201,11 +201,35 @@ public sealed class InferenceComponent : ServedModel
     /// </summary>
     /// <param name="metricName">CloudWatch metric name.</param>
     /// <param name="options">Statistic, period, label... Default: average over 5 minutes.</param>
-    public override Metric Metric(string metricName, IMetricOptions? options = null)
+    public override Metric Metric(string metricName, IMetricOptions? options = null) => ComponentMetric(InferenceComponentName, metricName, options);
+
+    /// <summary>
+    /// References an inference component that is not defined in this app by its endpoint's and its own name, for grants,
+    /// dashboards and alarms.
+    /// </summary>
+    /// <param name="scope">Parent construct.</param>
+    /// <param name="id">Construct id.</param>
+    /// <param name="endpointName">The name of the endpoint that hosts it.</param>
+    /// <param name="componentName">The inference component's name.</param>
+    public static IInferenceComponentModel FromComponentName(Construct scope, string id, string endpointName, string componentName)
+    {
+        foreach (var (name, label) in new[] { (endpointName, "endpoint"), (componentName, "inference component") })
+        {
+            if (!Token.IsUnresolved(name) && !SagemakerNames.IsValid(name))
+            {
+                throw new ArgumentException($"Invalid {label} name '{name}': {SagemakerNames.Rule}.");
+            }
+        }
+
+        return new ImportedInferenceComponent(scope, id, endpointName, componentName);
+    }
+
+    /// <summary>A metric of the component <paramref name="componentName"/>, from the namespace that holds it.</summary>
+    internal static Metric ComponentMetric(string componentName, string metricName, IMetricOptions? options)
         => SagemakerMetrics.Create(
             UtilizationMetrics.Contains(metricName) ? UtilizationMetricsNamespace : InvocationMetricsNamespace,
             metricName,
-            new Dictionary<string, string> { ["InferenceComponentName"] = InferenceComponentName },
+            new Dictionary<string, string> { ["InferenceComponentName"] = componentName },
             options);
 
     /// <summary>Requests that failed because no copy of the component was running. Default statistic: sum.</summary>
@@ -219,6 +243,10 @@ public sealed class InferenceComponent : ServedModel
     /// <summary>GPU utilisation of the component's copies, normalised to the GPUs they reserve (percent). Default statistic: average.</summary>
     /// <param name="options">Overrides.</param>
     public Metric MetricGpuUtilizationNormalized(IMetricOptions? options = null) => MetricGpuUtilization(options);
+
+    /// <summary>GPU memory utilisation of the component's copies, normalised to the GPUs they reserve (percent). Default statistic: average.</summary>
+    /// <param name="options">Overrides.</param>
+    public override Metric MetricGpuMemoryUtilization(IMetricOptions? options = null) => Metric("GPUMemoryUtilizationNormalized", options);
 
     /// <summary>Alarm names start with the endpoint's name, so that an endpoint's alarms sort together.</summary>
     private string AlarmPrefix

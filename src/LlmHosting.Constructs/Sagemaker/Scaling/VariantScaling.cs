@@ -103,15 +103,13 @@ internal sealed partial class VariantScaling : Construct
     // Grants of the endpoint this resource set serves; the stack-wide grants are made with the provider.
     private void GrantEndpoint(string endpointName)
     {
-        var stack = Stack.Of(this);
-        var partition = Partitions.Partition(this);
         Provider.Role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
             // Reads the variant's current instance type; Application Auto Scaling requires DescribeEndpoint and
             // UpdateEndpointWeightsAndCapacities of the caller of RegisterScalableTarget for a SageMaker variant
             // (Application Auto Scaling user guide, identity-based policies for SageMaker endpoints).
             Actions = ["sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"],
-            Resources = [$"arn:{partition}:sagemaker:{stack.Region}:{stack.Account}:endpoint/{endpointName.ToLowerInvariant()}"],
+            Resources = [SagemakerAddresses.Arn(this, "endpoint", endpointName)],
         }));
     }
 
