@@ -8,10 +8,12 @@ internal static class CliApp
 {
     public static RootCommand Build()
     {
-        var root = new RootCommand("Tools for the LLM hosting app: check model folders and call deployed models.");
+        var root = new RootCommand("Tools for the LLM hosting app: prepare, check and upload model folders, and call deployed models.");
         root.Subcommands.Add(ChatCommand.Create());
         root.Subcommands.Add(TokenCommand.Create());
         root.Subcommands.Add(ValidateModelCommand.Create());
+        root.Subcommands.Add(PrepareModelCommand.Create());
+        root.Subcommands.Add(UploadModelCommand.Create());
         return root;
     }
 }

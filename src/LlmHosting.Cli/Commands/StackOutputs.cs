@@ -66,7 +66,8 @@ internal static class StackOutputs
         return new ChatTarget(chosen.Stack, chosen.Key, url, string.IsNullOrWhiteSpace(model) ? null : model);
     }
 
-    private static Dictionary<string, Dictionary<string, string>> Read(string path)
+    /// <summary>Every stack's string outputs; throws <see cref="CliException"/> when the file cannot be read or is not an outputs file.</summary>
+    internal static Dictionary<string, Dictionary<string, string>> Read(string path)
     {
         string json;
         try
@@ -114,25 +115,37 @@ internal static class StackOutputs
             return _ => true;
         }
 
-        var configFile = Path.Combine(configDirectory, environment + ".json");
-        if (File.Exists(configFile))
+        if (NamePrefix(environment, configDirectory) is { } namePrefix)
         {
-            try
-            {
-                using var config = JsonDocument.Parse(File.ReadAllText(configFile));
-                if (config.RootElement.TryGetProperty("namePrefix", out var prefix) && prefix.ValueKind == JsonValueKind.String)
-                {
-                    // The app names the environment's stack after its prefix (cdk/Stacks/ModelHostingStage.cs).
-                    var stackName = prefix.GetString() + "-model-hosting";
-                    return name => string.Equals(name, stackName, StringComparison.Ordinal);
-                }
-            }
-            catch (JsonException)
-            {
-                // A broken config file is the app's business (synthesis reports it); fall back to the name match.
-            }
+            // The app names the environment's stack after its prefix (cdk/Stacks/ModelHostingStage.cs).
+            var stackName = namePrefix + "-model-hosting";
+            return name => string.Equals(name, stackName, StringComparison.Ordinal);
         }
 
         return name => name.Split('-').Contains(environment, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The <c>namePrefix</c> of <c>cdk/config/&lt;environment&gt;.json</c>, or null when the file is missing or has none.</summary>
+    internal static string? NamePrefix(string environment, string configDirectory)
+    {
+        var configFile = Path.Combine(configDirectory, environment + ".json");
+        if (!File.Exists(configFile))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var config = JsonDocument.Parse(File.ReadAllText(configFile));
+            return config.RootElement.ValueKind == JsonValueKind.Object
+                && config.RootElement.TryGetProperty("namePrefix", out var prefix) && prefix.ValueKind == JsonValueKind.String
+                ? prefix.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            // A broken config file is the app's business (synthesis reports it); callers fall back to the name match.
+            return null;
+        }
     }
 }
