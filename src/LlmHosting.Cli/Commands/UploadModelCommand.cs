@@ -110,6 +110,13 @@ internal static class UploadModelCommand
             await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return ExitCodes.RequestFailed;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever else goes wrong still ends with one line; its type tells a bug report where to look.
+            progress.Finish();
+            await error.WriteLineAsync($"error: the upload to s3://{bucket}/{prefix} failed ({e.GetType().Name}): {e.Message}").ConfigureAwait(false);
+            return ExitCodes.RequestFailed;
+        }
     }
 
     private static UploadOptions Check(UploadRequest request, ClientDependencies dependencies)

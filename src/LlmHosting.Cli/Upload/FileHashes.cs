@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Serialization;
 
 namespace LlmHosting.Cli.Upload;
 
@@ -59,6 +60,7 @@ internal sealed record FileHashes(long Size, long LastWriteTicks, long PartSize,
     }
 
     /// <summary>The whole-file hash as S3's base64 <c>x-amz-checksum-sha256</c> of a single-part object.</summary>
+    [JsonIgnore]
     public string Sha256Base64 => Convert.ToBase64String(Convert.FromHexString(Sha256));
 
     /// <summary>MD5 of one part, lower-case hex: what S3 and most S3-compatible stores use as a part's ETag.</summary>

@@ -29,6 +29,8 @@ internal sealed class ModelUploader(IAmazonS3 s3, UploadProgress progress)
         var remote = await ListPrefixAsync(options, cancellationToken).ConfigureAwait(false);
         var multipart = new MultipartUploads(s3, options.Bucket);
         var unfinished = await multipart.ListUnfinishedAsync(options.Prefix, cancellationToken).ConfigureAwait(false);
+        var ours = files.Select(f => state.Pending(options.Bucket, options.Prefix + f.Key)?.UploadId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var foreign = unfinished.Count(u => !ours.Contains(u.UploadId));
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var slots = new SemaphoreSlim(options.Concurrency);
         var tasks = new List<Task<ManifestEntry?>>();
@@ -50,7 +52,6 @@ internal sealed class ModelUploader(IAmazonS3 s3, UploadProgress progress)
 
         var entries = await Task.WhenAll(tasks).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        var foreign = unfinished.Count(u => files.All(f => state.Pending(options.Bucket, options.Prefix + f.Key)?.UploadId != u.UploadId));
         var extra = remote.Keys.Where(k => files.All(f => f.Key != k)).Order(StringComparer.Ordinal).ToList();
         WeightsManifest? manifest = null;
         if (!options.DryRun)

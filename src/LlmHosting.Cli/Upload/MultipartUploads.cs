@@ -43,20 +43,9 @@ internal sealed class MultipartUploads(IAmazonS3 s3, string bucket)
             var response = await s3.ListPartsAsync(request, cancellationToken).ConfigureAwait(false);
             foreach (var part in response.Parts ?? [])
             {
-                if (part.PartNumber is not { } number || number < 1 || number > layout.PartCount || part.Size != layout.Length(number))
+                if (await HoldsLocalPartAsync(part, layout, hashes, n => FileHashes.PartMd5Async(path, layout, n, cancellationToken)).ConfigureAwait(false))
                 {
-                    continue;
-                }
-
-                var expected = hashes.Parts[number - 1];
-                var etag = (part.ETag ?? "").Trim('"');
-                var same = !string.IsNullOrEmpty(part.ChecksumSHA256)
-                    ? part.ChecksumSHA256 == expected
-                    : etag.Length == 32 && etag.All(char.IsAsciiHexDigit)
-                      && string.Equals(etag, await FileHashes.PartMd5Async(path, layout, number, cancellationToken).ConfigureAwait(false), StringComparison.OrdinalIgnoreCase);
-                if (same)
-                {
-                    verified[number] = new PartETag { PartNumber = number, ETag = part.ETag, ChecksumSHA256 = expected };
+                    verified[part.PartNumber!.Value] = new PartETag { PartNumber = part.PartNumber, ETag = part.ETag, ChecksumSHA256 = hashes.Parts[part.PartNumber.Value - 1] };
                 }
             }
 
@@ -67,6 +56,27 @@ internal sealed class MultipartUploads(IAmazonS3 s3, string bucket)
 
             request.PartNumberMarker = response.NextPartNumberMarker?.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
+    }
+
+    /// <summary>
+    /// True when a listed part holds the bytes of the local part with its number: the planned size, and the same
+    /// SHA-256 when the store lists one (then the ETag is not looked at), else an ETag equal to the local part's MD5.
+    /// </summary>
+    internal static async Task<bool> HoldsLocalPartAsync(PartDetail part, PartLayout layout, FileHashes hashes, Func<int, Task<string>> localMd5)
+    {
+        if (part.PartNumber is not { } number || number < 1 || number > layout.PartCount || part.Size != layout.Length(number))
+        {
+            return false;
+        }
+
+        if (!string.IsNullOrEmpty(part.ChecksumSHA256))
+        {
+            return part.ChecksumSHA256 == hashes.Parts[number - 1];
+        }
+
+        var etag = (part.ETag ?? "").Trim('"');
+        return etag.Length == 32 && etag.All(char.IsAsciiHexDigit)
+            && string.Equals(etag, await localMd5(number).ConfigureAwait(false), StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ internal sealed class UploadProgress
     private readonly Lock _lock = new();
     private long _totalBytes;
     private long _sentBytes;
-    private TimeSpan _lastShown = TimeSpan.MinValue;
+    private TimeSpan? _lastShown;
     private int _lineLength;
 
     public UploadProgress(TextWriter output, bool isTerminal)
@@ -73,7 +73,7 @@ internal sealed class UploadProgress
         lock (_lock)
         {
             var now = _clock.Elapsed;
-            if (!force && now - _lastShown < (_live ? LiveInterval : PlainInterval))
+            if (!force && _lastShown is { } last && now - last < (_live ? LiveInterval : PlainInterval))
             {
                 return;
             }
