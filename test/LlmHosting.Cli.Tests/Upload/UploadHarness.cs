@@ -8,7 +8,7 @@ using LlmHosting.TestSupport;
 namespace LlmHosting.Cli.Tests.Upload;
 
 /// <summary>One HTTP exchange the S3 client had, as the counting handler saw it.</summary>
-internal sealed record S3Call(string Method, string Path, string Query, int Status);
+internal sealed record S3Call(string Method, string Path, string Query, int Status, string? ChecksumSha256);
 
 /// <summary>Records every S3 request the SDK sends and can act on each response (for example cancel after N parts).</summary>
 internal sealed class CountingHandler() : DelegatingHandler(new SocketsHttpHandler())
@@ -32,7 +32,8 @@ internal sealed class CountingHandler() : DelegatingHandler(new SocketsHttpHandl
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken);
-        var call = new S3Call(request.Method.Method, request.RequestUri!.AbsolutePath, request.RequestUri.Query, (int)response.StatusCode);
+        var checksum = request.Headers.TryGetValues("x-amz-checksum-sha256", out var values) ? values.Single() : null;
+        var call = new S3Call(request.Method.Method, request.RequestUri!.AbsolutePath, request.RequestUri.Query, (int)response.StatusCode, checksum);
         Calls.Enqueue(call);
         OnResponse?.Invoke(call);
         return response;
