@@ -13,8 +13,16 @@ namespace LlmHosting.Cli.Upload;
 /// the file (<c>FilePath</c>/<c>FilePosition</c>/<c>PartSize</c>), so memory does not grow with the file size.
 /// The hash pass of the next file runs while the parts of the previous ones are sent.
 /// </summary>
+/// <remarks>
+/// Bodies go plain (no aws-chunked encoding). Over HTTPS the payload is not signed (<c>UNSIGNED-PAYLOAD</c>, which S3
+/// accepts over TLS): the SHA-256 checksum of every part already lets S3 reject altered bytes, and signing would hash
+/// every byte a second time. Over HTTP (emulators, some S3-compatible stores) the SDK must sign the payload; a plain
+/// body signed whole costs the store less than aws-chunked chunk signatures (moto_server: about 2 s less CPU per 2 GB).
+/// </remarks>
 internal sealed class ModelUploader(IAmazonS3 s3, UploadProgress progress)
 {
+    private readonly bool _overTls = s3.Config.ServiceURL is not { } url || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Object metadata holding the SHA-256 (hex) of the whole file; sent as <c>x-amz-meta-llmhost-sha256</c>.</summary>
     public const string Sha256Metadata = "llmhost-sha256";
 
@@ -194,6 +202,8 @@ internal sealed class ModelUploader(IAmazonS3 s3, UploadProgress progress)
                 FilePath = file.Path,
                 ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
                 ChecksumSHA256 = hashes.Sha256Base64,
+                UseChunkEncoding = false,
+                DisablePayloadSigning = _overTls,
             };
             request.Metadata[Sha256Metadata] = hashes.Sha256;
             var response = await s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
@@ -224,6 +234,8 @@ internal sealed class ModelUploader(IAmazonS3 s3, UploadProgress progress)
                     PartSize = layout.Length(partNumber),
                     ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
                     ChecksumSHA256 = hashes.Parts[partNumber - 1],
+                    UseChunkEncoding = false,
+                    DisablePayloadSigning = _overTls,
                 },
                 cancellationToken).ConfigureAwait(false);
             Sent(layout.Length(partNumber));
