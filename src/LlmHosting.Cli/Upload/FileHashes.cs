@@ -14,9 +14,9 @@ namespace LlmHosting.Cli.Upload;
 /// <param name="Parts">Per-part SHA-256, base64; one entry for a single-part file (then equal to the whole-file hash).</param>
 internal sealed record FileHashes(long Size, long LastWriteTicks, long PartSize, string Sha256, IReadOnlyList<string> Parts)
 {
-    private const int BufferSize = 1024 * 1024;
+    private const int BufferSize = 4 * 1024 * 1024;
 
-    /// <summary>Reads the file once with a 1 MiB buffer: memory does not grow with the file.</summary>
+    /// <summary>Reads the file once with a 4 MiB buffer: memory does not grow with the file.</summary>
     public static async Task<FileHashes> ComputeAsync(string path, PartLayout layout, CancellationToken cancellationToken)
     {
         var info = new FileInfo(path);
@@ -34,8 +34,10 @@ internal sealed record FileHashes(long Size, long LastWriteTicks, long PartSize,
             var read = want == 0 ? 0 : await stream.ReadAsync(buffer.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
             if (read > 0)
             {
-                whole.AppendData(buffer, 0, read);
+                // The two hashes of a block run on two cores: the hash pass costs half the time it would on one.
+                var wholeDone = Task.Run(() => whole.AppendData(buffer, 0, read), cancellationToken);
                 part.AppendData(buffer, 0, read);
+                await wholeDone.ConfigureAwait(false);
                 position += read;
             }
 
