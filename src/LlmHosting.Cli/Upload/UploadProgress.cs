@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LlmHosting.ModelValidation;
 
 namespace LlmHosting.Cli.Upload;
@@ -6,31 +5,37 @@ namespace LlmHosting.Cli.Upload;
 /// <summary>
 /// The progress display of upload-model: on a terminal one line rewritten in place (bytes, rate, ETA) at most four
 /// times a second; when the output is a file or pipe, a plain line at most every <see cref="PlainInterval"/>, so
-/// that logs stay short.
+/// that logs stay short. The rate shown is that of the last <see cref="RateWindow"/>, so that the hash pass and the
+/// small files at the start do not make the ETA absurd.
 /// </summary>
 internal sealed class UploadProgress
 {
     public static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LiveInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
 
     private readonly TextWriter _output;
     private readonly bool _live;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly TimeProvider _clock;
+    private readonly long _start;
     private readonly Lock _lock = new();
     private long _totalBytes;
     private long _sentBytes;
     private TimeSpan? _lastShown;
     private int _lineLength;
+    private readonly Queue<(TimeSpan At, long Sent)> _samples = new();
 
-    public UploadProgress(TextWriter output, bool isTerminal)
+    public UploadProgress(TextWriter output, bool isTerminal, TimeProvider? clock = null)
     {
         _output = output;
         _live = isTerminal;
+        _clock = clock ?? TimeProvider.System;
+        _start = _clock.GetTimestamp();
     }
 
     public long SentBytes => Interlocked.Read(ref _sentBytes);
 
-    public TimeSpan Elapsed => _clock.Elapsed;
+    public TimeSpan Elapsed => _clock.GetElapsedTime(_start);
 
     /// <summary>Adds bytes to send (known once each file's plan is made).</summary>
     public void AddToSend(long bytes) => Interlocked.Add(ref _totalBytes, bytes);
@@ -61,9 +66,6 @@ internal sealed class UploadProgress
         }
     }
 
-    /// <summary>Rate in bytes per second since the start.</summary>
-    public double Rate => _clock.Elapsed.TotalSeconds > 0 ? SentBytes / _clock.Elapsed.TotalSeconds : 0;
-
     internal static string FormatRate(double bytesPerSecond) => ModelFolderValidator.FormatSize((long)bytesPerSecond) + "/s";
 
     internal static string FormatDuration(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t:mm\\:ss}" : $"{t:m\\:ss}";
@@ -72,7 +74,7 @@ internal sealed class UploadProgress
     {
         lock (_lock)
         {
-            var now = _clock.Elapsed;
+            var now = Elapsed;
             if (!force && _lastShown is { } last && now - last < (_live ? LiveInterval : PlainInterval))
             {
                 return;
@@ -81,9 +83,16 @@ internal sealed class UploadProgress
             _lastShown = now;
             var sent = SentBytes;
             var total = Math.Max(Interlocked.Read(ref _totalBytes), sent);
-            var rate = Rate;
+            _samples.Enqueue((now, sent));
+            while (_samples.Count > 2 && now - _samples.Peek().At > RateWindow)
+            {
+                _samples.Dequeue();
+            }
+
+            var (since, sentThen) = _samples.Peek();
+            var rate = now - since > TimeSpan.FromSeconds(1) ? (sent - sentThen) / (now - since).TotalSeconds : 0;
             var eta = rate > 0 ? FormatDuration(TimeSpan.FromSeconds((total - sent) / rate)) : "?";
-            var line = $"  {ModelFolderValidator.FormatSize(sent)} of {ModelFolderValidator.FormatSize(total)} ({(total == 0 ? 100 : sent * 100 / total)}%), {FormatRate(rate)}, ETA {eta}";
+            var line = $"  {ModelFolderValidator.FormatSize(sent)} of {ModelFolderValidator.FormatSize(total)} ({(total == 0 ? 100 : sent * 100 / total)}%), {(rate > 0 ? FormatRate(rate) : "? MB/s")}, ETA {eta}";
             if (_live)
             {
                 _output.Write("\r" + line.PadRight(_lineLength));
