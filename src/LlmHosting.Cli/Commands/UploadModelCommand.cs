@@ -87,8 +87,8 @@ internal static class UploadModelCommand
         {
             progress.Finish();
             await error.WriteLineAsync(
-                $"Interrupted after sending {ModelFolderValidator.FormatSize(progress.SentBytes)}. Run the same command again to resume: "
-                + "finished files are skipped and the parts already sent are kept in S3 (unfinished multipart uploads) and not sent again.").ConfigureAwait(false);
+                "Interrupted. Run the same command again to resume: finished files are skipped, and the parts S3 already holds "
+                + "(kept in its unfinished multipart uploads) are checked and not sent again.").ConfigureAwait(false);
             return ExitInterrupted;
         }
         catch (CliException e)
