@@ -7,7 +7,8 @@ using LlmHosting.TestSupport;
 namespace LlmHosting.Cli.Tests.Commands;
 
 /// <summary><c>llmhost validate-model</c> on s3:// folders in moto_server, with the endpoint from the option or the SDK's variables, and --for.</summary>
-public sealed class ValidateModelS3Tests(MotoServer moto) : IClassFixture<MotoServer>
+[Collection(MotoCollection.Name)]
+public sealed class ValidateModelS3Tests(MotoServer moto)
 {
     [Theory]
     [InlineData("AWS_ENDPOINT_URL")]

@@ -8,7 +8,8 @@ using LlmHosting.TestSupport;
 namespace LlmHosting.Cli.Tests.Upload;
 
 /// <summary><c>llmhost upload-model</c> against moto_server on 127.0.0.1: uploads, skips, resumes.</summary>
-public sealed class UploadModelCommandTests(MotoServer moto) : IClassFixture<MotoServer>
+[Collection(MotoCollection.Name)]
+public sealed class UploadModelCommandTests(MotoServer moto)
 {
     private const int MiB = 1024 * 1024;
 

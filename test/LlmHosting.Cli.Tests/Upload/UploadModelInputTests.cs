@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace LlmHosting.Cli.Tests.Upload;
 
 /// <summary>Destinations, endpoints and every bad input of upload-model: one line on standard error and a non-zero exit.</summary>
-public sealed class UploadModelInputTests(MotoServer moto) : IClassFixture<MotoServer>
+[Collection(MotoCollection.Name)]
+public sealed class UploadModelInputTests(MotoServer moto)
 {
     [Fact]
     public async Task Upload_MissingFolder_OneLineExit2()
