@@ -42,20 +42,27 @@ internal sealed class ModelUploader(IAmazonS3 s3, UploadProgress progress)
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var slots = new SemaphoreSlim(options.Concurrency);
         var tasks = new List<Task<ManifestEntry?>>();
-        foreach (var file in files)
+        try
         {
-            // Hash in order, one file at a time (one sequential read), while earlier files upload.
-            FileHashes hashes;
-            try
+            foreach (var file in files)
             {
-                hashes = await HashAsync(file, state, options, failed.Token).ConfigureAwait(false);
+                // Hash in order, one file at a time (one sequential read), while earlier files upload.
+                var hashes = await HashAsync(file, state, options, failed.Token).ConfigureAwait(false);
+                tasks.Add(Guard(UploadFileAsync(file, hashes, remote, unfinished, state, options, slots, failed.Token), failed));
             }
-            catch (OperationCanceledException) when (failed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        }
+        catch (Exception) when (tasks.Count > 0)
+        {
+            // A hash that failed or was cancelled: stop the uploads under way and let them end before reporting.
+            await failed.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(tasks.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+            var uploadFailure = tasks.FirstOrDefault(t => t.IsFaulted)?.Exception?.InnerException;
+            if (uploadFailure is not null && !cancellationToken.IsCancellationRequested)
             {
-                break;
+                throw uploadFailure;
             }
 
-            tasks.Add(Guard(UploadFileAsync(file, hashes, remote, unfinished, state, options, slots, failed.Token), failed));
+            throw;
         }
 
         var entries = await Task.WhenAll(tasks).ConfigureAwait(false);

@@ -7,7 +7,7 @@ namespace LlmHosting.Cli.Upload;
 /// <summary>
 /// Finding, checking and starting the multipart uploads of one bucket. A part listed by ListParts counts as sent
 /// only when its size is the planned one and its content is shown to be the local part's: by its SHA-256, which
-/// S3 lists for uploads started with <c>ChecksumAlgorithm=SHA256</c> (botocore's s3 service model, <c>Part.ChecksumSHA256</c>),
+/// S3 lists for uploads started with <c>ChecksumAlgorithm=SHA256</c> (botocore data/s3/2006-03-01/service-2.json, shape <c>Part</c>),
 /// else by its ETag, the MD5 of the part on S3 without SSE-KMS and on S3-compatible stores (moto 5.2 lists no part
 /// checksums). Any other part is sent again.
 /// </summary>
