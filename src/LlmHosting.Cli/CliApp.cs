@@ -9,11 +9,13 @@ internal static class CliApp
 {
     public static RootCommand Build()
     {
-        var root = new RootCommand("Tools for the LLM hosting app: check model folders, call deployed models, review deployment impact.");
+        var root = new RootCommand("Tools for the LLM hosting app: prepare, check and upload model folders, call deployed models, review deployment impact.");
         root.Subcommands.Add(ChatCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(TokenCommand.Create());
         root.Subcommands.Add(ValidateModelCommand.Create());
+        root.Subcommands.Add(PrepareModelCommand.Create());
+        root.Subcommands.Add(UploadModelCommand.Create());
         root.Subcommands.Add(ImpactCommand.Create());
         return root;
     }

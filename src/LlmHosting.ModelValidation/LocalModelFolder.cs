@@ -25,11 +25,18 @@ public sealed class LocalModelFolder : IModelFolder
     {
         IReadOnlyList<ModelFile> files = Directory
             .EnumerateFiles(_root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-            .Select(f => new ModelFile(Path.GetRelativePath(_root, f).Replace('\\', '/'), new FileInfo(f).Length))
+            .Select(f => new ModelFile(Path.GetRelativePath(_root, f).Replace('\\', '/'), SizeOf(new FileInfo(f))))
             .OrderBy(f => f.Key, StringComparer.Ordinal)
             .ToList();
         return Task.FromResult(files);
     }
+
+    /// <summary>
+    /// The size of the file a path leads to: a Hugging Face cache snapshot is made of symbolic links to blobs, and
+    /// <see cref="FileInfo.Length"/> of a link is the link's own size.
+    /// </summary>
+    private static long SizeOf(FileInfo file)
+        => file.LinkTarget is null ? file.Length : file.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true } target ? target.Length : 0;
 
     /// <inheritdoc />
     public Task<string> ReadTextAsync(string key, CancellationToken cancellationToken = default)

@@ -44,6 +44,25 @@ public sealed class LlmhostProcessTests
         Assert.Equal("error: No AWS credentials found in the environment, the shared config and credentials files, or container or instance metadata: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run aws sso login." + Environment.NewLine, error);
     }
 
+    [Fact]
+    public async Task UploadModel_NoCredentialsAnywhere_ExplainsAndExitsWith2BeforeSendingAnything()
+    {
+        var folder = LlmHosting.TestSupport.ModelFolderBuilder.NewTempFolder(LlmHosting.TestSupport.ModelFolderBuilder.Valid());
+        try
+        {
+            var (code, _, error) = await RunAsync(
+                ["upload-model", folder, "s3://bucket/models/m/", "--state-dir", Path.Combine(folder, "..", Path.GetFileName(folder) + "-state")],
+                stdin: null, ("AWS_ENDPOINT_URL", "http://127.0.0.1:9"));
+
+            Assert.Equal(2, code);
+            Assert.Equal("error: No AWS credentials found in the environment, the shared config and credentials files, or container or instance metadata: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run aws sso login." + Environment.NewLine, error);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     internal static Task<(int ExitCode, string Output, string Error)> RunAsync(string[] args, string? stdin, params (string Name, string Value)[] environment) =>
         RunAsync(args, stdin, workingDirectory: null, environment);
 

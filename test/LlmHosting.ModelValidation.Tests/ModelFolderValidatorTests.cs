@@ -86,4 +86,27 @@ public sealed class ModelFolderValidatorTests
             }
         }
     }
+
+    [Fact]
+    public async Task List_HuggingFaceCacheSnapshotOfLinks_GivesTheSizesOfTheBlobs()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "llmhost-links-" + Guid.NewGuid().ToString("N"));
+        var blobs = Path.Combine(root, "blobs");
+        var snapshot = Path.Combine(root, "snapshots", "rev");
+        Directory.CreateDirectory(blobs);
+        Directory.CreateDirectory(snapshot);
+        try
+        {
+            File.WriteAllBytes(Path.Combine(blobs, "abc"), new byte[12345]);
+            File.CreateSymbolicLink(Path.Combine(snapshot, "model.safetensors"), Path.Combine("..", "..", "blobs", "abc"));
+
+            var files = await new LocalModelFolder(snapshot).ListAsync();
+
+            Assert.Equal(new ModelFile("model.safetensors", 12345), Assert.Single(files));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }

@@ -66,7 +66,8 @@ internal static class StackOutputs
         return new ChatTarget(chosen.Stack, chosen.Key, url, string.IsNullOrWhiteSpace(model) ? null : model);
     }
 
-    private static Dictionary<string, Dictionary<string, string>> Read(string path)
+    /// <summary>Every stack's string outputs; throws <see cref="CliException"/> when the file cannot be read or is not an outputs file.</summary>
+    internal static Dictionary<string, Dictionary<string, string>> Read(string path)
     {
         string json;
         try
@@ -114,26 +115,38 @@ internal static class StackOutputs
             return _ => true;
         }
 
-        var configFile = Path.Combine(configDirectory, environment + ".json");
-        if (File.Exists(configFile))
+        if (NamePrefix(environment, configDirectory) is { } namePrefix)
         {
-            try
-            {
-                using var config = JsonDocument.Parse(File.ReadAllText(configFile));
-                if (config.RootElement.TryGetProperty("namePrefix", out var prefix) && prefix.ValueKind == JsonValueKind.String)
-                {
-                    // The app names the environment's stacks after its prefix (cdk/Stacks/ModelHostingStage.cs): the serving
-                    // stack, and the single stack of the app before stateful and stateless resources were split.
-                    string[] stackNames = [prefix.GetString() + "-serving", prefix.GetString() + "-model-hosting"];
-                    return name => stackNames.Contains(name, StringComparer.Ordinal);
-                }
-            }
-            catch (JsonException)
-            {
-                // A broken config file is the app's business (synthesis reports it); fall back to the name match.
-            }
+            // The app names the environment's stacks after its prefix (cdk/Stacks/ModelHostingStage.cs): the serving
+            // stack, and the single stack of the app before stateful and stateless resources were split.
+            string[] stackNames = [namePrefix + "-serving", namePrefix + "-model-hosting"];
+            return name => stackNames.Contains(name, StringComparer.Ordinal);
         }
 
         return name => name.Split('-').Contains(environment, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The <c>namePrefix</c> of <c>cdk/config/&lt;environment&gt;.json</c>, or null when the file is missing or has none.</summary>
+    internal static string? NamePrefix(string environment, string configDirectory)
+    {
+        var configFile = Path.Combine(configDirectory, environment + ".json");
+        if (!File.Exists(configFile))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var config = JsonDocument.Parse(File.ReadAllText(configFile));
+            return config.RootElement.ValueKind == JsonValueKind.Object
+                && config.RootElement.TryGetProperty("namePrefix", out var prefix) && prefix.ValueKind == JsonValueKind.String
+                ? prefix.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            // A broken config file is the app's business (synthesis reports it); callers fall back to the name match.
+            return null;
+        }
     }
 }

@@ -1,20 +1,33 @@
 using System.CommandLine;
 using Amazon.S3;
+using LlmHosting.Cli.Upload;
 using LlmHosting.ModelValidation;
 
 namespace LlmHosting.Cli.Commands;
 
 /// <summary>
 /// <c>llmhost validate-model &lt;folder&gt;</c>: checks a model folder (local, or <c>s3://bucket/prefix/</c>)
-/// against Bedrock Custom Model Import's rules with the same validator as the import handler, prints every
-/// problem with its key, and exits 1 when there is any (2 when the folder cannot be read).
+/// against Bedrock Custom Model Import's rules (or, with <c>--for sagemaker</c>, vLLM on SageMaker's) with the same
+/// validator as the import handler, prints every problem with its key, and exits 1 when there is any (2 when the
+/// folder cannot be read).
 /// </summary>
 internal static class ValidateModelCommand
 {
     public const int ExitProblems = 1;
     public const int ExitUnreadable = 2;
 
-    public static Command Create()
+    public static Command Create() => Create(new ClientDependencies());
+
+    /// <summary>The <c>--for</c> option shared by the model commands.</summary>
+    internal static Option<string> RulesOption() => new Option<string>("--for")
+    {
+        Description = "Whose rules to check against: bedrock (Custom Model Import, the strictest) or sagemaker (vLLM on a SageMaker endpoint).",
+        DefaultValueFactory = _ => "bedrock",
+    }.AcceptOnlyFromAmong("bedrock", "sagemaker");
+
+    internal static ModelFolderRules ParseRules(string? value) => value == "sagemaker" ? ModelFolderRules.SageMaker : ModelFolderRules.Bedrock;
+
+    internal static Command Create(ClientDependencies dependencies)
     {
         var folder = new Argument<string>("folder")
         {
@@ -22,27 +35,36 @@ internal static class ValidateModelCommand
         };
         var endpoint = new Option<string?>("--endpoint-url")
         {
-            Description = "S3 endpoint to use for an s3:// folder instead of AWS's (for example a local S3 emulator).",
+            Description = "S3 endpoint to use for an s3:// folder instead of AWS's (for example a local S3 emulator). Default: AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL.",
         };
+        var rules = RulesOption();
         var command = new Command("validate-model", "Check a model folder before importing it into Amazon Bedrock (Custom Model Import).")
         {
             folder,
             endpoint,
+            rules,
         };
-        command.SetAction((result, cancellationToken) =>
-            RunAsync(result.GetValue(folder)!, result.GetValue(endpoint), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken));
+        command.SetAction((result, cancellationToken) => RunAsync(
+            result.GetValue(folder)!, result.GetValue(endpoint), ParseRules(result.GetValue(rules)), dependencies,
+            result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
 
-    internal static async Task<int> RunAsync(string location, string? endpointUrl, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(
+        string location, string? endpointUrl, ModelFolderRules rules, ClientDependencies dependencies, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ModelFolderReport report;
         try
         {
-            using var s3 = location.StartsWith("s3://", StringComparison.Ordinal) ? CreateS3Client(endpointUrl) : null;
+            using var s3 = location.StartsWith("s3://", StringComparison.Ordinal) ? S3ClientFactory.Create(endpointUrl, dependencies) : null;
             IModelFolder folder = s3 is null ? new LocalModelFolder(location) : S3ModelFolder.FromUri(s3, location);
             await output.WriteLineAsync($"Checking {folder.Location}").ConfigureAwait(false);
-            report = await ModelFolderValidator.ValidateAsync(folder, cancellationToken).ConfigureAwait(false);
+            report = await ModelFolderValidator.ValidateAsync(folder, rules, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliException e)
+        {
+            await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return ExitUnreadable;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or AmazonS3Exception or Amazon.Runtime.AmazonClientException)
         {
@@ -53,7 +75,9 @@ internal static class ValidateModelCommand
         await output.WriteLineAsync($"  {report.FileCount} files, {ModelFolderValidator.FormatSize(report.TotalSizeInBytes)}").ConfigureAwait(false);
         if (report.IsValid)
         {
-            await output.WriteLineAsync("OK: the folder meets Bedrock Custom Model Import's requirements.").ConfigureAwait(false);
+            await output.WriteLineAsync(rules == ModelFolderRules.Bedrock
+                ? "OK: the folder meets Bedrock Custom Model Import's requirements."
+                : "OK: the folder meets the requirements of vLLM on SageMaker.").ConfigureAwait(false);
             return 0;
         }
 
@@ -65,9 +89,4 @@ internal static class ValidateModelCommand
 
         return ExitProblems;
     }
-
-    private static AmazonS3Client CreateS3Client(string? endpointUrl)
-        => endpointUrl is null
-            ? new AmazonS3Client()
-            : new AmazonS3Client(new AmazonS3Config { ServiceURL = endpointUrl, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
 }
