@@ -133,7 +133,7 @@ public sealed class ServingStack : Stack
 
             endpoints.Add(created);
             Operations.AddAlarms([.. created.Alarms]);
-            OperationsDashboard.AddEndpoint(created.EndpointName, VllmEndpoint.VariantName);
+            OperationsDashboard.AddEndpoint(created);
             _ = new CfnOutput(this, id + "EndpointName", new CfnOutputProps
             {
                 Description = $"SageMaker endpoint serving {endpoint.Model}.",
@@ -233,7 +233,8 @@ public sealed class ServingStack : Stack
             MinInstanceCount = endpointConfig.MinInstances,
             MaxInstanceCount = endpointConfig.MaxInstances,
         });
-        OperationsDashboard.AddEndpoint(endpointName, Components.InferenceComponentEndpoint.VariantName);
+        // The endpoint's own row (its instances' GPUs); each component gets a row of its own below.
+        OperationsDashboard.AddEndpoint(VllmEndpoint.FromEndpointName(this, "ComponentEndpointMetrics", endpointName));
         var components = new List<Components.InferenceComponent>();
         for (var i = 0; i < endpointConfig.Components.Count; i++)
         {
@@ -262,7 +263,7 @@ public sealed class ServingStack : Stack
 
             components.Add(created);
             Operations.AddAlarms([.. created.Alarms]);
-            OperationsDashboard.AddInferenceComponent(endpointName, created.InferenceComponentName);
+            OperationsDashboard.AddInferenceComponent(created);
             var outputPrefix = "ComponentEndpoint" + id;
             _ = new CfnOutput(this, outputPrefix + "EndpointName", new CfnOutputProps
             {

@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.Events;
 using Constructs;
+using LlmHosting.Constructs.Sagemaker;
 
 namespace LlmHosting.Constructs.Events;
 
@@ -21,28 +22,20 @@ public sealed class ModelOperationsDashboardProps
 /// <summary>
 /// A CloudWatch dashboard for one environment: per endpoint and per inference component the invocations,
 /// errors, latency, GPU utilisation and GPU memory; per component the no-capacity failures (requests that
-/// found no copy, for example while scaled to zero); and the outcomes of model imports. Resources are given
-/// by name, so the dashboard does not depend on the constructs that create them.
+/// found no copy, for example while scaled to zero); and the outcomes of model imports. The graphs use the models'
+/// own <c>Metric*</c> methods, so a dashboard shows exactly what the alarms watch; models made elsewhere are added
+/// through <see cref="VllmEndpoint.FromEndpointName"/> and <c>InferenceComponent.FromComponentName</c>.
 /// </summary>
 /// <example>
 /// <code>
 /// var dashboard = new ModelOperationsDashboard(this, "Dashboard", new ModelOperationsDashboardProps { DashboardName = "llm-dev-models" });
-/// dashboard.AddEndpoint("llm-dev-gpt-oss-20b", "AllTraffic");
-/// dashboard.AddInferenceComponent("llm-dev-shared", "llm-dev-qwen3-4b");
+/// dashboard.AddEndpoint(endpoint);
+/// dashboard.AddInferenceComponent(InferenceComponent.FromComponentName(this, "Qwen", "llm-dev-shared", "llm-dev-qwen3-4b"));
 /// dashboard.AddModelImportOutcomes(ops.ModelImportCompletedRule!, ops.ModelImportFailedRule!);
 /// </code>
 /// </example>
 public sealed class ModelOperationsDashboard : Construct
 {
-    /// <summary>Namespace of invocation, latency and error metrics, per endpoint variant or inference component.</summary>
-    public const string InvocationNamespace = "AWS/SageMaker";
-
-    /// <summary>Namespace of the instance utilisation metrics of an endpoint variant (dimensions EndpointName, VariantName).</summary>
-    public const string EndpointInstanceNamespace = "/aws/sagemaker/Endpoints";
-
-    /// <summary>Namespace of the utilisation metrics of an inference component (dimension InferenceComponentName).</summary>
-    public const string InferenceComponentNamespace = "/aws/sagemaker/InferenceComponents";
-
     private const int Height = 6;
     private readonly Duration _period;
 
@@ -67,26 +60,28 @@ public sealed class ModelOperationsDashboard : Construct
     /// <summary>The CloudWatch dashboard.</summary>
     public Dashboard Dashboard { get; }
 
-    /// <summary>Adds a row for an endpoint variant: invocations and errors, latency, GPU utilisation and GPU memory.</summary>
-    /// <param name="endpointName">The endpoint's physical name.</param>
-    /// <param name="variantName">The production variant. Default: <c>AllTraffic</c>.</param>
-    public void AddEndpoint(string endpointName, string variantName = "AllTraffic")
+    /// <summary>Adds a row for an endpoint: invocations and errors, latency, GPU utilisation and GPU memory.</summary>
+    /// <param name="endpoint">
+    /// The endpoint: a <see cref="VllmEndpoint"/>, or one made elsewhere (<see cref="VllmEndpoint.FromEndpointName"/>).
+    /// </param>
+    public void AddEndpoint(IServedModel endpoint)
     {
-        var dimensions = new Dictionary<string, string> { ["EndpointName"] = endpointName, ["VariantName"] = variantName };
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var name = endpoint.EndpointName;
         Dashboard.AddWidgets(
-            Graph($"{endpointName}: invocations and errors", [
-                Metric(InvocationNamespace, "Invocations", dimensions, "Sum"),
-                Metric(InvocationNamespace, "Invocation4XXErrors", dimensions, "Sum"),
-                Metric(InvocationNamespace, "Invocation5XXErrors", dimensions, "Sum"),
+            Graph($"{name}: invocations and errors", [
+                endpoint.MetricInvocations(Options("Sum", "Invocations")),
+                endpoint.MetricInvocation4XXErrors(Options("Sum", "Invocation4XXErrors")),
+                endpoint.MetricInvocation5XXErrors(Options("Sum", "Invocation5XXErrors")),
             ]),
-            Graph($"{endpointName}: model latency (microseconds)", [
-                Metric(InvocationNamespace, "ModelLatency", dimensions, "p50"),
-                Metric(InvocationNamespace, "ModelLatency", dimensions, "p90"),
-                Metric(InvocationNamespace, "OverheadLatency", dimensions, "p90"),
+            Graph($"{name}: model latency (microseconds)", [
+                endpoint.MetricModelLatency(Options("p50", "ModelLatency p50")),
+                endpoint.MetricModelLatency(Options("p90", "ModelLatency p90")),
+                endpoint.Metric("OverheadLatency", Options("p90", "OverheadLatency p90")),
             ]),
-            Graph($"{endpointName}: GPU utilisation and memory (% summed over GPUs)", [
-                Metric(EndpointInstanceNamespace, "GPUUtilization", dimensions, "Average"),
-                Metric(EndpointInstanceNamespace, "GPUMemoryUtilization", dimensions, "Average"),
+            Graph($"{name}: GPU utilisation and memory (% summed over GPUs)", [
+                endpoint.MetricGpuUtilization(Options("Average", "GPUUtilization")),
+                endpoint.MetricGpuMemoryUtilization(Options("Average", "GPUMemoryUtilization")),
             ]));
     }
 
@@ -94,25 +89,27 @@ public sealed class ModelOperationsDashboard : Construct
     /// Adds a row for an inference component: invocations, errors and no-capacity failures, latency, GPU
     /// utilisation and GPU memory of its copies.
     /// </summary>
-    /// <param name="endpointName">The endpoint that hosts the component (shown in the titles).</param>
-    /// <param name="componentName">The inference component's physical name.</param>
-    public void AddInferenceComponent(string endpointName, string componentName)
+    /// <param name="component">
+    /// The component: an <c>InferenceComponent</c>, or one made elsewhere (<c>InferenceComponent.FromComponentName</c>).
+    /// </param>
+    public void AddInferenceComponent(IInferenceComponentModel component)
     {
-        var dimensions = new Dictionary<string, string> { ["InferenceComponentName"] = componentName };
+        ArgumentNullException.ThrowIfNull(component);
+        var name = component.InferenceComponentName;
         Dashboard.AddWidgets(
-            Graph($"{componentName} on {endpointName}: invocations and errors", [
-                Metric(InvocationNamespace, "Invocations", dimensions, "Sum"),
-                Metric(InvocationNamespace, "Invocation4XXErrors", dimensions, "Sum"),
-                Metric(InvocationNamespace, "Invocation5XXErrors", dimensions, "Sum"),
-                Metric(InvocationNamespace, "NoCapacityInvocationFailures", dimensions, "Sum"),
+            Graph($"{name} on {component.EndpointName}: invocations and errors", [
+                component.MetricInvocations(Options("Sum", "Invocations")),
+                component.MetricInvocation4XXErrors(Options("Sum", "Invocation4XXErrors")),
+                component.MetricInvocation5XXErrors(Options("Sum", "Invocation5XXErrors")),
+                component.MetricNoCapacityInvocationFailures(Options("Sum", "NoCapacityInvocationFailures")),
             ]),
-            Graph($"{componentName}: model latency (microseconds)", [
-                Metric(InvocationNamespace, "ModelLatency", dimensions, "p50"),
-                Metric(InvocationNamespace, "ModelLatency", dimensions, "p90"),
+            Graph($"{name}: model latency (microseconds)", [
+                component.MetricModelLatency(Options("p50", "ModelLatency p50")),
+                component.MetricModelLatency(Options("p90", "ModelLatency p90")),
             ]),
-            Graph($"{componentName}: GPU utilisation and memory (% of its GPUs)", [
-                Metric(InferenceComponentNamespace, "GPUUtilizationNormalized", dimensions, "Average"),
-                Metric(InferenceComponentNamespace, "GPUMemoryUtilizationNormalized", dimensions, "Average"),
+            Graph($"{name}: GPU utilisation and memory (% of its GPUs)", [
+                component.MetricGpuUtilization(Options("Average", "GPUUtilizationNormalized")),
+                component.MetricGpuMemoryUtilization(Options("Average", "GPUMemoryUtilizationNormalized")),
             ]));
     }
 
@@ -150,15 +147,7 @@ public sealed class ModelOperationsDashboard : Construct
         Height = Height,
     });
 
-    private Metric Metric(string ns, string name, Dictionary<string, string> dimensions, string statistic) => new(new MetricProps
-    {
-        Namespace = ns,
-        MetricName = name,
-        DimensionsMap = dimensions,
-        Statistic = statistic,
-        Period = _period,
-        Label = statistic is "Sum" or "Average" or "Maximum" ? name : $"{name} {statistic}",
-    });
+    private MetricOptions Options(string statistic, string label) => new() { Statistic = statistic, Period = _period, Label = label };
 
     private Metric RuleMetric(string name, IRule rule, string label) => new(new MetricProps
     {

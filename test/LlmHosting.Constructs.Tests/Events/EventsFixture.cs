@@ -3,6 +3,8 @@ using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.Events;
 using Amazon.CDK.AWS.Lambda;
 using LlmHosting.Constructs.Events;
+using LlmHosting.Constructs.Sagemaker;
+using LlmHosting.Constructs.Sagemaker.Components;
 using System.Text.Json.Nodes;
 
 namespace LlmHosting.Constructs.Tests.Events;
@@ -39,8 +41,8 @@ public sealed class EventsFixture
         Events.AddAlarms(errors);
 
         var dashboard = new ModelOperationsDashboard(stack, "Dashboard", new ModelOperationsDashboardProps { DashboardName = "llm-dev-model-operations" });
-        dashboard.AddEndpoint("llm-dev-gpt-oss-20b");
-        dashboard.AddInferenceComponent("llm-dev-shared", "llm-dev-qwen3-4b");
+        dashboard.AddEndpoint(VllmEndpoint.FromEndpointName(stack, "Endpoint", "llm-dev-gpt-oss-20b"));
+        dashboard.AddInferenceComponent(InferenceComponent.FromComponentName(stack, "Component", "llm-dev-shared", "llm-dev-qwen3-4b"));
         dashboard.AddModelImportOutcomes(Events.ModelImportCompletedRule!, Events.ModelImportFailedRule!);
         dashboard.AddUndeliveredEvents(Events);
 
