@@ -167,8 +167,43 @@ public sealed class InferenceComponentTests(SharedEndpointFixture fixture) : ICl
         Assert.Equal(1, (double)alarm["DatapointsToAlarm"]!);
         Assert.Equal(1, (double)alarm["Threshold"]!);
         Assert.Equal("GreaterThanOrEqualToThreshold", (string)alarm["ComparisonOperator"]!);
+        // No failures publish no data point: that must read as "no request is waiting", or the alarm would ask for a
+        // copy every minute of an idle day.
+        Assert.Equal("notBreaching", (string)alarm["TreatMissingData"]!);
         var action = (string)Assert.Single(alarm["AlarmActions"]!.AsArray())!["Ref"]!;
         Assert.Equal("StepScaling", (string)fixture.Template["Resources"]![action]!["Properties"]!["PolicyType"]!);
+    }
+
+    /// <summary>
+    /// The figures of the README's "Several models on one endpoint, and scale to zero" (What an idle endpoint costs, What
+    /// the first request after idle sees), asserted by alarm and policy name for a component that scales to zero.
+    /// </summary>
+    [Fact]
+    public void ScaleToZeroTimeline_CooldownsAndAlarmPeriods_AreThoseTheReadmeStates()
+    {
+        var alarms = TestStacks.Resources(fixture.Template, "AWS::CloudWatch::Alarm").ToDictionary(a => (string)a.Properties["AlarmName"]!, a => a.Properties);
+        var policies = TestStacks.Resources(fixture.Template, "AWS::ApplicationAutoScaling::ScalingPolicy")
+            .Where(p => p.Id.Contains("GptOss", StringComparison.Ordinal))
+            .ToDictionary(p => (string)p.Properties["PolicyType"]!, p => p.Properties);
+
+        // "drops to zero copies (about 15 minutes of no traffic plus the 15-minute scale-in cooldown)"
+        var tracking = policies["TargetTrackingScaling"]["TargetTrackingScalingPolicyConfiguration"]!;
+        Assert.Equal(900, (double)tracking["ScaleInCooldown"]!);
+        Assert.Equal(600, (double)tracking["ScaleOutCooldown"]!);
+
+        // "The <component>-scale-out-from-zero alarm evaluates that metric every minute, so up to about a minute later it
+        // asks for one copy": one 1-minute period, one data point; the step adds one copy, then waits 10 minutes (the
+        // copy takes minutes to start; a second copy would be asked for needlessly).
+        var scaleOut = alarms[$"{GptOssComponent}-scale-out-from-zero"];
+        Assert.Equal((60.0, 1.0, 1.0), ((double)scaleOut["Period"]!, (double)scaleOut["EvaluationPeriods"]!, (double)scaleOut["DatapointsToAlarm"]!));
+        var step = policies["StepScaling"]["StepScalingPolicyConfiguration"]!;
+        Assert.Equal(600, (double)step["Cooldown"]!);
+        Assert.Equal(1, (double)step["StepAdjustments"]![0]!["ScalingAdjustment"]!);
+
+        // "the <component>-no-capacity alarm fires only when failures last 20 minutes": 4 of 4 five-minute periods.
+        var noCapacity = alarms[$"{GptOssComponent}-no-capacity"];
+        Assert.Equal((300.0, 4.0, 4.0), ((double)noCapacity["Period"]!, (double)noCapacity["EvaluationPeriods"]!, (double)noCapacity["DatapointsToAlarm"]!));
+        Assert.Equal("notBreaching", (string)noCapacity["TreatMissingData"]!);
     }
 
     [Fact]
