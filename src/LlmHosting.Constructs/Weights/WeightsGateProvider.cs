@@ -33,7 +33,7 @@ internal sealed class WeightsGateProvider : Construct
             Timeout = Duration.Minutes(2),
             Description = "Checks a model weight folder (llmhost validate-model's rules) before models or imports read it.",
         });
-        ServiceToken = new Provider(this, "Provider", new ProviderProps { OnEventHandler = handler }).ServiceToken;
+        ServiceToken = ProviderRuntimes.Create(this, "Provider", new ProviderProps { OnEventHandler = handler }).ServiceToken;
         CfnLint.IgnoreRedundantRoleDependencies(this);
     }
 
