@@ -10,7 +10,10 @@ namespace LlmHosting.Constructs.Aspects;
 /// created. CDK 2.160 gives its own helper functions (the custom resource <c>Provider</c> framework,
 /// <c>autoDeleteObjects</c>, log retention...) <c>nodejs20.x</c> or older, which AWS no longer accepts for new
 /// functions. Both <see cref="CfnFunction"/> resources and the raw <c>AWS::Lambda::Function</c> resources
-/// of <see cref="CustomResourceProviderBase"/> are handled.
+/// of <see cref="CustomResourceProviderBase"/> are handled, in stacks with a region (a literal runtime) and without
+/// one (what <c>cdk init</c> makes: the runtime is <c>Fn::FindInMap</c> over CDK's <c>LatestNodeRuntimeMap</c>,
+/// whose rows are raised). The library's own constructs need no aspect; this one is for the functions CDK adds
+/// itself, for example for <c>autoDeleteObjects</c>.
 /// </summary>
 /// <example><code>Aspects.Of(app).Add(new NodejsRuntimeUpgrade());</code></example>
 public sealed class NodejsRuntimeUpgrade : DeputyBase, IAspect
@@ -48,6 +51,18 @@ public sealed class NodejsRuntimeUpgrade : DeputyBase, IAspect
                 // Its DependsOn on the role repeats what the Fn::GetAtt of the role already orders
                 // (cfn-lint W3005); dropping it changes nothing in deployment order.
                 resource.AddDeletionOverride("DependsOn");
+                break;
+            case CfnMapping mapping when LatestNodeRuntimeMapping.Is(mapping):
+                // The functions read this mapping through a token, which cannot be compared with a runtime name;
+                // its rows can, and every reader of the mapping is a Node.js function.
+                foreach (var (region, runtime) in LatestNodeRuntimeMapping.Rows(Stack.Of(mapping)))
+                {
+                    if (NeedsUpgrade(runtime))
+                    {
+                        mapping.SetValue(region, LatestNodeRuntimeMapping.Key, _runtime);
+                    }
+                }
+
                 break;
         }
     }

@@ -146,7 +146,7 @@ public sealed partial class BedrockModelImport : Construct
         // Five minutes leave room for the client's retries (6 attempts of at most 30 s plus back-off).
         var isComplete = Handler("IsComplete", IsCompleteHandler, code, Duration.Minutes(5), "Polls a Bedrock model import job; on delete, deletes the model once its job has ended.");
 
-        var provider = new Provider(this, "Provider", new ProviderProps
+        var provider = ProviderRuntimes.Create(this, "Provider", new ProviderProps
         {
             OnEventHandler = onEvent,
             IsCompleteHandler = isComplete,

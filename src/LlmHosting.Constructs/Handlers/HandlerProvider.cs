@@ -33,7 +33,7 @@ internal sealed class HandlerProvider : Construct
             Timeout = timeout,
             Description = functionDescription,
         });
-        ServiceToken = new Provider(this, "Provider", new ProviderProps { OnEventHandler = handler }).ServiceToken;
+        ServiceToken = ProviderRuntimes.Create(this, "Provider", new ProviderProps { OnEventHandler = handler }).ServiceToken;
         CfnLint.IgnoreRedundantRoleDependencies(this);
     }
 
