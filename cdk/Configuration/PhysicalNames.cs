@@ -77,13 +77,14 @@ internal static class PhysicalNames
             return;
         }
 
-        foreach (var group in ServingIds.Of(environment).GroupBy(e => e.Id, StringComparer.Ordinal).Where(g => g.Select(e => e.Owner).Distinct().Count() > 1))
+        var idClashes = ServingIds.Of(environment)
+            .GroupBy(e => e.Id, StringComparer.Ordinal)
+            .SelectMany(g => g.Skip(1).Select(other => (Id: g.Key, First: g.First().Owner, Other: other.Owner)))
+            .Where(c => c.Other != c.First)
+            .DistinctBy(c => (c.First, c.Other));
+        foreach (var (id, first, other) in idClashes)
         {
-            var first = group.First();
-            foreach (var other in group.Skip(1).Where(o => o.Owner != first.Owner).DistinctBy(o => o.Owner))
-            {
-                problems.Add($"{other.Owner} makes the construct id {group.Key}, which {first.Owner} makes too; choose another name");
-            }
+            problems.Add($"{other} makes the construct id {id}, which {first} makes too; choose another name");
         }
     }
 

@@ -56,7 +56,7 @@ internal static class ConfigJson
         using (document)
         {
             var found = problems.Count;
-            JsonShape.OfSection(typeof(T)).Check(document.RootElement, "", problems);
+            Shape<T>.OfFile.Check(document.RootElement, "", problems);
             if (problems.Count > found)
             {
                 return null;
@@ -73,6 +73,12 @@ internal static class ConfigJson
                 return null;
             }
         }
+    }
+
+    // Built once per record type, on first use (the runtime runs a static initializer once).
+    private static class Shape<T>
+    {
+        internal static readonly JsonShape OfFile = JsonShape.OfSection(typeof(T));
     }
 
     /// <summary>

@@ -199,27 +199,20 @@ internal abstract class JsonShape
     /// <summary>A configuration section: known keys only, each once.</summary>
     private sealed class SectionShape : JsonShape
     {
-        private readonly Type _type;
-        private readonly NullabilityInfoContext _context;
-        private IReadOnlyDictionary<string, JsonShape>? _keys;
-
+        // The sections form a tree (no section holds itself), so the whole shape is built at once and only read after.
         internal SectionShape(Type type, bool acceptsNull, NullabilityInfoContext context)
             : base(acceptsNull)
-        {
-            _type = type;
-            _context = context;
-        }
+            => Keys = type
+                .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(p => p.CanWrite && p.SetMethod!.IsPublic && p.GetCustomAttribute<JsonIgnoreAttribute>() is null)
+                .ToDictionary(
+                    p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(p.Name),
+                    p => For(p.PropertyType, context.Create(p), context),
+                    StringComparer.Ordinal);
 
         private protected override string Expected => "an object";
 
-        // Built on first use: sections may refer to each other.
-        private IReadOnlyDictionary<string, JsonShape> Keys => _keys ??= _type
-            .GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanWrite && p.SetMethod!.IsPublic && p.GetCustomAttribute<JsonIgnoreAttribute>() is null)
-            .ToDictionary(
-                p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(p.Name),
-                p => For(p.PropertyType, _context.Create(p), _context),
-                StringComparer.Ordinal);
+        private IReadOnlyDictionary<string, JsonShape> Keys { get; }
 
         private protected override void CheckValue(JsonElement element, string path, ICollection<string> problems)
         {
