@@ -41,6 +41,8 @@ public sealed class ConstructProblemsTests
     [InlineData("\"maxCopies\": 1 },", "\"maxCopies\": 1, \"cpuCores\": 0.1 },", "componentEndpoint.components[0].cpuCores 0.1 must be at least 0.25")]
     [InlineData("\"huggingFaceId\": \"Qwen/Qwen3-4B\"", "\"huggingFaceId\": \"Qwen/Qwen3-4B\", \"maxModelLength\": 65536", "componentEndpoint.components[1].maxModelLength 65536 is above the 40960 tokens model Qwen3-4B supports")]
     [InlineData("\"minCopies\": 0, \"maxCopies\": 1", "\"minCopies\": -1, \"maxCopies\": 1", "componentEndpoint.components[1].minCopies -1 must be at least 0")]
+    [InlineData("\"maxModelLength\": 32768", "\"imageTag\": \"0.20.2-gpu-py312-ubuntu22.04-sagemaker\"", "endpoints[0].inferenceAmiVersion: image vllm:0.20.2-gpu-py312-ubuntu22.04-sagemaker does not name its CUDA version (no cuXYZ in its tag); set inferenceAmiVersion (for example al2023-ami-sagemaker-inference-gpu-4-1 for CUDA 13)")]
+    [InlineData("\"region\": \"us-east-1\"", "\"region\": \"ap-south-2\"", "endpoints[0].vllm.imageTag: the vLLM Deep Learning Container is not published in region ap-south-2 (known regions: us-east-1, ")]
     public void Synth_ConstructCaughtMistake_NamesTheFileTheJsonPathAndTheKeys(string find, string replace, string expected)
     {
         Assert.Contains(find, Environment, StringComparison.Ordinal);
