@@ -1,21 +1,30 @@
-using Amazon.CDK;
 using LlmHosting.App;
 using LlmHosting.App.Configuration;
 
-// The only place that reads context or files: everything below gets typed, validated configuration.
+// The only place that reads context, files or the environment: everything below gets typed, validated configuration.
 var app = new Amazon.CDK.App();
 try
 {
     var catalog = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config"));
     var environments = catalog.Select(app.Node.TryGetContext("env") as string);
-    // Constructs check what only they can (for example whether a model fits the GPUs) and say so in one line.
+    // Constructs check what only they can (for example whether a model fits the GPUs); their problems come back in
+    // the configuration's words.
     ModelHostingApp.AddEnvironments(app, environments);
+    app.Synth();
+    return 0;
 }
 catch (ConfigurationException e)
 {
-    Console.Error.WriteLine($"error: {e.Message}");
+    foreach (var line in e.Lines)
+    {
+        Console.Error.WriteLine($"error: {line}");
+    }
+
     return 1;
 }
-
-app.Synth();
-return 0;
+catch (Exception e) when (Environment.GetEnvironmentVariable("CDK_DEBUG") is not ("true" or "1"))
+{
+    // A mistake no check names yet still ends in one line; `cdk synth --debug` (CDK_DEBUG) shows the stack trace.
+    Console.Error.WriteLine($"error: synthesis failed: {e.Message.Split('\n')[0].Trim()} (run cdk synth --debug for details)");
+    return 1;
+}

@@ -1,15 +1,18 @@
 using LlmHosting.Constructs.Sagemaker;
+using LlmHosting.Constructs.Sagemaker.Components;
+using LlmHosting.Constructs.Storage;
 
 namespace LlmHosting.App.Configuration;
 
 /// <summary>
 /// An endpoint that hosts several models as inference components (<c>componentEndpoint</c>), each scaling its copies
 /// on its own. Its physical name is <c>&lt;namePrefix&gt;-&lt;name&gt;</c>; a component's is
-/// <c>&lt;namePrefix&gt;-&lt;name&gt;-&lt;component name&gt;</c>.
+/// <c>&lt;namePrefix&gt;-&lt;name&gt;-&lt;component name&gt;</c>. The constructs check the instance and copy counts and
+/// whether the copies fit; their problems are reported with the keys of this section.
 /// </summary>
 public sealed record ComponentEndpointConfig
 {
-    private const string Path = "componentEndpoint";
+    internal const string Path = "componentEndpoint";
 
     /// <summary>Short name: lower-case letters and digits, words joined by single hyphens, for example <c>shared</c>.</summary>
     public string Name { get; init; } = "";
@@ -32,28 +35,14 @@ public sealed record ComponentEndpointConfig
     /// <summary>The models, one inference component each.</summary>
     public List<ComponentConfig> Components { get; init; } = [];
 
-    /// <summary>The catalog instance type, once validated.</summary>
-    internal GpuInstanceType GpuInstanceType => GpuInstanceType.FromName(InstanceType);
+    /// <summary>The endpoint's physical name: <c>&lt;namePrefix&gt;-&lt;name&gt;</c>.</summary>
+    internal string EndpointNameIn(string namePrefix) => $"{namePrefix}-{Name}";
 
     internal void Validate(ICollection<string> problems, string namePrefix)
     {
-        if (!ConfigNames.ShortName.IsMatch(Name))
-        {
-            problems.Add(Name.Length == 0 ? $"{Path}.name is missing" : $"{Path}.name '{Name}' must be lower-case letters and digits, words joined by single hyphens");
-        }
-
+        ConfigNames.ValidateName(problems, Path, Name, namePrefix, "endpoint");
         ConfigNames.ValidateInstanceType(problems, $"{Path}.instanceType", InstanceType, "ml.g6e.12xlarge");
         ConfigNames.ValidateInferenceAmiVersion(problems, $"{Path}.inferenceAmiVersion", InferenceAmiVersion);
-
-        if (MinInstances < 0)
-        {
-            problems.Add($"{Path}.minInstances {MinInstances} must be at least 0");
-        }
-
-        if (MaxInstances is { } max && (max < 1 || max < MinInstances))
-        {
-            problems.Add($"{Path}.maxInstances {max} must be at least 1 and at least minInstances {MinInstances}");
-        }
 
         if (Components.Count == 0)
         {
@@ -62,14 +51,33 @@ public sealed record ComponentEndpointConfig
 
         for (var i = 0; i < Components.Count; i++)
         {
-            Components[i].Validate(problems, $"{Path}.components[{i}]", $"{namePrefix}-{Name}");
-        }
-
-        foreach (var duplicate in Components.GroupBy(c => c.Name).Where(g => g.Key.Length > 0 && g.Count() > 1))
-        {
-            problems.Add($"{Path}.components: the name '{duplicate.Key}' is used {duplicate.Count()} times");
+            Components[i].Validate(problems, $"{Path}.components[{i}]", EndpointNameIn(namePrefix));
         }
     }
+
+    /// <summary>The props of the endpoint's construct, from this validated section.</summary>
+    /// <param name="namePrefix">The environment's name prefix.</param>
+    internal InferenceComponentEndpointProps ToProps(string namePrefix) => new()
+    {
+        EndpointName = EndpointNameIn(namePrefix),
+        InstanceType = GpuInstanceType.FromName(InstanceType),
+        InferenceAmiVersion = ConfigNames.InferenceAmiVersionOf(InferenceAmiVersion),
+        MinInstanceCount = MinInstances,
+        MaxInstanceCount = MaxInstances,
+    };
+
+    /// <summary>Where the endpoint's props come from, for messages.</summary>
+    internal static PropsKeys Keys { get; } = new(Path, EndpointKeys(""));
+
+    /// <summary>The JSON paths of the endpoint's props, with the props paths under <paramref name="propsPrefix"/>.</summary>
+    internal static IEnumerable<KeyValuePair<string, string>> EndpointKeys(string propsPrefix) =>
+    [
+        new(propsPrefix + nameof(InferenceComponentEndpointProps.EndpointName), $"{Path}.name"),
+        new(propsPrefix + nameof(InferenceComponentEndpointProps.InstanceType), $"{Path}.instanceType"),
+        new(propsPrefix + nameof(InferenceComponentEndpointProps.InferenceAmiVersion), $"{Path}.inferenceAmiVersion"),
+        new(propsPrefix + nameof(InferenceComponentEndpointProps.MinInstanceCount), $"{Path}.minInstances"),
+        new(propsPrefix + nameof(InferenceComponentEndpointProps.MaxInstanceCount), $"{Path}.maxInstances"),
+    ];
 }
 
 /// <summary>One model of a <see cref="ComponentEndpointConfig"/> (<c>componentEndpoint.components[i]</c>).</summary>
@@ -90,34 +98,54 @@ public sealed record ComponentConfig : ServedModelConfig
     /// <summary>Most copies. Default: the larger of 1 and <see cref="MinCopies"/>.</summary>
     public int? MaxCopies { get; init; }
 
-    /// <summary>Longest context in tokens (vLLM <c>--max-model-len</c>). Default: the model's maximum.</summary>
+    /// <summary>Longest context in tokens (vLLM <c>--max-model-len</c>), at most the model's. Default: the model's maximum.</summary>
     public int? MaxModelLength { get; init; }
+
+    /// <summary>The component's physical name: <c>&lt;endpoint name&gt;-&lt;name&gt;</c>.</summary>
+    internal string ComponentNameIn(string endpointName) => $"{endpointName}-{Name}";
 
     /// <summary>The model, once validated.</summary>
     internal KnownModel KnownModel => ResolveModel();
 
     internal void Validate(ICollection<string> problems, string path, string endpointName)
+        => ValidateServedModel(problems, path, endpointName, "component");
+
+    /// <summary>The options of the component's construct, from this validated entry.</summary>
+    /// <param name="endpointName">The physical name of the component endpoint.</param>
+    /// <param name="bucket">The environment's model bucket.</param>
+    internal InferenceComponentOptions ToOptions(string endpointName, IModelBucket bucket) => new()
     {
-        ValidateServedModel(problems, path, endpointName, "component");
+        InferenceComponentName = ComponentNameIn(endpointName),
+        Model = KnownModel,
+        Source = SourceIn(bucket),
+        Vllm = new VllmSettings { MaxModelLength = MaxModelLength },
+        Gpus = Gpus,
+        CpuCores = CpuCores,
+        MemoryInMb = MemoryInMb,
+        MinCopyCount = MinCopies,
+        MaxCopyCount = MaxCopies,
+    };
 
-        if (Gpus is < 1)
+    /// <summary>Where the component's options come from, for messages; the endpoint's settings are named by their full path.</summary>
+    /// <param name="path">JSON path of this entry, for example <c>componentEndpoint.components[1]</c>.</param>
+    internal PropsKeys KeysAt(string path) => new(
+        path,
+        [
+            .. ServedModelKeys(path),
+            .. ComponentEndpointConfig.EndpointKeys("Endpoint."),
+            new(nameof(InferenceComponentOptions.InferenceComponentName), $"{path}.name"),
+            new($"{nameof(InferenceComponentOptions.Vllm)}.{nameof(VllmSettings.MaxModelLength)}", $"{path}.maxModelLength"),
+            new(nameof(InferenceComponentOptions.Gpus), $"{path}.gpus"),
+            new(nameof(InferenceComponentOptions.CpuCores), $"{path}.cpuCores"),
+            new(nameof(InferenceComponentOptions.MemoryInMb), $"{path}.memoryInMb"),
+            new(nameof(InferenceComponentOptions.MinCopyCount), $"{path}.minCopies"),
+            new(nameof(InferenceComponentOptions.MaxCopyCount), $"{path}.maxCopies"),
+        ],
+        // Stand-in: the packing check still names the endpoint's props in plain text (see LibraryMessages).
+        plainWords: new Dictionary<string, string>
         {
-            problems.Add($"{path}.gpus {Gpus} must be at least 1");
-        }
-
-        if (MinCopies < 0)
-        {
-            problems.Add($"{path}.minCopies {MinCopies} must be at least 0");
-        }
-
-        if (MaxCopies is { } max && (max < 1 || max < MinCopies))
-        {
-            problems.Add($"{path}.maxCopies {max} must be at least 1 and at least minCopies {MinCopies}");
-        }
-
-        if (MaxModelLength is < 1)
-        {
-            problems.Add($"{path}.maxModelLength {MaxModelLength} must be at least 1");
-        }
-    }
+            [nameof(InferenceComponentEndpointProps.MaxInstanceCount)] = $"{ComponentEndpointConfig.Path}.maxInstances",
+            ["larger instance type"] = $"larger {ComponentEndpointConfig.Path}.instanceType",
+            ["minimum or initial copy counts"] = "minCopies",
+        });
 }

@@ -1,19 +1,19 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using LlmHosting.Constructs.Sagemaker;
+using LlmHosting.Constructs.Storage;
 
 namespace LlmHosting.App.Configuration;
 
 /// <summary>
 /// One SageMaker vLLM endpoint of an environment (<c>endpoints[i]</c>). Its physical name is
-/// <c>&lt;namePrefix&gt;-&lt;name&gt;</c>.
+/// <c>&lt;namePrefix&gt;-&lt;name&gt;</c>. The construct checks the instance counts and the vLLM settings; its problems are
+/// reported with the keys of this entry (<see cref="KeysAt"/>).
 /// </summary>
 public sealed record EndpointConfig : ServedModelConfig
 {
     /// <summary>SageMaker GPU instance type of the catalog, for example <c>ml.g6e.xlarge</c>.</summary>
     public string InstanceType { get; init; } = "";
 
-    /// <summary>Instances at creation and the floor of autoscaling. Default: 1.</summary>
+    /// <summary>Instances at creation and the floor of autoscaling, at least 1. Default: 1.</summary>
     public int MinInstances { get; init; } = 1;
 
     /// <summary>Ceiling of autoscaling on invocations per instance. Default: <see cref="MinInstances"/>.</summary>
@@ -28,60 +28,81 @@ public sealed record EndpointConfig : ServedModelConfig
     /// <summary>vLLM settings. Default: the construct's defaults for the model and instance.</summary>
     public VllmConfig Vllm { get; init; } = new();
 
-    /// <summary>The catalog instance type, once validated.</summary>
-    internal GpuInstanceType GpuInstanceType => GpuInstanceType.FromName(InstanceType);
+    /// <summary>The endpoint's physical name: <c>&lt;namePrefix&gt;-&lt;name&gt;</c>.</summary>
+    internal string EndpointNameIn(string namePrefix) => $"{namePrefix}-{Name}";
 
     /// <summary>The model, once validated.</summary>
     internal KnownModel KnownModel => ResolveModel(Vllm.ToolCallParser, Vllm.ReasoningParser);
 
     internal void Validate(ICollection<string> problems, string path, string namePrefix)
     {
-        ValidateServedModel(problems, path, namePrefix, "endpoint");
+        ValidateServedModel(problems, path, namePrefix, "endpoint", (Vllm.ToolCallParser, Vllm.ReasoningParser, $"{path}.vllm"));
         ConfigNames.ValidateInstanceType(problems, $"{path}.instanceType", InstanceType, "ml.g6e.xlarge");
         ConfigNames.ValidateInferenceAmiVersion(problems, $"{path}.inferenceAmiVersion", InferenceAmiVersion);
-
-        if (MinInstances < 1)
+        if (Vllm.ImageTag is { } tag)
         {
-            problems.Add($"{path}.minInstances {MinInstances} must be at least 1");
+            ConfigNames.Check(problems, $"{path}.vllm.imageTag", () => VllmImage.FromDlcTag(tag));
         }
-
-        if (MaxInstances is { } max && max < MinInstances)
-        {
-            problems.Add($"{path}.maxInstances {max} is below minInstances {MinInstances}");
-        }
-
-        Vllm.Validate(problems, $"{path}.vllm");
     }
+
+    /// <summary>The props of the endpoint's construct, from this validated entry.</summary>
+    /// <param name="namePrefix">The environment's name prefix.</param>
+    /// <param name="bucket">The environment's model bucket.</param>
+    internal VllmEndpointProps ToProps(string namePrefix, IModelBucket bucket) => new()
+    {
+        EndpointName = EndpointNameIn(namePrefix),
+        Model = KnownModel,
+        Source = SourceIn(bucket),
+        InstanceType = GpuInstanceType.FromName(InstanceType),
+        Image = Vllm.ImageTag is { } tag ? VllmImage.FromDlcTag(tag) : null,
+        InferenceAmiVersion = ConfigNames.InferenceAmiVersionOf(InferenceAmiVersion),
+        Vllm = Vllm.ToSettings(),
+        MinInstanceCount = MinInstances,
+        MaxInstanceCount = MaxInstances,
+    };
+
+    /// <summary>Where each of <see cref="ToProps"/>'s props comes from, for messages.</summary>
+    /// <param name="path">JSON path of this entry, for example <c>endpoints[0]</c>.</param>
+    internal PropsKeys KeysAt(string path) => new(path,
+    [
+        .. ServedModelKeys(path),
+        .. VllmConfig.KeysAt($"{path}.vllm"),
+        new(nameof(VllmEndpointProps.EndpointName), $"{path}.name"),
+        new(nameof(VllmEndpointProps.InstanceType), $"{path}.instanceType"),
+        new(nameof(VllmEndpointProps.InferenceAmiVersion), $"{path}.inferenceAmiVersion"),
+        new(nameof(VllmEndpointProps.MinInstanceCount), $"{path}.minInstances"),
+        new(nameof(VllmEndpointProps.MaxInstanceCount), $"{path}.maxInstances"),
+    ]);
 }
 
 /// <summary>vLLM settings of an endpoint (<c>endpoints[i].vllm</c>); each maps onto a <see cref="VllmSettings"/> member.</summary>
 public sealed record VllmConfig
 {
-    /// <summary>GPUs one replica is sharded over. Default: the instance's GPU count.</summary>
+    /// <inheritdoc cref="VllmSettings.TensorParallelSize"/>
     public int? TensorParallelSize { get; init; }
 
-    /// <summary>Longest context in tokens. Default: the model's maximum.</summary>
+    /// <inheritdoc cref="VllmSettings.MaxModelLength"/>
     public int? MaxModelLength { get; init; }
 
-    /// <summary>Most concurrent sequences. Default: vLLM's default.</summary>
+    /// <inheritdoc cref="VllmSettings.MaxNumSeqs"/>
     public int? MaxNumSeqs { get; init; }
 
-    /// <summary>Share of GPU memory vLLM may use, above 0 and at most 1. Default: 0.9.</summary>
+    /// <inheritdoc cref="VllmSettings.GpuMemoryUtilization"/>
     public double? GpuMemoryUtilization { get; init; }
 
-    /// <summary>Tool calling. Default: on when the model has a known parser.</summary>
+    /// <inheritdoc cref="VllmSettings.EnableToolCalling"/>
     public bool? EnableToolCalling { get; init; }
 
-    /// <summary>Tool-call parser. Default: the model's.</summary>
+    /// <inheritdoc cref="VllmSettings.ToolCallParser"/>
     public string? ToolCallParser { get; init; }
 
-    /// <summary>Reasoning parser; empty turns it off. Default: the model's.</summary>
+    /// <inheritdoc cref="VllmSettings.ReasoningParser"/>
     public string? ReasoningParser { get; init; }
 
-    /// <summary>Tag of the vLLM DLC image. Default: the construct's pinned tag.</summary>
+    /// <summary>Tag of the vLLM DLC image. Default: the construct's pinned tag (<see cref="VllmImage.DefaultDlcTag"/>).</summary>
     public string? ImageTag { get; init; }
 
-    /// <summary>Other vLLM flags by name, without dashes; null or empty for a bare flag. Default: none.</summary>
+    /// <inheritdoc cref="VllmSettings.ExtraFlags"/>
     public Dictionary<string, string?>? ExtraFlags { get; init; }
 
     /// <summary>The construct settings.</summary>
@@ -97,57 +118,21 @@ public sealed record VllmConfig
         ExtraFlags = ExtraFlags,
     };
 
-    internal void Validate(ICollection<string> problems, string path)
-    {
-        if (TensorParallelSize is < 1)
-        {
-            problems.Add($"{path}.tensorParallelSize {TensorParallelSize} must be at least 1");
-        }
+    /// <summary>Where each setting of <see cref="ToSettings"/> comes from: props paths <c>Vllm.X</c> and, for the image, <c>Image</c>.</summary>
+    /// <param name="path">JSON path of this section, for example <c>endpoints[0].vllm</c>.</param>
+    internal static IEnumerable<KeyValuePair<string, string>> KeysAt(string path) =>
+    [
+        new(nameof(VllmServingOptions.Image), $"{path}.imageTag"),
+        Setting(path, nameof(VllmSettings.TensorParallelSize)),
+        Setting(path, nameof(VllmSettings.MaxModelLength)),
+        Setting(path, nameof(VllmSettings.MaxNumSeqs)),
+        Setting(path, nameof(VllmSettings.GpuMemoryUtilization)),
+        Setting(path, nameof(VllmSettings.EnableToolCalling)),
+        Setting(path, nameof(VllmSettings.ToolCallParser)),
+        Setting(path, nameof(VllmSettings.ReasoningParser)),
+        Setting(path, nameof(VllmSettings.ExtraFlags)),
+    ];
 
-        if (MaxModelLength is < 1)
-        {
-            problems.Add($"{path}.maxModelLength {MaxModelLength} must be at least 1");
-        }
-
-        if (MaxNumSeqs is < 1)
-        {
-            problems.Add($"{path}.maxNumSeqs {MaxNumSeqs} must be at least 1");
-        }
-
-        if (GpuMemoryUtilization is { } utilization && !(utilization > 0 && utilization <= 1))
-        {
-            problems.Add($"{path}.gpuMemoryUtilization {utilization.ToString(CultureInfo.InvariantCulture)} must be above 0 and at most 1");
-        }
-
-        if (ImageTag is not null && !Regex.IsMatch(ImageTag, @"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"))
-        {
-            problems.Add($"{path}.imageTag '{ImageTag}' is not an image tag");
-        }
-    }
-}
-
-/// <summary>
-/// Who may assume the environment's invoker role (<c>invoker</c>), which may call every endpoint of the
-/// environment through the OpenAI-compatible API.
-/// </summary>
-public sealed record InvokerConfig
-{
-    /// <summary>Trusted account ids. Default: the environment's own account, when no role is trusted either.</summary>
-    public List<string> TrustedAccountIds { get; init; } = [];
-
-    /// <summary>Trusted IAM role ARNs. Default: none.</summary>
-    public List<string> TrustedRoleArns { get; init; } = [];
-
-    internal void Validate(ICollection<string> problems)
-    {
-        foreach (var account in TrustedAccountIds.Where(a => !Regex.IsMatch(a, @"^\d{12}$")))
-        {
-            problems.Add($"invoker.trustedAccountIds '{account}' is not a 12-digit AWS account id");
-        }
-
-        foreach (var arn in TrustedRoleArns.Where(r => !Regex.IsMatch(r, @"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")))
-        {
-            problems.Add($"invoker.trustedRoleArns '{arn}' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
-        }
-    }
+    private static KeyValuePair<string, string> Setting(string path, string member)
+        => new($"{nameof(VllmServingOptions.Vllm)}.{member}", $"{path}.{char.ToLowerInvariant(member[0])}{member[1..]}");
 }

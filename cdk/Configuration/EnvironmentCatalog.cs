@@ -1,32 +1,25 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
+using LlmHosting.App.Configuration.Json;
 
 namespace LlmHosting.App.Configuration;
 
 /// <summary>
 /// The environments of the app, one JSON file each (<c>cdk/config/&lt;name&gt;.json</c>), loaded and validated
-/// once at start-up. Every mistake becomes a <see cref="ConfigurationException"/> with a one-line message.
+/// once at start-up. Every mistake of every file becomes a line of one <see cref="ConfigurationException"/>.
 /// </summary>
 public sealed class EnvironmentCatalog
 {
     private static readonly Regex EnvironmentName = new("^[a-z][a-z0-9-]{0,31}$", RegexOptions.CultureInvariant);
-
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        PropertyNameCaseInsensitive = false,
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        RespectNullableAnnotations = true,
-    };
 
     private EnvironmentCatalog(IReadOnlyList<EnvironmentConfig> environments) => Environments = environments;
 
     /// <summary>Every environment, ordered by name.</summary>
     public IReadOnlyList<EnvironmentConfig> Environments { get; }
 
-    /// <summary>Loads and validates every <c>*.json</c> file of a folder.</summary>
+    /// <summary>
+    /// Loads and validates every <c>*.json</c> file of a folder, and checks that environments in one account do not
+    /// make the same names.
+    /// </summary>
     /// <param name="directory">Folder holding one file per environment.</param>
     /// <param name="displayDirectory">How the folder is named in messages, for example <c>cdk/config</c>.</param>
     public static EnvironmentCatalog Load(string directory, string displayDirectory = "cdk/config")
@@ -42,10 +35,22 @@ public sealed class EnvironmentCatalog
             throw new ConfigurationException($"No environment configuration in {displayDirectory}: add a <name>.json file per environment.");
         }
 
-        var environments = files
-            .Select(f => Parse(Path.GetFileNameWithoutExtension(f), File.ReadAllText(f), $"{displayDirectory}/{Path.GetFileName(f)}", directory))
-            .ToList();
-        return new EnvironmentCatalog(environments);
+        var environments = new List<EnvironmentConfig>();
+        var lines = new List<string>();
+        foreach (var file in files)
+        {
+            try
+            {
+                environments.Add(Parse(Path.GetFileNameWithoutExtension(file), File.ReadAllText(file), $"{displayDirectory}/{Path.GetFileName(file)}", directory));
+            }
+            catch (ConfigurationException e)
+            {
+                lines.AddRange(e.Lines);
+            }
+        }
+
+        PhysicalNames.CheckBetween(environments, lines);
+        return lines.Count > 0 ? throw new ConfigurationException(lines) : new EnvironmentCatalog(environments);
     }
 
     /// <summary>Parses and validates one environment's JSON text.</summary>
@@ -55,36 +60,24 @@ public sealed class EnvironmentCatalog
     /// <param name="configDirectory">The folder weights manifests are read from; null when the text comes from elsewhere.</param>
     public static EnvironmentConfig Parse(string name, string json, string source, string? configDirectory = null)
     {
+        var problems = new List<string>();
         if (!EnvironmentName.IsMatch(name))
         {
-            throw new ConfigurationException(
-                $"Invalid environment name '{name}' ({source}): use 1-32 lower-case letters, digits or hyphens, starting with a letter.");
+            problems.Add($"the environment name '{name}' (the file name) must be 1-32 lower-case letters, digits or hyphens, starting with a letter");
         }
 
-        EnvironmentConfig? parsed;
-        try
-        {
-            parsed = JsonSerializer.Deserialize<EnvironmentConfig>(json, JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new ConfigurationException($"Invalid configuration for environment '{name}' ({source}): {Describe(e)}.");
-        }
+        var parsed = ConfigJson.Read<EnvironmentConfig>(json, problems);
+        ConfigurationException.ThrowIfAny(source, problems);
 
-        if (parsed is null)
-        {
-            throw new ConfigurationException($"Invalid configuration for environment '{name}' ({source}): the file holds null, not an object.");
-        }
-
-        var config = parsed with { Name = name };
-        var problems = new List<string>();
+        var config = parsed! with { Name = name, Source = source };
         config.Validate(problems);
         config.ReadManifests(configDirectory, problems);
-        if (problems.Count > 0)
+        if (problems.Count == 0)
         {
-            throw new ConfigurationException($"Invalid configuration for environment '{name}' ({source}): {string.Join("; ", problems)}.");
+            PhysicalNames.CheckWithin(config, problems);
         }
 
+        ConfigurationException.ThrowIfAny(source, problems);
         return config;
     }
 
@@ -104,13 +97,5 @@ public sealed class EnvironmentCatalog
             ? [match]
             : throw new ConfigurationException(
                 $"Unknown environment '{selection}'. Known environments: {string.Join(", ", Environments.Select(e => e.Name))}.");
-    }
-
-    private static string Describe(JsonException e)
-    {
-        var where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $"at {e.Path.TrimStart('$', '.')}: ";
-        // System.Text.Json messages end with "Path: ... | LineNumber: ..."; keep only the sentence.
-        var message = e.Message.Split(" Path:", 2)[0].TrimEnd('.');
-        return where + message;
     }
 }

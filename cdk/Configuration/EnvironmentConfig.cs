@@ -1,17 +1,23 @@
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using LlmHosting.Constructs.Rules;
 
 namespace LlmHosting.App.Configuration;
 
 /// <summary>
 /// Everything that differs between environments, read from <c>cdk/config/&lt;name&gt;.json</c> and validated
-/// by <see cref="EnvironmentCatalog"/> before any construct is created.
+/// by <see cref="EnvironmentCatalog"/> before any construct is created. One record per section; the constructs made
+/// from a section are mapped in that section's record (<c>ToProps</c>), next to where its props come from (<c>Keys</c>).
 /// </summary>
 public sealed record EnvironmentConfig
 {
     /// <summary>Environment name: the file name without <c>.json</c>, the CDK stage id and the <c>environment</c> tag.</summary>
     [JsonIgnore]
     public string Name { get; init; } = "";
+
+    /// <summary>The file as messages name it, for example <c>cdk/config/prod.json</c>.</summary>
+    [JsonIgnore]
+    public string Source { get; init; } = "";
 
     /// <summary>12-digit AWS account id the environment deploys to.</summary>
     public string Account { get; init; } = "";
@@ -21,7 +27,8 @@ public sealed record EnvironmentConfig
 
     /// <summary>
     /// Prefix of physical names (stack, endpoints, models): lower-case letters, digits and hyphens, starting
-    /// with a letter, at most 20 characters so that derived SageMaker names stay within 63.
+    /// with a letter, at most 20 characters so that derived SageMaker names stay within 63. Environments in one account
+    /// and region need prefixes of which neither starts the other.
     /// </summary>
     public string NamePrefix { get; init; } = "";
 
@@ -46,26 +53,29 @@ public sealed record EnvironmentConfig
     /// <summary>Models imported into Amazon Bedrock from the model bucket. Default: none.</summary>
     public IReadOnlyList<ModelImportConfig> ModelImports { get; init; } = [];
 
-    private static readonly Regex AccountId = new(@"^\d{12}$", RegexOptions.CultureInvariant);
+    /// <summary>Name of the Storage stack (the model bucket).</summary>
+    internal string StorageStackName => $"{NamePrefix}-storage";
 
-    // Commercial, GovCloud, China and ISO partitions: <area>[-gov|-iso...]-<direction>-<number>.
-    private static readonly Regex RegionName = new(
-        @"^(af|ap|ca|cn|eu|il|me|mx|sa|us)(-gov|-iso[a-z]?)?-(central|north|south|east|west|northeast|northwest|southeast|southwest)-\d{1,2}$",
-        RegexOptions.CultureInvariant);
+    /// <summary>Name of the Serving stack.</summary>
+    internal string ServingStackName => $"{NamePrefix}-serving";
 
+    /// <summary>Name of the operations dashboard.</summary>
+    internal string DashboardName => $"{NamePrefix}-model-operations";
+
+    // The app's rule for prefixes: a short name that leaves room for the names derived from it.
     private static readonly Regex Prefix = new(@"^[a-z](?:[a-z0-9-]{0,18}[a-z0-9])?$", RegexOptions.CultureInvariant);
 
     /// <summary>Adds a description of every problem of this environment to <paramref name="problems"/>.</summary>
     internal void Validate(ICollection<string> problems)
     {
-        if (!AccountId.IsMatch(Account))
+        if (!AwsNames.IsAccountId(Account))
         {
             problems.Add(Account.Length == 0
                 ? "account is missing (a 12-digit AWS account id)"
                 : $"account '{Account}' is not a 12-digit AWS account id");
         }
 
-        if (!RegionName.IsMatch(Region))
+        if (!AwsNames.IsRegion(Region))
         {
             problems.Add(Region.Length == 0
                 ? "region is missing (for example us-east-1)"
@@ -79,12 +89,20 @@ public sealed record EnvironmentConfig
                 : $"namePrefix '{NamePrefix}' must be 1-20 lower-case letters, digits or hyphens, starting with a letter and not ending with a hyphen");
         }
 
-        ComponentEndpoint?.Validate(problems, NamePrefix);
         Tags.Validate(problems);
         ModelBucket.Validate(problems, Region);
         Operations.Validate(problems);
-        ValidateEndpoints(problems);
-        ModelImportConfig.Validate(ModelImports, NamePrefix, problems);
+        for (var i = 0; i < Endpoints.Count; i++)
+        {
+            Endpoints[i].Validate(problems, $"endpoints[{i}]", NamePrefix);
+        }
+
+        ComponentEndpoint?.Validate(problems, NamePrefix);
+        Invoker.Validate(problems);
+        for (var i = 0; i < ModelImports.Count; i++)
+        {
+            ModelImports[i].Validate(problems, $"modelImports[{i}]", NamePrefix);
+        }
     }
 
     /// <summary>Reads every configured weights manifest (paths relative to <paramref name="configDirectory"/>).</summary>
@@ -97,27 +115,12 @@ public sealed record EnvironmentConfig
 
         for (var i = 0; i < (ComponentEndpoint?.Components.Count ?? 0); i++)
         {
-            ComponentEndpoint!.Components[i].ReadManifest(configDirectory, $"componentEndpoint.components[{i}]", problems);
+            ComponentEndpoint!.Components[i].ReadManifest(configDirectory, $"{ComponentEndpointConfig.Path}.components[{i}]", problems);
         }
 
         for (var i = 0; i < ModelImports.Count; i++)
         {
             ModelImports[i].ReadManifest(configDirectory, $"modelImports[{i}]", problems);
         }
-    }
-
-    private void ValidateEndpoints(ICollection<string> problems)
-    {
-        for (var i = 0; i < Endpoints.Count; i++)
-        {
-            Endpoints[i].Validate(problems, $"endpoints[{i}]", NamePrefix);
-        }
-
-        foreach (var duplicate in Endpoints.GroupBy(e => e.Name).Where(g => g.Key.Length > 0 && g.Count() > 1))
-        {
-            problems.Add($"endpoints: the name '{duplicate.Key}' is used {duplicate.Count()} times");
-        }
-
-        Invoker.Validate(problems);
     }
 }

@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using LlmHosting.Constructs.Rules;
 
 namespace LlmHosting.App.Configuration;
 
@@ -9,6 +9,8 @@ namespace LlmHosting.App.Configuration;
 /// </summary>
 public sealed record ModelBucketConfig
 {
+    private const string Path = "modelBucket";
+
     /// <summary>
     /// <c>retain</c> keeps the bucket and its weights when the stack is deleted (and turns on the Storage stack's
     /// termination protection); <c>destroy</c> empties and deletes it (for short-lived dev environments).
@@ -29,16 +31,10 @@ public sealed record ModelBucketConfig
     public string? ExistingKmsKeyArn { get; init; }
 
     /// <summary>True when <see cref="RemovalPolicy"/> is <c>destroy</c>.</summary>
-    public bool Destroy => RemovalPolicy == "destroy";
+    internal bool Destroy => RemovalPolicy == "destroy";
 
     /// <summary>True when the environment uses an existing bucket and has no Storage stack.</summary>
-    public bool UsesExistingBucket => ExistingBucketName is not null;
-
-    // S3 bucket naming rules (S3 User Guide, "General purpose bucket naming rules"): 3-63 characters, lower-case
-    // letters, digits, dots and hyphens, starting and ending with a letter or digit.
-    private static readonly Regex BucketName = new(@"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", RegexOptions.CultureInvariant);
-
-    private static readonly Regex KeyArn = new(@"^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):key/[A-Za-z0-9-]+$", RegexOptions.CultureInvariant);
+    internal bool UsesExistingBucket => ExistingBucketName is not null;
 
     /// <summary>
     /// The physical name of the bucket a Storage stack creates: <c>&lt;namePrefix&gt;-models-&lt;account&gt;-&lt;region&gt;</c>
@@ -52,40 +48,41 @@ public sealed record ModelBucketConfig
     {
         if (RemovalPolicy is not (null or "retain" or "destroy"))
         {
-            problems.Add($"modelBucket.removalPolicy '{RemovalPolicy}' must be 'retain' or 'destroy'");
+            problems.Add($"{Path}.removalPolicy '{RemovalPolicy}' must be 'retain' or 'destroy'");
         }
 
         if (ExistingBucketName is null)
         {
             if (ExistingKmsKeyArn is not null)
             {
-                problems.Add("modelBucket.existingKmsKeyArn is set without modelBucket.existingBucketName");
+                problems.Add($"{Path}.existingKmsKeyArn is set without {Path}.existingBucketName");
             }
 
             return;
         }
 
-        if (!BucketName.IsMatch(ExistingBucketName) || ExistingBucketName.Contains("..", StringComparison.Ordinal))
+        if (!AwsNames.IsS3BucketName(ExistingBucketName))
         {
-            problems.Add($"modelBucket.existingBucketName '{ExistingBucketName}' is not an S3 bucket name (3-63 lower-case letters, digits, '.' or '-')");
+            problems.Add($"{Path}.existingBucketName '{ExistingBucketName}' is not an S3 bucket name (3-63 lower-case letters, digits, '.' or '-')");
         }
 
         if (RemovalPolicy is not null || AccessLogs is not null)
         {
-            problems.Add("modelBucket.removalPolicy and modelBucket.accessLogs apply to a bucket the app creates; remove them when modelBucket.existingBucketName is set");
+            problems.Add($"{Path}.removalPolicy and {Path}.accessLogs apply to a bucket the app creates; remove them when {Path}.existingBucketName is set");
         }
 
-        if (ExistingKmsKeyArn is not null)
+        if (ExistingKmsKeyArn is null)
         {
-            var match = KeyArn.Match(ExistingKmsKeyArn);
-            if (!match.Success)
-            {
-                problems.Add($"modelBucket.existingKmsKeyArn '{ExistingKmsKeyArn}' is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)");
-            }
-            else if (match.Groups[1].Value != region)
-            {
-                problems.Add($"modelBucket.existingKmsKeyArn is in region {match.Groups[1].Value}, but S3 uses a key of the bucket's region {region}");
-            }
+            return;
+        }
+
+        if (!AwsNames.IsKmsKeyArn(ExistingKmsKeyArn, out var keyRegion))
+        {
+            problems.Add($"{Path}.existingKmsKeyArn '{ExistingKmsKeyArn}' is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)");
+        }
+        else if (keyRegion != region)
+        {
+            problems.Add($"{Path}.existingKmsKeyArn is in region {keyRegion}, but S3 uses a key of the bucket's region {region}");
         }
     }
 }

@@ -1,4 +1,7 @@
-using System.Text.RegularExpressions;
+using LlmHosting.Constructs.Bedrock;
+using LlmHosting.Constructs.Rules;
+using LlmHosting.Constructs.Storage;
+using LlmHosting.Constructs.Weights;
 
 namespace LlmHosting.App.Configuration;
 
@@ -27,7 +30,13 @@ public sealed record ModelImportConfig
     public string? WeightsManifest { get; init; }
 
     /// <summary>The objects of <see cref="WeightsManifest"/>, once read by the catalog.</summary>
-    internal IReadOnlyList<LlmHosting.Constructs.Weights.ExpectedWeightsFile>? ExpectedFiles { get; private set; }
+    internal IReadOnlyList<ExpectedWeightsFile>? ExpectedFiles { get; private set; }
+
+    /// <summary>The construct id derived from <see cref="Name"/>: <c>gpt-oss-20b</c> becomes <c>GptOss20b</c>.</summary>
+    internal string ConstructId => ConfigNames.ConstructId(Name);
+
+    /// <summary>The imported model's name before the import suffix: <c>&lt;namePrefix&gt;-&lt;name&gt;</c>.</summary>
+    internal string ModelNameIn(string namePrefix) => $"{namePrefix}-{Name}";
 
     /// <summary>Reads <see cref="WeightsManifest"/>, when set.</summary>
     internal void ReadManifest(string? configDirectory, string path, ICollection<string> problems)
@@ -38,41 +47,51 @@ public sealed record ModelImportConfig
         }
     }
 
-    // Bedrock imported model names, less the import suffix (see BedrockModelImport.MaxModelNameLength).
-    private static readonly Regex ModelName = new("^([0-9a-zA-Z][_-]?)+$", RegexOptions.CultureInvariant);
-    private const int MaxModelNameLength = 54;
-
-    /// <summary>Adds a description of every problem of the <c>modelImports</c> list to <paramref name="problems"/>.</summary>
-    internal static void Validate(IReadOnlyList<ModelImportConfig> imports, string namePrefix, ICollection<string> problems)
+    /// <summary>Adds a description of every problem of this entry to <paramref name="problems"/>.</summary>
+    /// <param name="problems">Where problems are added.</param>
+    /// <param name="path">JSON path of the entry, for example <c>modelImports[0]</c>.</param>
+    /// <param name="namePrefix">The environment's name prefix, the start of the imported model's name.</param>
+    internal void Validate(ICollection<string> problems, string path, string namePrefix)
     {
-        for (var i = 0; i < imports.Count; i++)
+        var fullName = ModelNameIn(namePrefix);
+        if (Name.Length == 0)
         {
-            var import = imports[i];
-            var path = $"modelImports[{i}]";
-            var fullName = $"{namePrefix}-{import.Name}";
-            if (import.Name.Length == 0)
-            {
-                problems.Add($"{path}.name is missing");
-            }
-            else if (!ModelName.IsMatch(import.Name) || fullName.Length > MaxModelNameLength)
-            {
-                problems.Add($"{path}.name '{import.Name}' must be letters and digits, each optionally followed by one '-' or '_', and '{fullName}' at most {MaxModelNameLength} characters");
-            }
+            problems.Add($"{path}.name is missing");
+        }
+        else if (!AwsNames.IsImportedModelName(fullName))
+        {
+            problems.Add($"{path}.name '{Name}' makes the imported model name '{fullName}', which must be {AwsNames.ImportedModelNameRule}");
+        }
 
-            var prefix = import.BucketPrefix;
-            if (prefix.Length == 0)
-            {
-                problems.Add($"{path}.bucketPrefix is missing (the model's folder, for example models/{import.Name}/)");
-            }
-            else if (prefix.StartsWith('/') || prefix.IndexOfAny(['*', '?']) >= 0 || prefix.Trim('/').Split('/').Any(s => s is "" or "." or ".."))
-            {
-                problems.Add($"{path}.bucketPrefix '{prefix}' must be a folder like models/{import.Name}/: no leading '/', wildcards or empty, '.' or '..' segments");
-            }
-
-            if (imports.Take(i).Any(other => other.Name == import.Name))
-            {
-                problems.Add($"{path}.name '{import.Name}' is used by an earlier entry");
-            }
+        if (BucketPrefix.Length == 0)
+        {
+            problems.Add($"{path}.bucketPrefix is missing (the model's folder, for example models/{Name}/)");
+        }
+        else
+        {
+            ConfigNames.Check(problems, $"{path}.bucketPrefix", () => ModelPrefix.Normalize(BucketPrefix));
         }
     }
+
+    /// <summary>The props of the import's construct, from this validated entry.</summary>
+    /// <param name="namePrefix">The environment's name prefix.</param>
+    /// <param name="bucket">The environment's model bucket.</param>
+    internal BedrockModelImportProps ToProps(string namePrefix, IModelBucket bucket) => new()
+    {
+        ModelBucket = bucket,
+        ModelPrefix = BucketPrefix,
+        ModelName = ModelNameIn(namePrefix),
+        RetainOnDelete = RetainOnDelete,
+        WeightsCheck = new WeightsCheckOptions { ExpectedFiles = ExpectedFiles },
+    };
+
+    /// <summary>Where the import's props come from, for messages.</summary>
+    /// <param name="path">JSON path of this entry, for example <c>modelImports[0]</c>.</param>
+    internal static PropsKeys KeysAt(string path) => new(path,
+    [
+        new(nameof(BedrockModelImportProps.ModelPrefix), $"{path}.bucketPrefix"),
+        new(nameof(BedrockModelImportProps.ModelName), $"{path}.name"),
+        new(nameof(BedrockModelImportProps.RetainOnDelete), $"{path}.retainOnDelete"),
+        new(nameof(BedrockModelImportProps.WeightsCheck), $"{path}.weightsManifest"),
+    ]);
 }

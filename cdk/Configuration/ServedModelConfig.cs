@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using LlmHosting.Constructs.Sagemaker;
 using LlmHosting.Constructs.Storage;
 using LlmHosting.Constructs.Weights;
@@ -13,14 +11,12 @@ namespace LlmHosting.App.Configuration;
 /// </summary>
 public abstract record ServedModelConfig
 {
-    private static readonly Regex ModelNamePattern = new(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", RegexOptions.CultureInvariant);
-
     /// <summary>Short name: lower-case letters and digits, words joined by single hyphens, for example <c>gpt-oss-20b</c>.</summary>
     public string Name { get; init; } = "";
 
     /// <summary>
-    /// A model of the catalog (<c>gpt-oss-20b</c>, <c>gpt-oss-120b</c>, <c>Qwen3-4B</c>), or another model name
-    /// together with <see cref="WeightMemoryGiB"/>.
+    /// A model of the catalog, spelt as there (<c>gpt-oss-20b</c>, <c>gpt-oss-120b</c>, <c>Qwen3-4B</c>), or another model
+    /// name together with <see cref="WeightMemoryGiB"/>.
     /// </summary>
     public string Model { get; init; } = "";
 
@@ -48,16 +44,14 @@ public abstract record ServedModelConfig
     {
         if (WeightsManifest is { } manifest)
         {
-            ExpectedFiles = BucketPrefix is null
-                ? Problem(problems, $"{path}.weightsManifest is set without bucketPrefix")
-                : WeightsManifestFile.Read(configDirectory, manifest, BucketPrefix, $"{path}.weightsManifest", problems);
-        }
-    }
+            if (BucketPrefix is null)
+            {
+                problems.Add($"{path}.weightsManifest is set without bucketPrefix");
+                return;
+            }
 
-    private static IReadOnlyList<ExpectedWeightsFile>? Problem(ICollection<string> problems, string problem)
-    {
-        problems.Add(problem);
-        return null;
+            ExpectedFiles = WeightsManifestFile.Read(configDirectory, manifest, BucketPrefix, $"{path}.weightsManifest", problems);
+        }
     }
 
     /// <summary>The construct id derived from <see cref="Name"/>: <c>gpt-oss-20b</c> becomes <c>GptOss20b</c>.</summary>
@@ -69,47 +63,29 @@ public abstract record ServedModelConfig
             ? ModelSource.FromBucket(bucket, prefix, new WeightsCheckOptions { ExpectedFiles = ExpectedFiles })
             : ModelSource.FromHuggingFace(HuggingFaceId!);
 
-    /// <summary>The model, once validated; models outside the catalog take the given parsers.</summary>
+    /// <summary>The model, once validated; models outside the catalog take the given parsers (an empty one means none).</summary>
     private protected KnownModel ResolveModel(string? toolCallParser = null, string? reasoningParser = null)
         => WeightMemoryGiB is { } memory
-            ? KnownModel.Of(Model, memory, toolCallParser, reasoningParser, HuggingFaceId)
+            ? KnownModel.Of(Model, memory, NoneIfEmpty(toolCallParser), NoneIfEmpty(reasoningParser), HuggingFaceId)
             : KnownModel.TryFromName(Model)!;
+
+    /// <summary>The JSON paths of the served model's own props (model and source), for <see cref="PropsKeys"/>.</summary>
+    private protected IEnumerable<KeyValuePair<string, string>> ServedModelKeys(string path) =>
+    [
+        new(nameof(VllmServingOptions.Model), $"{path}.model"),
+        new(nameof(VllmServingOptions.Source), BucketPrefix is null ? $"{path}.huggingFaceId" : $"{path}.bucketPrefix"),
+    ];
 
     /// <summary>Checks the name, which becomes <c>&lt;parentName&gt;-&lt;name&gt;</c>, the model and its source.</summary>
     /// <param name="problems">Where each problem is added.</param>
     /// <param name="path">JSON path of this entry, for messages.</param>
     /// <param name="parentName">What the physical name starts with.</param>
     /// <param name="kind">What the physical name names, for messages: <c>endpoint</c> or <c>component</c>.</param>
-    private protected void ValidateServedModel(ICollection<string> problems, string path, string parentName, string kind)
+    /// <param name="parsers">The tool-call and reasoning parsers a model outside the catalog is described with, and their JSON paths.</param>
+    private protected void ValidateServedModel(ICollection<string> problems, string path, string parentName, string kind, (string? Tool, string? Reasoning, string? VllmPath) parsers = default)
     {
-        if (!ConfigNames.ShortName.IsMatch(Name))
-        {
-            problems.Add(Name.Length == 0 ? $"{path}.name is missing" : $"{path}.name '{Name}' must be lower-case letters and digits, words joined by single hyphens");
-        }
-        else if (parentName.Length + 1 + Name.Length > 63)
-        {
-            problems.Add($"{path}.name '{Name}' makes the {kind} name '{parentName}-{Name}' longer than 63 characters");
-        }
-
-        if (Model.Length == 0)
-        {
-            problems.Add($"{path}.model is missing");
-        }
-        else if (WeightMemoryGiB is null && KnownModel.TryFromName(Model) is null)
-        {
-            problems.Add($"{path}.model '{Model}' is not in the catalog ({string.Join(", ", KnownModel.All.Select(m => m.Name))}); set {path}.weightMemoryGiB for other models");
-        }
-        else if (WeightMemoryGiB is { } memory)
-        {
-            if (!(memory > 0))
-            {
-                problems.Add($"{path}.weightMemoryGiB {memory.ToString(CultureInfo.InvariantCulture)} must be above 0");
-            }
-            else if (!ModelNamePattern.IsMatch(Model))
-            {
-                problems.Add($"{path}.model '{Model}' must be 1-64 letters, digits, '.', '_' or '-'");
-            }
-        }
+        ConfigNames.ValidateName(problems, path, Name, parentName, kind);
+        ValidateModel(problems, path, parsers);
 
         if ((BucketPrefix is null) == (HuggingFaceId is null))
         {
@@ -117,14 +93,56 @@ public abstract record ServedModelConfig
         }
         else if (BucketPrefix is not null)
         {
+            ConfigNames.Check(problems, $"{path}.bucketPrefix", () => ModelPrefix.Normalize(BucketPrefix));
+        }
+        else
+        {
+            ConfigNames.Check(problems, $"{path}.huggingFaceId", () => ModelSource.FromHuggingFace(HuggingFaceId!));
+        }
+    }
+
+    private void ValidateModel(ICollection<string> problems, string path, (string? Tool, string? Reasoning, string? VllmPath) parsers)
+    {
+        if (Model.Length == 0)
+        {
+            problems.Add($"{path}.model is missing");
+            return;
+        }
+
+        if (WeightMemoryGiB is not null)
+        {
             try
             {
-                ModelPrefix.Normalize(BucketPrefix);
+                ResolveModel(parsers.Tool, parsers.Reasoning);
             }
             catch (ArgumentException e)
             {
-                problems.Add($"{path}.bucketPrefix: {e.Message.TrimEnd('.')}");
+                var paths = new Dictionary<string, string> { ["name"] = $"{path}.model", ["weightMemoryGiB"] = $"{path}.weightMemoryGiB" };
+                if (parsers.VllmPath is { } vllm)
+                {
+                    paths["toolCallParser"] = $"{vllm}.toolCallParser";
+                    paths["reasoningParser"] = $"{vllm}.reasoningParser";
+                }
+
+                foreach (var problem in LibraryMessages.KnownModelProblems(e, paths, path))
+                {
+                    problems.Add(problem);
+                }
             }
+
+            return;
+        }
+
+        // The catalog finds names in any letter case; the served model name is the catalog's, so the file must say it.
+        if (KnownModel.TryFromName(Model) is not { } known)
+        {
+            problems.Add($"{path}.model '{Model}' is not in the catalog ({string.Join(", ", KnownModel.All.Select(m => m.Name))}); set {path}.weightMemoryGiB for other models");
+        }
+        else if (known.Name != Model)
+        {
+            problems.Add($"{path}.model '{Model}' is spelt {known.Name} in the catalog");
         }
     }
+
+    private static string? NoneIfEmpty(string? parser) => string.IsNullOrEmpty(parser) ? null : parser;
 }

@@ -33,7 +33,7 @@ public sealed class ModelHostingStage : Stage
             Storage = new StorageStack(this, "Storage", new StorageStackProps
             {
                 Config = config,
-                StackName = $"{config.NamePrefix}-storage",
+                StackName = config.StorageStackName,
                 Description = $"Model weights of the {config.Name} environment (deploy and fill before Serving)",
                 AnalyticsReporting = false,
                 // A retained bucket holds weights that take hours to upload: deleting its stack takes two steps.
@@ -45,7 +45,7 @@ public sealed class ModelHostingStage : Stage
         {
             Config = config,
             ModelBucketName = bucket.ExistingBucketName ?? ModelBucketConfig.OwnBucketName(config),
-            StackName = $"{config.NamePrefix}-serving",
+            StackName = config.ServingStackName,
             Description = $"Open-weight LLM serving for the {config.Name} environment",
             AnalyticsReporting = false,
         });

@@ -3,12 +3,11 @@ using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.S3;
 using Constructs;
 using LlmHosting.App.Configuration;
-using LlmHosting.Constructs.Events;
 using LlmHosting.Constructs.Access;
-using LlmHosting.Constructs.Sagemaker;
 using LlmHosting.Constructs.Bedrock;
+using LlmHosting.Constructs.Events;
+using LlmHosting.Constructs.Sagemaker;
 using LlmHosting.Constructs.Storage;
-using LlmHosting.Constructs.Weights;
 
 namespace LlmHosting.App.Stacks;
 
@@ -27,27 +26,32 @@ public sealed class ServingStackProps : StackProps
 /// <summary>
 /// The stateless part of an environment: what serves the models (endpoints, inference components, Bedrock imports),
 /// the invoker role and the operations around them. It reads the weights from the model bucket by name, so it holds
-/// no reference that would tie the bucket's lifecycle to it, and every grant stays scoped to a model's prefix.
+/// no reference that would tie the bucket's lifecycle to it, and every grant stays scoped to a model's prefix. Each
+/// construct's props come from its configuration section (<c>ToProps</c>); the problems the constructs find are thrown
+/// together, in the configuration's words, once every entry has been tried.
 /// </summary>
 public sealed class ServingStack : Stack
 {
-    /// <summary>Creates the stack.</summary>
+    /// <summary>Creates the stack, or throws <see cref="ConfigurationException"/> naming every problem the constructs find.</summary>
     public ServingStack(Construct scope, string id, ServingStackProps props)
         : base(scope, id, props)
     {
         var config = props.Config;
-        var bucketConfig = config.ModelBucket;
+        var problems = new ConstructProblems(config.Source);
         ModelBucket = LlmHosting.Constructs.Storage.ModelBucket.FromBucket(
             this,
-            "ModelBucket",
-            Bucket.FromBucketName(this, "ModelBucketByName", props.ModelBucketName),
-            bucketConfig.ExistingKmsKeyArn is { } keyArn ? Key.FromKeyArn(this, "ModelBucketKey", keyArn) : null);
+            ServingIds.ModelBucket,
+            Bucket.FromBucketName(this, ServingIds.ModelBucketByName, props.ModelBucketName),
+            config.ModelBucket.ExistingKmsKeyArn is { } keyArn ? Key.FromKeyArn(this, ServingIds.ModelBucketKey, keyArn) : null);
 
-        (Operations, OperationsDashboard) = AddOperations(config);
-        AddEndpoints(config);
-        AddInferenceComponents(config);
-        AddInvoker(config);
-        AddModelImports(config);
+        Operations = problems.Create(OperationsConfig.Keys, () => new ModelOperationsEvents(this, ServingIds.Operations, config.Operations.ToProps(config)))
+            ?? throw problems.Failure();
+        OperationsDashboard = AddDashboard(config);
+        AddEndpoints(config, problems);
+        AddInferenceComponents(config, problems);
+        AddInvoker(config, problems);
+        AddModelImports(config, problems);
+        problems.ThrowIfAny();
     }
 
     /// <summary>The environment's model bucket, referenced by name.</summary>
@@ -59,34 +63,6 @@ public sealed class ServingStack : Stack
     /// <summary>The environment's CloudWatch dashboard.</summary>
     public ModelOperationsDashboard OperationsDashboard { get; }
 
-    // Endpoints, components and imported models are named <namePrefix>-<name>, so the prefix selects exactly
-    // this environment's resources; endpoints, components and alarms are added where they are created.
-    private (ModelOperationsEvents, ModelOperationsDashboard) AddOperations(EnvironmentConfig config)
-    {
-        var namePrefix = config.NamePrefix + "-";
-        var operations = new ModelOperationsEvents(this, "Operations", new ModelOperationsEventsProps
-        {
-            EndpointNamePrefix = namePrefix,
-            ImportedModelNamePrefix = namePrefix,
-            AlarmEmails = config.Operations.AlarmEmails,
-            TopicDisplayName = $"Model operations {config.Name}",
-        });
-        var dashboard = new ModelOperationsDashboard(this, "OperationsDashboard", new ModelOperationsDashboardProps
-        {
-            DashboardName = $"{config.NamePrefix}-model-operations",
-            Title = $"Model operations: {config.Name}",
-        });
-        dashboard.AddModelImportOutcomes(operations.ModelImportCompletedRule!, operations.ModelImportFailedRule!);
-        dashboard.AddUndeliveredEvents(operations);
-
-        _ = new CfnOutput(this, "OperationsTopicArn", new CfnOutputProps
-        {
-            Description = "SNS topic that receives endpoint, model import and alarm notifications.",
-            Value = operations.Topic.TopicArn,
-        });
-        return (operations, dashboard);
-    }
-
     /// <summary>The environment's vLLM endpoints, in configuration order.</summary>
     public IReadOnlyList<VllmEndpoint> Endpoints { get; private set; } = [];
 
@@ -96,118 +72,8 @@ public sealed class ServingStack : Stack
     /// </summary>
     public InvokerRole? Invoker { get; private set; }
 
-    // One VllmEndpoint per configured endpoint, and per endpoint the outputs a client needs (the `chat` command
-    // finds the URL by the `OpenAiBaseUrl` suffix and the model name by the `ServedModelName` beside it).
-    private void AddEndpoints(EnvironmentConfig config)
-    {
-        if (config.Endpoints.Count == 0)
-        {
-            return;
-        }
-
-        var endpoints = new List<VllmEndpoint>();
-        for (var i = 0; i < config.Endpoints.Count; i++)
-        {
-            var endpoint = config.Endpoints[i];
-            var id = endpoint.ConstructId;
-            VllmEndpoint created;
-            try
-            {
-                created = new VllmEndpoint(this, id, new VllmEndpointProps
-                {
-                    EndpointName = $"{config.NamePrefix}-{endpoint.Name}",
-                    Model = endpoint.KnownModel,
-                    Source = endpoint.SourceIn(ModelBucket),
-                    InstanceType = endpoint.GpuInstanceType,
-                    Image = endpoint.Vllm.ImageTag is { } tag ? VllmImage.FromDlcTag(tag) : null,
-                    InferenceAmiVersion = ConfigNames.InferenceAmiVersionOf(endpoint.InferenceAmiVersion),
-                    Vllm = endpoint.Vllm.ToSettings(),
-                    MinInstanceCount = endpoint.MinInstances,
-                    MaxInstanceCount = endpoint.MaxInstances,
-                });
-            }
-            catch (ArgumentException e)
-            {
-                throw new ConfigurationException($"Invalid configuration for environment '{config.Name}': endpoints[{i}] ({endpoint.Name}): {e.Message}");
-            }
-
-            endpoints.Add(created);
-            Operations.AddAlarms([.. created.Alarms]);
-            OperationsDashboard.AddEndpoint(created);
-            _ = new CfnOutput(this, id + "EndpointName", new CfnOutputProps
-            {
-                Description = $"SageMaker endpoint serving {endpoint.Model}.",
-                Value = created.EndpointName,
-            });
-            _ = new CfnOutput(this, id + "OpenAiBaseUrl", new CfnOutputProps
-            {
-                Description = $"OpenAI-compatible base URL of {endpoint.Model} (bearer token from sagemaker:CallWithBearerToken).",
-                Value = created.OpenAiBaseUrl,
-            });
-            AddServedModelNameOutput(id, endpoint.KnownModel);
-        }
-
-        Endpoints = endpoints;
-    }
-
-    // The OpenAI `model` field a client sends: vLLM serves each model under its catalog name.
-    private void AddServedModelNameOutput(string outputPrefix, KnownModel model)
-        => _ = new CfnOutput(this, outputPrefix + "ServedModelName", new CfnOutputProps
-        {
-            Description = "Model name to send in OpenAI requests (SM_VLLM_SERVED_MODEL_NAME).",
-            Value = model.Name,
-        });
-
-    // One role for every endpoint and component of the environment, trusted by the configured principals.
-    private void AddInvoker(EnvironmentConfig config)
-    {
-        var targets = Endpoints.Cast<IOpenAiEndpoint>().Concat(InferenceComponents).ToList();
-        if (targets.Count == 0)
-        {
-            return;
-        }
-
-        var trustsNobody = config.Invoker.TrustedAccountIds.Count == 0 && config.Invoker.TrustedRoleArns.Count == 0;
-        Invoker = new InvokerRole(this, "Invoker", new InvokerRoleProps
-        {
-            TrustedAccountIds = trustsNobody ? [config.Account] : config.Invoker.TrustedAccountIds,
-            TrustedRoleArns = config.Invoker.TrustedRoleArns,
-            Endpoints = targets,
-        });
-        _ = new CfnOutput(this, "InvokerRoleArn", new CfnOutputProps
-        {
-            Description = "Role that may invoke every endpoint and inference component of the environment through the OpenAI-compatible API.",
-            Value = Invoker.RoleArn,
-        });
-    }
-
     /// <summary>The Bedrock model imports of the environment, by configured name.</summary>
     public IReadOnlyDictionary<string, BedrockModelImport> ModelImports { get; private set; } = new Dictionary<string, BedrockModelImport>();
-
-    private void AddModelImports(EnvironmentConfig config)
-    {
-        var imports = new Dictionary<string, BedrockModelImport>();
-        foreach (var model in config.ModelImports)
-        {
-            var id = ConfigNames.ConstructId(model.Name);
-            var import = new BedrockModelImport(this, "ModelImport" + id, new BedrockModelImportProps
-            {
-                ModelBucket = ModelBucket,
-                ModelPrefix = model.BucketPrefix,
-                ModelName = $"{config.NamePrefix}-{model.Name}",
-                RetainOnDelete = model.RetainOnDelete,
-                WeightsCheck = new WeightsCheckOptions { ExpectedFiles = model.ExpectedFiles },
-            });
-            _ = new CfnOutput(this, "ImportedModelArn" + id, new CfnOutputProps
-            {
-                Description = $"ARN of the Bedrock imported model {model.Name}: the model id for InvokeModel.",
-                Value = import.ImportedModelArn,
-            });
-            imports[model.Name] = import;
-        }
-
-        ModelImports = imports;
-    }
 
     /// <summary>The endpoint hosting several models as inference components, or null when none is configured.</summary>
     public Components.InferenceComponentEndpoint? ComponentEndpoint { get; private set; }
@@ -215,76 +81,149 @@ public sealed class ServingStack : Stack
     /// <summary>The inference components of <see cref="ComponentEndpoint"/>, in configuration order.</summary>
     public IReadOnlyList<Components.InferenceComponent> InferenceComponents { get; private set; } = [];
 
+    // Endpoints, components and alarms are added to the dashboard where they are created.
+    private ModelOperationsDashboard AddDashboard(EnvironmentConfig config)
+    {
+        var dashboard = new ModelOperationsDashboard(this, ServingIds.OperationsDashboard, new ModelOperationsDashboardProps
+        {
+            DashboardName = config.DashboardName,
+            Title = $"Model operations: {config.Name}",
+        });
+        dashboard.AddModelImportOutcomes(Operations.ModelImportCompletedRule!, Operations.ModelImportFailedRule!);
+        dashboard.AddUndeliveredEvents(Operations);
+
+        _ = new CfnOutput(this, ServingIds.OperationsTopicArn, new CfnOutputProps
+        {
+            Description = "SNS topic that receives endpoint, model import and alarm notifications.",
+            Value = Operations.Topic.TopicArn,
+        });
+        return dashboard;
+    }
+
+    // One VllmEndpoint per configured endpoint, and per endpoint the outputs a client needs (the `chat` command
+    // finds the URL by the `OpenAiBaseUrl` suffix and the model name by the `ServedModelName` beside it).
+    private void AddEndpoints(EnvironmentConfig config, ConstructProblems problems)
+    {
+        var endpoints = new List<VllmEndpoint>();
+        for (var i = 0; i < config.Endpoints.Count; i++)
+        {
+            var endpoint = config.Endpoints[i];
+            var id = endpoint.ConstructId;
+            if (problems.Create(endpoint.KeysAt($"endpoints[{i}]"), () => new VllmEndpoint(this, id, endpoint.ToProps(config.NamePrefix, ModelBucket))) is not { } created)
+            {
+                continue;
+            }
+
+            endpoints.Add(created);
+            Operations.AddAlarms([.. created.Alarms]);
+            OperationsDashboard.AddEndpoint(created);
+            AddOutputs(id, ServingIds.EndpointOutputs, [
+                ($"SageMaker endpoint serving {endpoint.Model}.", created.EndpointName),
+                ($"OpenAI-compatible base URL of {endpoint.Model} (bearer token from sagemaker:CallWithBearerToken).", created.OpenAiBaseUrl),
+                ServedModelName(endpoint.KnownModel),
+            ]);
+        }
+
+        Endpoints = endpoints;
+    }
+
     // One endpoint without a model, one inference component per configured model, and per component the outputs a
     // client needs (the `chat` command finds the URL by the `OpenAiBaseUrl` suffix).
-    private void AddInferenceComponents(EnvironmentConfig config)
+    private void AddInferenceComponents(EnvironmentConfig config, ConstructProblems problems)
     {
         if (config.ComponentEndpoint is not { } endpointConfig)
         {
             return;
         }
 
-        var endpointName = $"{config.NamePrefix}-{endpointConfig.Name}";
-        var endpoint = new Components.InferenceComponentEndpoint(this, "ComponentEndpoint", new Components.InferenceComponentEndpointProps
+        var endpoint = problems.Create(
+            ComponentEndpointConfig.Keys,
+            () => new Components.InferenceComponentEndpoint(this, ServingIds.ComponentEndpoint, endpointConfig.ToProps(config.NamePrefix)));
+        if (endpoint is null)
         {
-            EndpointName = endpointName,
-            InstanceType = endpointConfig.GpuInstanceType,
-            InferenceAmiVersion = ConfigNames.InferenceAmiVersionOf(endpointConfig.InferenceAmiVersion),
-            MinInstanceCount = endpointConfig.MinInstances,
-            MaxInstanceCount = endpointConfig.MaxInstances,
-        });
+            return;
+        }
+
         // The endpoint's own row (its instances' GPUs); each component gets a row of its own below.
-        OperationsDashboard.AddEndpoint(VllmEndpoint.FromEndpointName(this, "ComponentEndpointMetrics", endpointName));
+        OperationsDashboard.AddEndpoint(VllmEndpoint.FromEndpointName(this, ServingIds.ComponentEndpointMetrics, endpoint.EndpointName));
         var components = new List<Components.InferenceComponent>();
         for (var i = 0; i < endpointConfig.Components.Count; i++)
         {
             var component = endpointConfig.Components[i];
-            var id = component.ConstructId;
-            Components.InferenceComponent created;
-            try
+            var keys = component.KeysAt($"{ComponentEndpointConfig.Path}.components[{i}]");
+            if (problems.Create(keys, () => endpoint.AddComponent(component.ConstructId, component.ToOptions(endpoint.EndpointName, ModelBucket))) is not { } created)
             {
-                created = endpoint.AddComponent(id, new Components.InferenceComponentOptions
-                {
-                    InferenceComponentName = $"{endpointName}-{component.Name}",
-                    Model = component.KnownModel,
-                    Source = component.SourceIn(ModelBucket),
-                    Vllm = new VllmSettings { MaxModelLength = component.MaxModelLength },
-                    Gpus = component.Gpus,
-                    CpuCores = component.CpuCores,
-                    MemoryInMb = component.MemoryInMb,
-                    MinCopyCount = component.MinCopies,
-                    MaxCopyCount = component.MaxCopies,
-                });
-            }
-            catch (ArgumentException e)
-            {
-                throw new ConfigurationException($"Invalid configuration for environment '{config.Name}': componentEndpoint.components[{i}] ({component.Name}): {e.Message}");
+                continue;
             }
 
             components.Add(created);
             Operations.AddAlarms([.. created.Alarms]);
             OperationsDashboard.AddInferenceComponent(created);
-            var outputPrefix = "ComponentEndpoint" + id;
-            _ = new CfnOutput(this, outputPrefix + "EndpointName", new CfnOutputProps
-            {
-                Description = $"SageMaker endpoint hosting the inference component of {component.Model}.",
-                Value = created.EndpointName,
-            });
-            _ = new CfnOutput(this, outputPrefix + "InferenceComponentName", new CfnOutputProps
-            {
-                Description = $"Inference component serving {component.Model}.",
-                Value = created.InferenceComponentName,
-            });
-            _ = new CfnOutput(this, outputPrefix + "OpenAiBaseUrl", new CfnOutputProps
-            {
-                Description = $"OpenAI-compatible base URL of {component.Model} (bearer token from sagemaker:CallWithBearerToken)."
+            AddOutputs(ServingIds.ComponentOutputPrefix(component.ConstructId), ServingIds.ComponentOutputs, [
+                ($"SageMaker endpoint hosting the inference component of {component.Model}.", created.EndpointName),
+                ($"Inference component serving {component.Model}.", created.InferenceComponentName),
+                ($"OpenAI-compatible base URL of {component.Model} (bearer token from sagemaker:CallWithBearerToken)."
                     + (created.MinCopyCount == 0 ? " Scales to zero: the first request after idle fails until a copy has started; retry." : ""),
-                Value = created.OpenAiBaseUrl,
-            });
-            AddServedModelNameOutput(outputPrefix, component.KnownModel);
+                    created.OpenAiBaseUrl),
+                ServedModelName(component.KnownModel),
+            ]);
         }
 
         ComponentEndpoint = endpoint;
         InferenceComponents = components;
+    }
+
+    // One role for every endpoint and component of the environment, trusted by the configured principals.
+    private void AddInvoker(EnvironmentConfig config, ConstructProblems problems)
+    {
+        var targets = Endpoints.Cast<IOpenAiEndpoint>().Concat(InferenceComponents).ToList();
+        if (targets.Count == 0)
+        {
+            return;
+        }
+
+        Invoker = problems.Create(InvokerConfig.Keys, () => new InvokerRole(this, ServingIds.Invoker, config.Invoker.ToProps(config.Account, targets)));
+        if (Invoker is not null)
+        {
+            AddOutputs(ServingIds.InvokerRoleArn, [""], [
+                ("Role that may invoke every endpoint and inference component of the environment through the OpenAI-compatible API.", Invoker.RoleArn),
+            ]);
+        }
+    }
+
+    private void AddModelImports(EnvironmentConfig config, ConstructProblems problems)
+    {
+        var imports = new Dictionary<string, BedrockModelImport>();
+        for (var i = 0; i < config.ModelImports.Count; i++)
+        {
+            var model = config.ModelImports[i];
+            var created = problems.Create(
+                ModelImportConfig.KeysAt($"modelImports[{i}]"),
+                () => new BedrockModelImport(this, ServingIds.ModelImport(model.ConstructId), model.ToProps(config.NamePrefix, ModelBucket)));
+            if (created is null)
+            {
+                continue;
+            }
+
+            AddOutputs(ServingIds.ImportedModelArn(model.ConstructId), [""], [
+                ($"ARN of the Bedrock imported model {model.Name}: the model id for InvokeModel.", created.ImportedModelArn),
+            ]);
+            imports[model.Name] = created;
+        }
+
+        ModelImports = imports;
+    }
+
+    // The OpenAI `model` field a client sends: vLLM serves each model under its catalog name.
+    private static (string Description, string Value) ServedModelName(KnownModel model)
+        => ("Model name to send in OpenAI requests (SM_VLLM_SERVED_MODEL_NAME).", model.Name);
+
+    // Outputs named <prefix><suffix>, with the suffixes ServingIds lists for the load-time id check.
+    private void AddOutputs(string prefix, string[] suffixes, (string Description, string Value)[] outputs)
+    {
+        for (var i = 0; i < outputs.Length; i++)
+        {
+            _ = new CfnOutput(this, prefix + suffixes[i], new CfnOutputProps { Description = outputs[i].Description, Value = outputs[i].Value });
+        }
     }
 }

@@ -21,9 +21,9 @@ public sealed class ProgramTests
         {
             var (exitCode, stderr) = Run(copy, "{}");
             Assert.Equal(1, exitCode);
-            var line = Assert.Single(Lines(stderr));
-            Assert.StartsWith("error: Invalid configuration for environment 'staging' (cdk/config/staging.json): ", line);
-            Assert.Contains("account '22222' is not a 12-digit AWS account id", line);
+            Assert.Equal(
+                ["error: cdk/config/staging.json: account '22222' is not a 12-digit AWS account id", "error: cdk/config/staging.json: invoker.trustedAccountIds[0] '22222' is not a 12-digit AWS account id"],
+                Lines(stderr));
         }
         finally
         {
@@ -39,9 +39,7 @@ public sealed class ProgramTests
         {
             var (exitCode, stderr) = Run(copy, "{}");
             Assert.Equal(1, exitCode);
-            var line = Assert.Single(Lines(stderr));
-            Assert.StartsWith("error: Invalid configuration for environment 'dev' (cdk/config/dev.json): ", line);
-            Assert.Contains("region 'us-esat-1' is not an AWS region name", line);
+            Assert.Equal("error: cdk/config/dev.json: region 'us-esat-1' is not an AWS region name (for example us-east-1)", Assert.Single(Lines(stderr)));
         }
         finally
         {
@@ -58,8 +56,43 @@ public sealed class ProgramTests
             var (exitCode, stderr) = Run(copy, """{"env":"prod"}""");
             Assert.Equal(1, exitCode);
             var line = Assert.Single(Lines(stderr));
-            Assert.StartsWith("error: Invalid configuration for environment 'prod': endpoints[0] (gpt-oss-120b): Invalid VllmEndpointProps: model gpt-oss-120b needs 65 GiB", line);
+            Assert.StartsWith("error: cdk/config/prod.json: endpoints[0].instanceType: model gpt-oss-120b needs 65 GiB", line);
             Assert.Contains("ml.g6.2xlarge offers 21.6 GiB", line);
+            Assert.EndsWith("choose an instanceType with more GPU memory", line);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Main_NullSection_FailsWithOneLineNamingItAndNoStackTrace()
+    {
+        var copy = CopyAppWithConfig("staging.json", c => c.Replace("\"tags\": {", "\"tags\": null, \"x\": {"));
+        try
+        {
+            var (exitCode, stderr) = Run(copy, """{"env":"staging"}""");
+            Assert.Equal(1, exitCode);
+            Assert.Equal(
+                ["error: cdk/config/staging.json: tags must be an object, not null", "error: cdk/config/staging.json: x is not a known key (known keys: account, componentEndpoint, endpoints, invoker, modelBucket, modelImports, namePrefix, operations, region, tags)"],
+                Lines(stderr));
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Main_KeyGivenTwice_FailsInsteadOfKeepingTheLast()
+    {
+        var copy = CopyAppWithConfig("prod.json", c => c.Replace("\"minInstances\": 1,\n      \"maxInstances\": 2,", "\"minInstances\": 1,\n      \"maxInstances\": 2,\n      \"minInstances\": 2,"));
+        try
+        {
+            var (exitCode, stderr) = Run(copy, """{"env":"dev"}""");
+            Assert.Equal(1, exitCode);
+            Assert.Equal("error: cdk/config/prod.json: endpoints[0].minInstances is given 2 times; keep one", Assert.Single(Lines(stderr)));
         }
         finally
         {
@@ -79,7 +112,10 @@ public sealed class ProgramTests
             RedirectStandardOutput = true,
             WorkingDirectory = Path.GetTempPath(),
         };
-        start.Environment["CDK_CONTEXT_JSON"] = context;
+        // As in the snapshot tests, assets are not bundled (no `dotnet publish` of the handlers).
+        var withoutBundling = System.Text.Json.Nodes.JsonNode.Parse(context)!.AsObject();
+        withoutBundling["aws:cdk:bundling-stacks"] = new System.Text.Json.Nodes.JsonArray();
+        start.Environment["CDK_CONTEXT_JSON"] = withoutBundling.ToJsonString();
         start.Environment["CDK_OUTDIR"] = Path.Combine(Path.GetTempPath(), "llmhosting-program-" + Guid.NewGuid().ToString("N"));
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
@@ -90,7 +126,8 @@ public sealed class ProgramTests
 
     private static string CopyAppWithConfig(string file, Func<string, string> edit)
     {
-        var copy = Path.Combine(Path.GetTempPath(), "llmhosting-app-" + Guid.NewGuid().ToString("N"));
+        // Inside the repository, as the app is when the CDK CLI runs it: the constructs find their handler code above it.
+        var copy = Path.Combine(AppContext.BaseDirectory, "program-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(copy, "config"));
         foreach (var path in Directory.GetFiles(AppContext.BaseDirectory))
         {

@@ -43,30 +43,25 @@ public sealed class ComponentEndpointConfigTests
 
     [Theory]
     [InlineData("\"ml.g6e.12xlarge\"", "\"ml.g9.12xlarge\"", "componentEndpoint.instanceType 'ml.g9.12xlarge' is not a GPU instance type of the catalog")]
-    [InlineData("\"maxInstances\": 2", "\"minInstances\": -1", "componentEndpoint.minInstances -1 must be at least 0")]
-    [InlineData("\"maxInstances\": 2", "\"minInstances\": 3, \"maxInstances\": 2", "componentEndpoint.maxInstances 2 must be at least 1 and at least minInstances 3")]
     [InlineData("\"name\": \"shared\"", "\"name\": \"Shared\"", "componentEndpoint.name 'Shared' must be lower-case letters and digits")]
     [InlineData("\"model\": \"Qwen3-4B\"", "\"model\": \"Qwen9\"", "componentEndpoint.components[1].model 'Qwen9' is not in the catalog")]
+    [InlineData("\"model\": \"Qwen3-4B\"", "\"model\": \"qwen3-4b\"", "componentEndpoint.components[1].model 'qwen3-4b' is spelt Qwen3-4B in the catalog")]
     [InlineData("\"huggingFaceId\": \"Qwen/Qwen3-4B\"", "\"huggingFaceId\": \"Qwen/Qwen3-4B\", \"bucketPrefix\": \"models/q/\"", "componentEndpoint.components[1]: set exactly one of bucketPrefix and huggingFaceId")]
-    [InlineData("\"minCopies\": 1", "\"minCopies\": 3, \"maxCopies\": 2", "componentEndpoint.components[1].maxCopies 2 must be at least 1 and at least minCopies 3")]
-    [InlineData("\"minCopies\": 1", "\"minCopies\": -1", "componentEndpoint.components[1].minCopies -1 must be at least 0")]
-    [InlineData("\"maxCopies\": 2", "\"maxCopies\": 2, \"gpus\": 0", "componentEndpoint.components[0].gpus 0 must be at least 1")]
-    [InlineData("\"name\": \"qwen3-4b\"", "\"name\": \"gpt-oss-20b\"", "componentEndpoint.components: the name 'gpt-oss-20b' is used 2 times")]
-    [InlineData("\"name\": \"qwen3-4b\"", "\"name\": \"a-component-name-that-is-far-too-long-for-sagemaker\"", "makes the component name 'llm-test-shared-a-component-name-that-is-far-too-long-for-sagemaker' longer than 63 characters")]
-    [InlineData("\"maxCopies\": 2", "\"maxCopies\": 2, \"copies\": 1", "copies")]
+    [InlineData("\"name\": \"qwen3-4b\"", "\"name\": \"gpt-oss-20b\"", "componentEndpoint.components[1].name makes the SageMaker inference component name 'llm-test-shared-gpt-oss-20b', which componentEndpoint.components[0].name makes too")]
+    [InlineData("\"name\": \"qwen3-4b\"", "\"name\": \"a-component-name-that-is-far-too-long-for-sagemaker\"", "componentEndpoint.components[1].name 'a-component-name-that-is-far-too-long-for-sagemaker' makes the component name 'llm-test-shared-a-component-name-that-is-far-too-long-for-sagemaker', which must be 1-63 letters")]
+    [InlineData("\"maxCopies\": 2", "\"maxCopies\": 2, \"replicas\": 1", "componentEndpoint.components[0].replicas is not a known key (known keys: bucketPrefix, cpuCores, gpus, huggingFaceId, maxCopies, maxModelLength, memoryInMb, minCopies, model, name, weightMemoryGiB, weightsManifest)")]
+    [InlineData("\"maxCopies\": 2", "\"maxCopy\": 2", "componentEndpoint.components[0].maxCopy is not a known key; did you mean maxCopies?")]
+    [InlineData("\"minCopies\": 1", "\"minCopies\": \"one\"", "componentEndpoint.components[1].minCopies must be a whole number, not the string \"one\"")]
     public void Parse_Mistake_NamesItsPath(string find, string replace, string expected)
     {
-        var error = Assert.Throws<ConfigurationException>(() => EnvironmentCatalog.Parse("test", Valid.Replace(find, replace), "cdk/config/test.json"));
-        Assert.StartsWith("Invalid configuration for environment 'test' (cdk/config/test.json): ", error.Message);
-        Assert.Contains(expected, error.Message);
-        Assert.DoesNotContain('\n', error.Message);
+        Assert.Contains(find, Valid, StringComparison.Ordinal);
+        Assert.StartsWith($"{ConfigErrors.Source}: {expected}", Assert.Single(ConfigErrors.OfParse(Valid.Replace(find, replace))));
     }
 
     [Fact]
     public void Parse_NoComponents_NamesIt()
     {
         var json = Valid[..Valid.IndexOf("\"components\"", StringComparison.Ordinal)] + "\"components\": [] } }";
-        var error = Assert.Throws<ConfigurationException>(() => EnvironmentCatalog.Parse("test", json, "test.json"));
-        Assert.Contains("componentEndpoint.components is empty: add at least one model", error.Message);
+        Assert.Equal($"{ConfigErrors.Source}: componentEndpoint.components is empty: add at least one model", Assert.Single(ConfigErrors.OfParse(json)));
     }
 }

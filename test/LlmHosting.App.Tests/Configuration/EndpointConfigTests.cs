@@ -25,13 +25,10 @@ public sealed class EndpointConfigTests
     private static EnvironmentConfig Parse(string endpoint, string extra = "")
         => EnvironmentCatalog.Parse("test", Base.Replace("ENDPOINT", endpoint).Replace("\"tags\"", extra + "\"tags\""), "test.json");
 
-    private static string Error(string endpoint, string extra = "")
-    {
-        var error = Assert.Throws<ConfigurationException>(() => Parse(endpoint, extra));
-        Assert.StartsWith("Invalid configuration for environment 'test' (test.json): ", error.Message);
-        Assert.DoesNotContain('\n', error.Message);
-        return error.Message;
-    }
+    private static IReadOnlyList<string> Errors(string endpoint, string extra = "")
+        => ConfigErrors.OfParse(Base.Replace("ENDPOINT", endpoint).Replace("\"tags\"", extra + "\"tags\""));
+
+    private static string Error(string endpoint, string extra = "") => Assert.Single(Errors(endpoint, extra))[(ConfigErrors.Source.Length + 2)..];
 
     [Fact]
     public void Parse_ValidEndpoint_ReadsEverySetting()
@@ -43,87 +40,96 @@ public sealed class EndpointConfigTests
         Assert.Equal(2, endpoint.MaxInstances);
         Assert.Equal(32768, endpoint.Vllm.MaxModelLength);
         Assert.True(endpoint.Vllm.ExtraFlags!.ContainsKey("enable-prefix-caching"));
+        Assert.Null(endpoint.Vllm.ExtraFlags["enable-prefix-caching"]);
     }
 
     [Fact]
     public void Parse_UnknownInstanceType_SuggestsCatalogNames()
-        => Assert.Contains(
+        => Assert.StartsWith(
             "endpoints[0].instanceType 'ml.g6e.xlarg' is not a GPU instance type of the catalog; did you mean ml.g6e.xlarge",
             Error(Valid.Replace("ml.g6e.xlarge", "ml.g6e.xlarg")));
 
     [Fact]
+    public void Parse_InstanceTypeWithASpace_IsRefusedNotTrimmed()
+        => Assert.StartsWith(
+            "endpoints[0].instanceType 'ml.g6e.xlarge ' is not a GPU instance type of the catalog; did you mean ml.g6e.xlarge",
+            Error(Valid.Replace("\"ml.g6e.xlarge\"", "\"ml.g6e.xlarge \"")));
+
+    [Fact]
     public void Parse_UnknownModelWithoutMemory_AsksForIt()
-        => Assert.Contains(
+        => Assert.Equal(
             "endpoints[0].model 'llama-9' is not in the catalog (gpt-oss-20b, gpt-oss-120b, Qwen3-4B); set endpoints[0].weightMemoryGiB for other models",
             Error(Valid.Replace("\"model\": \"gpt-oss-20b\"", "\"model\": \"llama-9\"")));
+
+    [Fact]
+    public void Parse_CatalogModelInAnotherLetterCase_IsRefusedNotReinterpreted()
+        => Assert.Equal(
+            "endpoints[0].model 'GPT-OSS-20B' is spelt gpt-oss-20b in the catalog",
+            Error(Valid.Replace("\"model\": \"gpt-oss-20b\"", "\"model\": \"GPT-OSS-20B\"")));
 
     [Fact]
     public void Parse_OtherModelWithMemory_IsAccepted()
     {
         var endpoint = Assert.Single(Parse(Valid.Replace("\"model\": \"gpt-oss-20b\"", "\"model\": \"my-model\", \"weightMemoryGiB\": 12")).Endpoints);
         Assert.Equal(12, endpoint.WeightMemoryGiB);
+        Assert.Equal("my-model", endpoint.KnownModel.Name);
+    }
+
+    [Fact]
+    public void Parse_OtherModelWithBadNameAndMemory_NamesTheKeysWithTheLibraryRule()
+    {
+        var lines = Errors(Valid.Replace("\"model\": \"gpt-oss-20b\"", "\"model\": \"my model\", \"weightMemoryGiB\": -1"));
+        ConfigErrors.Line(lines, "endpoints[0].model 'my model' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        ConfigErrors.Line(lines, "endpoints[0].weightMemoryGiB -1 must be above 0");
     }
 
     [Fact]
     public void Parse_BothOrNoSource_NamesIt()
     {
-        Assert.Contains("endpoints[0]: set exactly one of bucketPrefix and huggingFaceId", Error(Valid.Replace("\"bucketPrefix\"", "\"huggingFaceId\": \"openai/gpt-oss-20b\", \"bucketPrefix\"")));
-        Assert.Contains("endpoints[0]: set exactly one of bucketPrefix and huggingFaceId", Error(Valid.Replace("\"bucketPrefix\": \"models/gpt-oss-20b/\",", "")));
+        Assert.Equal("endpoints[0]: set exactly one of bucketPrefix and huggingFaceId", Error(Valid.Replace("\"bucketPrefix\"", "\"huggingFaceId\": \"openai/gpt-oss-20b\", \"bucketPrefix\"")));
+        Assert.Equal("endpoints[0]: set exactly one of bucketPrefix and huggingFaceId", Error(Valid.Replace("\"bucketPrefix\": \"models/gpt-oss-20b/\",", "")));
     }
 
     [Fact]
-    public void Parse_SeveralMistakes_ReportsThemAllInOneLine()
+    public void Parse_BadHuggingFaceIdAndImageTag_AreCheckedWithTheLibraryRules()
     {
-        var message = Error(
-            Valid.Replace("\"name\": \"gpt-oss-20b\"", "\"name\": \"GPT_oss\"")
-                .Replace("\"minInstances\": 1", "\"minInstances\": 0")
-                .Replace("\"maxModelLength\": 32768", "\"maxModelLength\": 0, \"gpuMemoryUtilization\": 1.2")
-                .Replace("models/gpt-oss-20b/", "/models/*"),
+        var lines = Errors(Valid
+            .Replace("\"bucketPrefix\": \"models/gpt-oss-20b/\"", "\"huggingFaceId\": \"openai gpt\"")
+            .Replace("\"maxModelLength\": 32768", "\"imageTag\": \"-latest\""));
+        ConfigErrors.Line(lines, "endpoints[0].huggingFaceId: Invalid Hugging Face model id 'openai gpt': use <organisation>/<model>, for example openai/gpt-oss-20b");
+        ConfigErrors.Line(lines, "endpoints[0].vllm.imageTag: Invalid image tag '-latest': use 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'");
+    }
+
+    [Fact]
+    public void Parse_SeveralMistakes_ReportsEachOnItsOwnLine()
+    {
+        var lines = Errors(
+            Valid.Replace("\"name\": \"gpt-oss-20b\"", "\"name\": \"GPT_oss\"").Replace("models/gpt-oss-20b/", "/models/*"),
             "\"invoker\": { \"trustedAccountIds\": [\"12\"], \"trustedRoleArns\": [\"arn:aws:iam::123456789012:user/x\"] }, ");
-        Assert.Contains("endpoints[0].name 'GPT_oss' must be lower-case letters and digits", message);
-        Assert.Contains("endpoints[0].minInstances 0 must be at least 1", message);
-        Assert.Contains("endpoints[0].vllm.maxModelLength 0 must be at least 1", message);
-        Assert.Contains("endpoints[0].vllm.gpuMemoryUtilization 1.2 must be above 0 and at most 1", message);
-        Assert.Contains("endpoints[0].bucketPrefix: Invalid model prefix '/models/*'", message);
-        Assert.Contains("invoker.trustedAccountIds '12' is not a 12-digit AWS account id", message);
-        Assert.Contains("invoker.trustedRoleArns 'arn:aws:iam::123456789012:user/x' is not an IAM role ARN", message);
+        ConfigErrors.Line(lines, "endpoints[0].name 'GPT_oss' must be lower-case letters and digits");
+        ConfigErrors.Line(lines, "endpoints[0].bucketPrefix: Invalid model prefix '/models/*'");
+        ConfigErrors.Line(lines, "invoker.trustedAccountIds[0] '12' is not a 12-digit AWS account id");
+        ConfigErrors.Line(lines, "invoker.trustedRoleArns[0] 'arn:aws:iam::123456789012:user/x' is not an IAM role ARN");
+        Assert.Equal(4, lines.Count);
     }
 
     [Fact]
     public void Parse_DuplicateNamesAndTooLongEndpointName_NameThem()
     {
-        var message = Error(Valid + ", " + Valid.Replace("\"minInstances\": 1", "\"minInstances\": 3"));
-        Assert.Contains("endpoints: the name 'gpt-oss-20b' is used 2 times", message);
-        Assert.Contains("endpoints[1].maxInstances 2 is below minInstances 3", message);
+        Assert.Equal(
+            "endpoints[1].name makes the SageMaker endpoint name 'llm-test-gpt-oss-20b', which endpoints[0].name makes too; choose another name",
+            Error(Valid + ", " + Valid));
         var longName = new string('a', 60);
-        Assert.Contains($"makes the endpoint name 'llm-test-{longName}' longer than 63 characters", Error(Valid.Replace("\"name\": \"gpt-oss-20b\"", $"\"name\": \"{longName}\"")));
+        Assert.Equal(
+            $"endpoints[0].name '{longName}' makes the endpoint name 'llm-test-{longName}', which must be 1-63 letters, digits or hyphens, starting and ending with a letter or digit",
+            Error(Valid.Replace("\"name\": \"gpt-oss-20b\"", $"\"name\": \"{longName}\"")));
     }
 
     [Fact]
     public void Parse_UnknownInferenceAmiVersion_ListsTheKnownOnes()
-        => Assert.Contains(
+        => Assert.StartsWith(
             "endpoints[0].inferenceAmiVersion 'al2-gpu' is not a SageMaker inference AMI version (al2-ami-sagemaker-inference-gpu-2, ",
             Error(Valid.Replace("\"minInstances\"", "\"inferenceAmiVersion\": \"al2-gpu\", \"minInstances\"")));
-
-    [Fact]
-    public void Stack_InferenceAmiVersionTooOldForTheImage_FailsWithOneLineNamingBoth()
-    {
-        var config = Parse(Valid.Replace("\"minInstances\"", "\"inferenceAmiVersion\": \"al2-ami-sagemaker-inference-gpu-3-1\", \"minInstances\""));
-        var app = new Amazon.CDK.App(new AppProps { Context = SynthesizedApp.CdkJsonContext() });
-        var error = Assert.Throws<ConfigurationException>(() => ModelHostingApp.AddEnvironments(app, [config]));
-        Assert.StartsWith("Invalid configuration for environment 'test': endpoints[0] (gpt-oss-20b): ", error.Message);
-        Assert.Contains("al2-ami-sagemaker-inference-gpu-3-1 (NVIDIA driver 550, CUDA 12.4) cannot run image vllm:0.20.2-gpu-py312-cu130-ubuntu22.04-sagemaker", error.Message);
-    }
-
-    [Fact]
-    public void Stack_ModelTooLargeForInstance_FailsWithOneLineNamingTheEndpoint()
-    {
-        var config = Parse(Valid.Replace("\"model\": \"gpt-oss-20b\"", "\"model\": \"gpt-oss-120b\"").Replace("ml.g6e.xlarge", "ml.g6.2xlarge"));
-        var app = new Amazon.CDK.App(new AppProps { Context = SynthesizedApp.CdkJsonContext() });
-        var error = Assert.Throws<ConfigurationException>(() => ModelHostingApp.AddEnvironments(app, [config]));
-        Assert.StartsWith("Invalid configuration for environment 'test': endpoints[0] (gpt-oss-20b): Invalid VllmEndpointProps: model gpt-oss-120b needs 65 GiB", error.Message);
-        Assert.Contains("ml.g6.2xlarge offers 21.6 GiB", error.Message);
-    }
 }
 
 [Collection(SynthesizedApp.Collection)]

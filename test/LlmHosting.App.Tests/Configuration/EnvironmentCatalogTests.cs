@@ -29,6 +29,7 @@ public sealed class EnvironmentCatalogTests
 
     [Theory]
     [InlineData("12345", "account '12345' is not a 12-digit AWS account id")]
+    [InlineData(" 123456789012", "account ' 123456789012' is not a 12-digit AWS account id")]
     [InlineData("12345678901a", "account '12345678901a' is not a 12-digit AWS account id")]
     [InlineData("", "account is missing")]
     public void Parse_BadAccount_NamesIt(string account, string expected)
@@ -60,9 +61,8 @@ public sealed class EnvironmentCatalogTests
     [Fact]
     public void Parse_MissingTags_NamesEach()
     {
-        var error = Assert.Throws<ConfigurationException>(() => EnvironmentCatalog.Parse("test", Valid.Replace("\"ml-platform\"", "\"\"").Replace("\"cc-42\"", "\"\""), "test.json"));
-        Assert.Contains("tags.owner is missing", error.Message);
-        Assert.Contains("tags.costCentre is missing", error.Message);
+        var lines = ConfigErrors.OfParse(Valid.Replace("\"ml-platform\"", "\"\"").Replace("\"cc-42\"", "\"\""));
+        Assert.Equal([$"{ConfigErrors.Source}: tags.owner is missing", $"{ConfigErrors.Source}: tags.costCentre is missing"], lines);
     }
 
     [Fact]
@@ -75,37 +75,34 @@ public sealed class EnvironmentCatalogTests
             "modelBucket.removalPolicy 'delete' must be 'retain' or 'destroy'");
 
     [Fact]
-    public void Parse_UnknownSetting_NamesItsPath()
-        => AssertProblem(Valid.Replace("\"tags\"", "\"regoin\": \"x\", \"tags\""), "regoin");
+    public void Parse_UnknownSetting_SuggestsTheClosestKey()
+        => AssertProblem(Valid.Replace("\"tags\"", "\"regoin\": \"x\", \"tags\""), "regoin is not a known key; did you mean region?");
 
     [Fact]
-    public void Parse_WrongType_NamesItsPath()
-        => AssertProblem(Valid.Replace("\"tags\"", "\"modelBucket\": { \"accessLogs\": \"yes\" }, \"tags\""), "at modelBucket.accessLogs");
+    public void Parse_WrongType_NamesItsPathAndWhatIsAllowed()
+        => AssertProblem(Valid.Replace("\"tags\"", "\"modelBucket\": { \"accessLogs\": \"yes\" }, \"tags\""), "modelBucket.accessLogs must be true or false, not the string \"yes\"");
 
     [Fact]
-    public void Parse_MalformedJson_IsOneLine()
+    public void Parse_MalformedJson_GivesLineAndColumn()
+        => Assert.Equal(
+            [$"{ConfigErrors.Source}: the file is not valid JSON at line 2, column 14: Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed"],
+            ConfigErrors.OfParse("{\n  \"account\": "));
+
+    [Fact]
+    public void Parse_SeveralMistakes_ReportsEachOnItsOwnLine()
     {
-        var error = Assert.Throws<ConfigurationException>(() => EnvironmentCatalog.Parse("test", "{ \"account\": ", "cdk/config/test.json"));
-        Assert.StartsWith("Invalid configuration for environment 'test' (cdk/config/test.json): ", error.Message);
-        Assert.DoesNotContain('\n', error.Message);
-    }
-
-    [Fact]
-    public void Parse_SeveralMistakes_ReportsThemAllInOneLine()
-    {
-        var json = Valid.Replace("123456789012", "1").Replace("eu-west-1", "nowhere").Replace("llm-test", "X");
-        var error = Assert.Throws<ConfigurationException>(() => EnvironmentCatalog.Parse("test", json, "cdk/config/test.json"));
-        Assert.Contains("account '1'", error.Message);
-        Assert.Contains("region 'nowhere'", error.Message);
-        Assert.Contains("namePrefix 'X'", error.Message);
-        Assert.DoesNotContain('\n', error.Message);
+        var lines = ConfigErrors.OfParse(Valid.Replace("123456789012", "1").Replace("eu-west-1", "nowhere").Replace("llm-test", "X"));
+        Assert.Equal(3, lines.Count);
+        ConfigErrors.Line(lines, "account '1'");
+        ConfigErrors.Line(lines, "region 'nowhere'");
+        ConfigErrors.Line(lines, "namePrefix 'X'");
     }
 
     [Fact]
     public void Parse_BadEnvironmentName_NamesIt()
     {
         var error = Assert.Throws<ConfigurationException>(() => EnvironmentCatalog.Parse("Prod_1", Valid, "cdk/config/Prod_1.json"));
-        Assert.Contains("Invalid environment name 'Prod_1'", error.Message);
+        Assert.Equal("cdk/config/Prod_1.json: the environment name 'Prod_1' (the file name) must be 1-32 lower-case letters, digits or hyphens, starting with a letter", Assert.Single(error.Lines));
     }
 
     [Fact]
@@ -133,10 +130,5 @@ public sealed class EnvironmentCatalogTests
     }
 
     private static void AssertProblem(string json, string expected)
-    {
-        var error = Assert.Throws<ConfigurationException>(() => EnvironmentCatalog.Parse("test", json, "cdk/config/test.json"));
-        Assert.StartsWith("Invalid configuration for environment 'test' (cdk/config/test.json): ", error.Message);
-        Assert.Contains(expected, error.Message);
-        Assert.DoesNotContain('\n', error.Message);
-    }
+        => Assert.StartsWith($"{ConfigErrors.Source}: {expected}", Assert.Single(ConfigErrors.OfParse(json)));
 }

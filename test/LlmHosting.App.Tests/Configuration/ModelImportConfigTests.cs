@@ -27,34 +27,44 @@ public sealed class ModelImportConfigTests
 
     [Fact]
     public void Parse_NoModelImports_DefaultsToNone()
-        => Assert.Empty(EnvironmentCatalog.Parse("test", Valid.Replace("\"modelImports\": [ IMPORTS ]", "\"x\": 1").Replace(",\n  \"x\": 1", ""), "test.json").ModelImports);
+        => Assert.Empty(EnvironmentCatalog.Parse("test", Valid.Replace(",\n  \"modelImports\": [ IMPORTS ]", ""), "test.json").ModelImports);
 
     [Fact]
-    public void Parse_BadModelImports_NamesEachByPath()
+    public void Parse_BadModelImports_NamesEachByPathWithTheLibraryRules()
     {
         var imports = """
             { "name": "gpt.oss", "bucketPrefix": "/models/*" },
             { "name": "", "bucketPrefix": "" },
+            { "name": "qwen", "bucketPrefix": "models/qwen/" }
+            """;
+        var lines = ConfigErrors.OfParse(Valid.Replace("IMPORTS", imports));
+
+        ConfigErrors.Line(lines, "modelImports[0].name 'gpt.oss' makes the imported model name 'llm-test-gpt.oss', which must be 1-54 letters and digits, each optionally followed by one '-' or '_'");
+        ConfigErrors.Line(lines, "modelImports[0].bucketPrefix: Invalid model prefix '/models/*': it starts with '/'; S3 keys are relative to the bucket; it contains a wildcard");
+        ConfigErrors.Line(lines, "modelImports[1].name is missing");
+        ConfigErrors.Line(lines, "modelImports[1].bucketPrefix is missing");
+        Assert.DoesNotContain(lines, l => l.Contains("modelImports[2]", StringComparison.Ordinal));
+        Assert.Equal(4, lines.Count);
+    }
+
+    [Fact]
+    public void Parse_TwoImportsOfOneName_NamesBoth()
+    {
+        var imports = """
             { "name": "qwen", "bucketPrefix": "models/qwen/" },
             { "name": "qwen", "bucketPrefix": "models/qwen-2/" }
             """;
-        var error = Assert.Throws<ConfigurationException>(() => EnvironmentCatalog.Parse("test", Valid.Replace("IMPORTS", imports), "cdk/config/test.json"));
-
-        Assert.Contains("modelImports[0].name 'gpt.oss' must be letters and digits", error.Message);
-        Assert.Contains("modelImports[0].bucketPrefix '/models/*' must be a folder like models/gpt.oss/", error.Message);
-        Assert.Contains("modelImports[1].name is missing", error.Message);
-        Assert.Contains("modelImports[1].bucketPrefix is missing", error.Message);
-        Assert.Contains("modelImports[3].name 'qwen' is used by an earlier entry", error.Message);
-        Assert.DoesNotContain("modelImports[2]", error.Message);
-        Assert.DoesNotContain('\n', error.Message);
+        Assert.Equal(
+            $"{ConfigErrors.Source}: modelImports[1].name makes the Bedrock imported model name 'llm-test-qwen', which modelImports[0].name makes too; choose another name",
+            Assert.Single(ConfigErrors.OfParse(Valid.Replace("IMPORTS", imports))));
     }
 
     [Fact]
     public void Parse_NameTooLongWithPrefix_NamesTheFullName()
     {
         var name = new string('a', 50);
-        var error = Assert.Throws<ConfigurationException>(() => EnvironmentCatalog.Parse("test", Valid.Replace("IMPORTS", $$"""{ "name": "{{name}}", "bucketPrefix": "models/a/" }"""), "test.json"));
-        Assert.Contains($"'llm-test-{name}' at most 54 characters", error.Message);
+        var line = Assert.Single(ConfigErrors.OfParse(Valid.Replace("IMPORTS", $$"""{ "name": "{{name}}", "bucketPrefix": "models/a/" }""")));
+        Assert.Contains($"modelImports[0].name '{name}' makes the imported model name 'llm-test-{name}', which must be 1-54 letters and digits", line);
     }
 
     [Fact]

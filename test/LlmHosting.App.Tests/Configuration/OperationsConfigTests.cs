@@ -45,8 +45,12 @@ public sealed class OperationsConfigTests
         => AssertProblem(Valid.Replace("lead@example.org", "ML-Oncall@example.com"), "operations.alarmEmails lists 'ml-oncall@example.com' more than once");
 
     [Fact]
-    public void Parse_UnknownOperationsSetting_NamesItsPath()
-        => AssertProblem(Valid.Replace("\"alarmEmails\"", "\"alarmEmail\""), "alarmEmail");
+    public void Parse_UnknownOperationsSetting_SuggestsTheKey()
+        => AssertProblem(Valid.Replace("\"alarmEmails\"", "\"alarmEmail\""), "operations.alarmEmail is not a known key; did you mean alarmEmails?");
+
+    [Fact]
+    public void Parse_NullEmail_IsNamedNotSkipped()
+        => AssertProblem(Valid.Replace("\"lead@example.org\"", "null"), "operations.alarmEmails[1] must be a string, not null");
 
     [Fact]
     public void Load_CheckedInEnvironments_NotifySomeoneInStagingAndProd()
@@ -56,10 +60,5 @@ public sealed class OperationsConfigTests
     }
 
     private static void AssertProblem(string json, string expected)
-    {
-        var error = Assert.Throws<ConfigurationException>(() => EnvironmentCatalog.Parse("test", json, "cdk/config/test.json"));
-        Assert.StartsWith("Invalid configuration for environment 'test' (cdk/config/test.json): ", error.Message);
-        Assert.Contains(expected, error.Message);
-        Assert.DoesNotContain('\n', error.Message);
-    }
+        => Assert.Equal($"{ConfigErrors.Source}: {expected}", Assert.Single(ConfigErrors.OfParse(json)));
 }
