@@ -151,10 +151,8 @@ public sealed class ModelDirectory : Construct
         }
 
         problems.AddRange(DirectoryEntryRules.Problems(Entries));
-        if (problems.Count > 0)
-        {
-            problems.ThrowIfAny(Node.Path);
-        }
+        // The size is only estimated for entries that make a document.
+        problems.ThrowIfAny(Node.Path);
 
         var bytes = DirectoryDocument.EstimatedBytes(props.Environment, Entries);
         var limit = tier == ParameterTier.STANDARD ? StandardTierMaxBytes : AdvancedTierMaxBytes;

@@ -26,7 +26,8 @@ public sealed class ModelDirectoryProps
     /// <summary>
     /// Tier of the SSM parameter: <see cref="ParameterTier.STANDARD"/> holds 4 KB, <see cref="ParameterTier.ADVANCED"/>
     /// 8 KB and is charged (botocore's ssm model, <c>PutParameterRequest.Tier</c>; a parameter cannot go back from
-    /// advanced to standard). A document that may exceed the tier fails at synth. Default: standard.
+    /// advanced to standard); <see cref="ParameterTier.INTELLIGENT_TIERING"/> counts as advanced. A document that may
+    /// exceed the tier fails at synth. Default: standard.
     /// </summary>
     public ParameterTier? Tier { get; init; }
 
