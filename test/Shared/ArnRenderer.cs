@@ -50,6 +50,8 @@ internal sealed class ArnRenderer(JsonObject template)
             "AWS::SNS::Topic" => $"arn:aws:sns:us-east-1:{Account}:{id}",
             "AWS::StepFunctions::StateMachine" => $"arn:aws:states:us-east-1:{Account}:stateMachine:{id}",
             "AWS::SQS::Queue" => $"https://sqs.us-east-1.amazonaws.com/{Account}/{id}",
+            // Ref of a parameter is its name (CloudFormation template reference, AWS::SSM::Parameter).
+            "AWS::SSM::Parameter" => (string?)_resources[id]!["Properties"]?["Name"] ?? id,
             "AWS::S3::Bucket" or "AWS::IAM::Role" or "AWS::Lambda::Function" or "AWS::Logs::LogGroup" or "AWS::KMS::Key"
                 or "AWS::SageMaker::Model" or "AWS::SageMaker::InferenceComponent" => id.ToLowerInvariant(),
             var type => throw new InvalidOperationException($"ArnRenderer: no sample for Ref of {type} ({id}); add one"),

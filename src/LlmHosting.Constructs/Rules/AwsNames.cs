@@ -50,6 +50,21 @@ public static partial class AwsNames
     /// <summary>What an imported model's base name must look like, for messages.</summary>
     public static string ImportedModelNameRule => ImportedModelNameRules.Describe();
 
+    /// <summary>
+    /// True for an SSM parameter name as PutParameter accepts it (botocore's ssm model, <c>PutParameterRequest.Name</c>):
+    /// <c>a-zA-Z0-9_.-</c> and <c>/</c> between levels, at most 15 levels, not starting with <c>aws</c> or <c>ssm</c>,
+    /// at most 1011 characters including the parameter's ARN (counted here with 60 characters for the ARN).
+    /// </summary>
+    /// <param name="value">The value to check.</param>
+    public static bool IsSsmParameterName(string? value)
+        => value is not null && SsmParameterName().IsMatch(value) && value.Length + 60 <= 1011
+            && value.Count(c => c == '/') <= 15
+            && !value.TrimStart('/').StartsWith("aws", StringComparison.OrdinalIgnoreCase)
+            && !value.TrimStart('/').StartsWith("ssm", StringComparison.OrdinalIgnoreCase);
+
+    [GeneratedRegex(@"^/?[a-zA-Z0-9_.-]+(/[a-zA-Z0-9_.-]+)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex SsmParameterName();
+
     [GeneratedRegex(@"^\d{12}$", RegexOptions.CultureInvariant)]
     private static partial Regex AccountId();
 
