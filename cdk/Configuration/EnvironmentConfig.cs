@@ -53,6 +53,9 @@ public sealed record EnvironmentConfig
     /// <summary>Models imported into Amazon Bedrock from the model bucket. Default: none.</summary>
     public IReadOnlyList<ModelImportConfig> ModelImports { get; init; } = [];
 
+    /// <summary>Bedrock's own models the environment may use on demand (invoke grants, directory entries). Default: none.</summary>
+    public IReadOnlyList<BedrockModelConfig> BedrockModels { get; init; } = [];
+
     /// <summary>Name of the Storage stack (the model bucket).</summary>
     internal string StorageStackName => $"{NamePrefix}-storage";
 
@@ -102,6 +105,11 @@ public sealed record EnvironmentConfig
         for (var i = 0; i < ModelImports.Count; i++)
         {
             ModelImports[i].Validate(problems, $"modelImports[{i}]", NamePrefix);
+        }
+
+        for (var i = 0; i < BedrockModels.Count; i++)
+        {
+            BedrockModels[i].Validate(problems, $"{BedrockModelConfig.Path}[{i}]");
         }
     }
 

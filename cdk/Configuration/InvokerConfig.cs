@@ -17,6 +17,12 @@ public sealed record InvokerConfig
     /// <summary>Trusted IAM role ARNs. Default: none.</summary>
     public List<string> TrustedRoleArns { get; init; } = [];
 
+    /// <summary>
+    /// Whether callers of Bedrock models use Bedrock API keys (<c>bedrock:CallWithBearerToken</c>), as the model directory
+    /// then says; otherwise they sign with SigV4. Default: true.
+    /// </summary>
+    public bool BedrockApiKeys { get; init; } = true;
+
     internal void Validate(ICollection<string> problems)
     {
         for (var i = 0; i < TrustedAccountIds.Count; i++)

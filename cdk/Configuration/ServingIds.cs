@@ -17,6 +17,7 @@ internal static class ServingIds
     internal const string InvokerRoleArn = "InvokerRoleArn";
     internal const string ComponentEndpoint = "ComponentEndpoint";
     internal const string ComponentEndpointMetrics = "ComponentEndpointMetrics";
+    internal const string ModelDirectory = "ModelDirectory";
 
     /// <summary>Suffixes of the outputs of an endpoint (after its construct id).</summary>
     internal static readonly string[] EndpointOutputs = ["EndpointName", "OpenAiBaseUrl", "ServedModelName"];
@@ -37,7 +38,7 @@ internal static class ServingIds
     /// <param name="environment">A validated environment.</param>
     internal static IEnumerable<(string Id, string Owner)> Of(EnvironmentConfig environment)
     {
-        foreach (var id in new[] { ModelBucket, ModelBucketByName, ModelBucketKey, Operations, OperationsDashboard, OperationsTopicArn, Invoker, InvokerRoleArn, ComponentEndpoint, ComponentEndpointMetrics })
+        foreach (var id in new[] { ModelBucket, ModelBucketByName, ModelBucketKey, Operations, OperationsDashboard, OperationsTopicArn, Invoker, InvokerRoleArn, ComponentEndpoint, ComponentEndpointMetrics, ModelDirectory })
         {
             yield return (id, "the app");
         }
@@ -70,6 +71,11 @@ internal static class ServingIds
             var owner = $"modelImports[{i}].name '{import.Name}'";
             yield return (ModelImport(import.ConstructId), owner);
             yield return (ImportedModelArn(import.ConstructId), owner);
+        }
+
+        for (var i = 0; i < environment.BedrockModels.Count; i++)
+        {
+            yield return (environment.BedrockModels[i].ConstructId, $"{BedrockModelConfig.Path}[{i}].name '{environment.BedrockModels[i].Name}'");
         }
     }
 }

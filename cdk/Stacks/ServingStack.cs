@@ -5,6 +5,8 @@ using Constructs;
 using LlmHosting.App.Configuration;
 using LlmHosting.Constructs.Access;
 using LlmHosting.Constructs.Bedrock;
+using LlmHosting.Constructs.Bedrock.OnDemand;
+using LlmHosting.Constructs.Directories;
 using LlmHosting.Constructs.Events;
 using LlmHosting.Constructs.Sagemaker;
 using LlmHosting.Constructs.Storage;
@@ -49,8 +51,10 @@ public sealed class ServingStack : Stack
         OperationsDashboard = AddDashboard(config);
         AddEndpoints(config, problems);
         AddInferenceComponents(config, problems);
-        AddInvoker(config, problems);
         AddModelImports(config, problems);
+        AddBedrockModels(config, problems);
+        AddInvoker(config, problems);
+        Directory = ServingDirectory.Add(this, config, problems);
         problems.ThrowIfAny();
     }
 
@@ -67,10 +71,16 @@ public sealed class ServingStack : Stack
     public IReadOnlyList<VllmEndpoint> Endpoints { get; private set; } = [];
 
     /// <summary>
-    /// The role that invokes every endpoint and inference component of the environment through the
-    /// OpenAI-compatible API, or null when the environment serves no model on SageMaker.
+    /// The role that invokes every model of the environment (endpoints, inference components, imported and on-demand
+    /// Bedrock models) and reads its model directory, or null when the environment has no model.
     /// </summary>
     public InvokerRole? Invoker { get; private set; }
+
+    /// <summary>Bedrock's own models the environment may use on demand, in configuration order.</summary>
+    public IReadOnlyList<BedrockOnDemandModel> BedrockModels { get; private set; } = [];
+
+    /// <summary>The environment's model directory (SSM parameter and stack outputs), or null when it serves no model.</summary>
+    public ModelDirectory? Directory { get; }
 
     /// <summary>The Bedrock model imports of the environment, by configured name.</summary>
     public IReadOnlyDictionary<string, BedrockModelImport> ModelImports { get; private set; } = new Dictionary<string, BedrockModelImport>();
@@ -173,22 +183,35 @@ public sealed class ServingStack : Stack
         InferenceComponents = components;
     }
 
-    // One role for every endpoint and component of the environment, trusted by the configured principals.
+    // One role for every model of the environment, trusted by the configured principals: the SageMaker endpoints and
+    // components through the OpenAI-compatible API, the Bedrock models (imported and on demand) with exactly their ARNs.
     private void AddInvoker(EnvironmentConfig config, ConstructProblems problems)
     {
         var targets = Endpoints.Cast<IOpenAiEndpoint>().Concat(InferenceComponents).ToList();
-        if (targets.Count == 0)
+        if (targets.Count == 0 && ModelImports.Count == 0 && BedrockModels.Count == 0)
         {
             return;
         }
 
         Invoker = problems.Create(InvokerConfig.Keys, () => new InvokerRole(this, ServingIds.Invoker, config.Invoker.ToProps(config.Account, targets)));
-        if (Invoker is not null)
+        if (Invoker is null)
         {
-            AddOutputs(ServingIds.InvokerRoleArn, [""], [
-                ("Role that may invoke every endpoint and inference component of the environment through the OpenAI-compatible API.", Invoker.RoleArn),
-            ]);
+            return;
         }
+
+        if (ModelImports.Count > 0 || BedrockModels.Count > 0)
+        {
+            BedrockGrants.GrantInvoke(Invoker.Role, new BedrockInvokeTargets
+            {
+                OnDemandModels = BedrockModels,
+                ImportedModels = [.. ModelImports.Values],
+                AllowBearerKeys = config.Invoker.BedrockApiKeys,
+            });
+        }
+
+        AddOutputs(ServingIds.InvokerRoleArn, [""], [
+            ("Role that may invoke every model of the environment (SageMaker endpoints and components, Bedrock models) and read its model directory.", Invoker.RoleArn),
+        ]);
     }
 
     private void AddModelImports(EnvironmentConfig config, ConstructProblems problems)
@@ -212,6 +235,22 @@ public sealed class ServingStack : Stack
         }
 
         ModelImports = imports;
+    }
+
+    private void AddBedrockModels(EnvironmentConfig config, ConstructProblems problems)
+    {
+        var models = new List<BedrockOnDemandModel>();
+        for (var i = 0; i < config.BedrockModels.Count; i++)
+        {
+            var model = config.BedrockModels[i];
+            var path = $"{BedrockModelConfig.Path}[{i}]";
+            if (problems.Create(BedrockModelConfig.KeysAt(path), () => new BedrockOnDemandModel(this, model.ConstructId, model.ToProps())) is { } created)
+            {
+                models.Add(created);
+            }
+        }
+
+        BedrockModels = models;
     }
 
     // The OpenAI `model` field a client sends: vLLM serves each model under its catalog name.

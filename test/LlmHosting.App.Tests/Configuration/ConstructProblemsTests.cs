@@ -16,7 +16,7 @@ public sealed class ConstructProblemsTests
           "namePrefix": "llm-test",
           "tags": { "owner": "ml-platform", "costCentre": "cc-42" },
           "endpoints": [
-            { "name": "gpt-oss-20b", "model": "gpt-oss-20b", "bucketPrefix": "models/gpt-oss-20b/", "instanceType": "ml.g6e.12xlarge",
+            { "name": "gpt-oss-20b-solo", "model": "gpt-oss-20b", "bucketPrefix": "models/gpt-oss-20b/", "instanceType": "ml.g6e.12xlarge",
               "minInstances": 1, "maxInstances": 2, "vllm": { "maxModelLength": 32768 } }
           ],
           "componentEndpoint": {
@@ -96,6 +96,12 @@ public sealed class ConstructProblemsTests
         ConfigErrors.Line(lines, "endpoints[0].maxInstances 1 is below minInstances 2");
         ConfigErrors.Line(lines, "componentEndpoint.components[1].maxCopies 1 is below minCopies 2");
     }
+
+    [Fact]
+    public void Synth_TwoModelsOfOneName_AreRefusedNamingBothEntriesOfTheModelDirectory()
+        => Assert.Equal(
+            $"{ConfigErrors.Source}: componentEndpoint.components[0].name 'gpt-oss-20b-solo' is also the name of endpoints[0]; names must be unique",
+            Assert.Single(ConfigErrors.OfSynth(Environment.Replace("{ \"name\": \"gpt-oss-20b\", \"model\"", "{ \"name\": \"gpt-oss-20b-solo\", \"model\""))));
 
     [Fact]
     public void Synth_ComponentNamedLikeALibraryChild_IsOneLineNotACrash()

@@ -68,11 +68,11 @@ public sealed class ModelImportConfigTests
     }
 
     [Fact]
-    public void Load_Dev_ImportsGptOss20bFromItsModelBucketFolder()
+    public void Load_Dev_ImportsGptOss20bFromItsModelBucketFolder_UnderADirectoryNameOfItsOwn()
     {
         var dev = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config")).Select("dev").Single();
         var import = Assert.Single(dev.ModelImports);
-        Assert.Equal("gpt-oss-20b", import.Name);
+        Assert.Equal("gpt-oss-20b-imported", import.Name);
         Assert.Equal("models/gpt-oss-20b/", import.BucketPrefix);
     }
 }
