@@ -113,8 +113,10 @@ public sealed record ComponentConfig : ServedModelConfig
     /// <summary>The options of the component's construct, from this validated entry.</summary>
     /// <param name="endpointName">The physical name of the component endpoint.</param>
     /// <param name="bucket">The environment's model bucket.</param>
-    internal InferenceComponentOptions ToOptions(string endpointName, IModelBucket bucket) => new()
+    /// <param name="productionLike">Whether the environment is production-like: Hugging Face sources must be pinned.</param>
+    internal InferenceComponentOptions ToOptions(string endpointName, IModelBucket bucket, bool productionLike) => new()
     {
+        RequirePinnedRevision = productionLike,
         InferenceComponentName = ComponentNameIn(endpointName),
         Model = KnownModel,
         Source = SourceIn(bucket),

@@ -48,8 +48,10 @@ public sealed record EndpointConfig : ServedModelConfig
     /// <summary>The props of the endpoint's construct, from this validated entry.</summary>
     /// <param name="namePrefix">The environment's name prefix.</param>
     /// <param name="bucket">The environment's model bucket.</param>
-    internal VllmEndpointProps ToProps(string namePrefix, IModelBucket bucket) => new()
+    /// <param name="productionLike">Whether the environment is production-like: Hugging Face sources must be pinned.</param>
+    internal VllmEndpointProps ToProps(string namePrefix, IModelBucket bucket, bool productionLike) => new()
     {
+        RequirePinnedRevision = productionLike,
         EndpointName = EndpointNameIn(namePrefix),
         Model = KnownModel,
         Source = SourceIn(bucket),

@@ -32,6 +32,15 @@ public sealed record EnvironmentConfig
     /// </summary>
     public string NamePrefix { get; init; } = "";
 
+    /// <summary>
+    /// Marks an environment that serves real traffic (staging, prod): what would only warn elsewhere fails synthesis
+    /// there, such as a Hugging Face source without <c>huggingFaceRevision</c>. Default: false.
+    /// </summary>
+    public bool ProductionLike { get; init; }
+
+    /// <summary>Log groups of the environment's resources (retention, removal, key). Default: 30 days, retained, no key.</summary>
+    public LogsConfig Logs { get; init; } = new();
+
     /// <summary>Tags for every resource of the environment.</summary>
     public EnvironmentTags Tags { get; init; } = new();
 
@@ -93,6 +102,7 @@ public sealed record EnvironmentConfig
         }
 
         Tags.Validate(problems);
+        Logs.Validate(problems, Region);
         ModelBucket.Validate(problems, Region);
         Operations.Validate(problems);
         for (var i = 0; i < Endpoints.Count; i++)
@@ -101,7 +111,6 @@ public sealed record EnvironmentConfig
         }
 
         ComponentEndpoint?.Validate(problems, NamePrefix);
-        Invoker.Validate(problems);
         for (var i = 0; i < ModelImports.Count; i++)
         {
             ModelImports[i].Validate(problems, $"modelImports[{i}]", NamePrefix);

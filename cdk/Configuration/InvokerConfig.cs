@@ -1,21 +1,36 @@
+using Amazon.CDK;
 using LlmHosting.Constructs.Access;
-using LlmHosting.Constructs.Rules;
 
 namespace LlmHosting.App.Configuration;
 
 /// <summary>
-/// Who may assume the environment's invoker role (<c>invoker</c>), which may call every endpoint of the
-/// environment through the OpenAI-compatible API.
+/// Who may assume the environment's invoker role (<c>invoker</c>), which may call every model of the environment, and
+/// how long its sessions last. The rules are <see cref="InvokerRole"/>'s: named roles in any account, or accounts only
+/// with <see cref="TrustAccountRoots"/> and a narrowing condition.
 /// </summary>
 public sealed record InvokerConfig
 {
     private const string Path = "invoker";
 
-    /// <summary>Trusted account ids. Default: the environment's own account, when no role is trusted either.</summary>
+    /// <summary>IAM role ARNs that may assume the role, in this account or another one. Default: none.</summary>
+    public List<string> TrustedRoleArns { get; init; } = [];
+
+    /// <summary>Accounts whose principals may assume the role; only with <see cref="TrustAccountRoots"/>. Default: none.</summary>
     public List<string> TrustedAccountIds { get; init; } = [];
 
-    /// <summary>Trusted IAM role ARNs. Default: none.</summary>
-    public List<string> TrustedRoleArns { get; init; } = [];
+    /// <summary>The explicit opt-in to trusting the accounts of <see cref="TrustedAccountIds"/>, narrowed by a condition. Default: false.</summary>
+    public bool TrustAccountRoots { get; init; }
+
+    /// <summary><c>aws:PrincipalArn</c> patterns a principal of a trusted account must match. Default: none.</summary>
+    public List<string> TrustedPrincipalArnPatterns { get; init; } = [];
+
+    /// <summary>A principal tag a principal of a trusted account must carry. Default: none.</summary>
+    public PrincipalTagConfig? TrustedPrincipalTag { get; init; }
+
+    /// <summary>
+    /// Longest session of the role in hours (1-12); a bearer token made from a session ends with it. Default: 1.
+    /// </summary>
+    public int? MaxSessionHours { get; init; }
 
     /// <summary>
     /// Whether callers of Bedrock models use Bedrock API keys (<c>bedrock:CallWithBearerToken</c>), as the model directory
@@ -23,43 +38,39 @@ public sealed record InvokerConfig
     /// </summary>
     public bool BedrockApiKeys { get; init; } = true;
 
-    internal void Validate(ICollection<string> problems)
-    {
-        for (var i = 0; i < TrustedAccountIds.Count; i++)
-        {
-            if (!AwsNames.IsAccountId(TrustedAccountIds[i]))
-            {
-                problems.Add($"{Path}.trustedAccountIds[{i}] '{TrustedAccountIds[i]}' is not a 12-digit AWS account id");
-            }
-        }
-
-        for (var i = 0; i < TrustedRoleArns.Count; i++)
-        {
-            if (!AwsNames.IsRoleArn(TrustedRoleArns[i]))
-            {
-                problems.Add($"{Path}.trustedRoleArns[{i}] '{TrustedRoleArns[i]}' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
-            }
-        }
-    }
-
-    /// <summary>The props of the invoker role, from this validated section.</summary>
-    /// <param name="account">The environment's account, trusted when nobody else is.</param>
+    /// <summary>The props of the invoker role, from this section; the role checks them (<see cref="Keys"/> names them).</summary>
     /// <param name="endpoints">The endpoints and components the role may invoke.</param>
-    internal InvokerRoleProps ToProps(string account, IReadOnlyList<IOpenAiEndpoint> endpoints)
+    internal InvokerRoleProps ToProps(IReadOnlyList<IOpenAiEndpoint> endpoints) => new()
     {
-        var trustsNobody = TrustedAccountIds.Count == 0 && TrustedRoleArns.Count == 0;
-        return new InvokerRoleProps
-        {
-            TrustedAccountIds = trustsNobody ? [account] : TrustedAccountIds,
-            TrustedRoleArns = TrustedRoleArns,
-            Endpoints = endpoints,
-        };
-    }
+        TrustedRoleArns = TrustedRoleArns,
+        TrustedAccountIds = TrustedAccountIds,
+        TrustAccountRoots = TrustAccountRoots,
+        TrustedPrincipalArnPatterns = TrustedPrincipalArnPatterns,
+        TrustedPrincipalTag = TrustedPrincipalTag is { } tag ? new PrincipalTagCondition { Key = tag.Key, Value = tag.Value } : null,
+        MaxSessionDuration = MaxSessionHours is { } hours ? Duration.Hours(hours) : null,
+        Endpoints = endpoints,
+    };
 
     /// <summary>Where the invoker role's props come from, for messages.</summary>
     internal static PropsKeys Keys { get; } = new(Path,
     [
-        new(nameof(InvokerRoleProps.TrustedAccountIds), $"{Path}.trustedAccountIds"),
         new(nameof(InvokerRoleProps.TrustedRoleArns), $"{Path}.trustedRoleArns"),
+        new(nameof(InvokerRoleProps.TrustedAccountIds), $"{Path}.trustedAccountIds"),
+        new(nameof(InvokerRoleProps.TrustAccountRoots), $"{Path}.trustAccountRoots"),
+        new(nameof(InvokerRoleProps.TrustedPrincipalArnPatterns), $"{Path}.trustedPrincipalArnPatterns"),
+        new(nameof(InvokerRoleProps.TrustedPrincipalTag), $"{Path}.trustedPrincipalTag"),
+        new($"{nameof(InvokerRoleProps.TrustedPrincipalTag)}.{nameof(PrincipalTagCondition.Key)}", $"{Path}.trustedPrincipalTag.key"),
+        new($"{nameof(InvokerRoleProps.TrustedPrincipalTag)}.{nameof(PrincipalTagCondition.Value)}", $"{Path}.trustedPrincipalTag.value"),
+        new(nameof(InvokerRoleProps.MaxSessionDuration), $"{Path}.maxSessionHours"),
     ]);
+}
+
+/// <summary>A principal tag (<c>invoker.trustedPrincipalTag</c>): <c>aws:PrincipalTag/&lt;key&gt;</c> must equal the value.</summary>
+public sealed record PrincipalTagConfig
+{
+    /// <summary>The tag key.</summary>
+    public string Key { get; init; } = "";
+
+    /// <summary>The value the tag must have.</summary>
+    public string Value { get; init; } = "";
 }

@@ -30,6 +30,12 @@ public abstract record ServedModelConfig
     public string? HuggingFaceId { get; init; }
 
     /// <summary>
+    /// The commit of <see cref="HuggingFaceId"/> to serve (40 hexadecimal characters): without it every start downloads
+    /// whatever the repository holds then. Required in a production-like environment. Default: none (a warning).
+    /// </summary>
+    public string? HuggingFaceRevision { get; init; }
+
+    /// <summary>
     /// Path, relative to the configuration folder, of the manifest of the upload (<c>llmhost upload-model --manifest-out</c>):
     /// the deployment then checks that the bucket holds exactly these objects. Only with <see cref="BucketPrefix"/>.
     /// Default: none; any folder that meets the rules passes.
@@ -61,7 +67,7 @@ public abstract record ServedModelConfig
     internal ModelSource SourceIn(IModelBucket bucket)
         => BucketPrefix is { } prefix
             ? ModelSource.FromBucket(bucket, prefix, new WeightsCheckOptions { ExpectedFiles = ExpectedFiles })
-            : ModelSource.FromHuggingFace(HuggingFaceId!);
+            : ModelSource.FromHuggingFace(HuggingFaceId!, revision: HuggingFaceRevision);
 
     /// <summary>The model, once validated; models outside the catalog take the given parsers (an empty one means none).</summary>
     private protected KnownModel ResolveModel(string? toolCallParser = null, string? reasoningParser = null)
@@ -74,6 +80,8 @@ public abstract record ServedModelConfig
     [
         new(nameof(VllmServingOptions.Model), $"{path}.model"),
         new(nameof(VllmServingOptions.Source), BucketPrefix is null ? $"{path}.huggingFaceId" : $"{path}.bucketPrefix"),
+        new($"{nameof(VllmServingOptions.Source)}.Revision", $"{path}.huggingFaceRevision"),
+        new(nameof(VllmServingOptions.RequirePinnedRevision), "productionLike"),
     ];
 
     /// <summary>Checks the name, which becomes <c>&lt;parentName&gt;-&lt;name&gt;</c>, the model and its source.</summary>
@@ -98,6 +106,15 @@ public abstract record ServedModelConfig
         else
         {
             ConfigNames.Check(problems, $"{path}.huggingFaceId", () => ModelSource.FromHuggingFace(HuggingFaceId!));
+            if (HuggingFaceRevision is not null)
+            {
+                ConfigNames.Check(problems, $"{path}.huggingFaceRevision", () => ModelSource.FromHuggingFace(HuggingFaceId!, revision: HuggingFaceRevision));
+            }
+        }
+
+        if (HuggingFaceRevision is not null && HuggingFaceId is null)
+        {
+            problems.Add($"{path}.huggingFaceRevision is set without huggingFaceId");
         }
     }
 

@@ -18,6 +18,7 @@ internal static class ServingIds
     internal const string ComponentEndpoint = "ComponentEndpoint";
     internal const string ComponentEndpointMetrics = "ComponentEndpointMetrics";
     internal const string ModelDirectory = "ModelDirectory";
+    internal const string LogsKey = "LogsKey";
 
     /// <summary>Suffixes of the outputs of an endpoint (after its construct id).</summary>
     internal static readonly string[] EndpointOutputs = ["EndpointName", "OpenAiBaseUrl", "ServedModelName"];
@@ -38,7 +39,7 @@ internal static class ServingIds
     /// <param name="environment">A validated environment.</param>
     internal static IEnumerable<(string Id, string Owner)> Of(EnvironmentConfig environment)
     {
-        foreach (var id in new[] { ModelBucket, ModelBucketByName, ModelBucketKey, Operations, OperationsDashboard, OperationsTopicArn, Invoker, InvokerRoleArn, ComponentEndpoint, ComponentEndpointMetrics, ModelDirectory })
+        foreach (var id in new[] { ModelBucket, ModelBucketByName, ModelBucketKey, Operations, OperationsDashboard, OperationsTopicArn, Invoker, InvokerRoleArn, ComponentEndpoint, ComponentEndpointMetrics, ModelDirectory, LogsKey })
         {
             yield return (id, "the app");
         }

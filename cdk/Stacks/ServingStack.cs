@@ -39,6 +39,7 @@ public sealed class ServingStack : Stack
         : base(scope, id, props)
     {
         var config = props.Config;
+        config.Logs.ApplyTo(this);
         var problems = new ConstructProblems(config.Source);
         ModelBucket = LlmHosting.Constructs.Storage.ModelBucket.FromBucket(
             this,
@@ -119,7 +120,7 @@ public sealed class ServingStack : Stack
         {
             var endpoint = config.Endpoints[i];
             var id = endpoint.ConstructId;
-            if (problems.Create(endpoint.KeysAt($"endpoints[{i}]"), () => new VllmEndpoint(this, id, endpoint.ToProps(config.NamePrefix, ModelBucket))) is not { } created)
+            if (problems.Create(endpoint.KeysAt($"endpoints[{i}]"), () => new VllmEndpoint(this, id, endpoint.ToProps(config.NamePrefix, ModelBucket, config.ProductionLike))) is not { } created)
             {
                 continue;
             }
@@ -161,7 +162,7 @@ public sealed class ServingStack : Stack
         {
             var component = endpointConfig.Components[i];
             var keys = component.KeysAt($"{ComponentEndpointConfig.Path}.components[{i}]");
-            if (problems.Create(keys, () => endpoint.AddComponent(component.ConstructId, component.ToOptions(endpoint.EndpointName, ModelBucket))) is not { } created)
+            if (problems.Create(keys, () => endpoint.AddComponent(component.ConstructId, component.ToOptions(endpoint.EndpointName, ModelBucket, config.ProductionLike))) is not { } created)
             {
                 continue;
             }
@@ -193,7 +194,7 @@ public sealed class ServingStack : Stack
             return;
         }
 
-        Invoker = problems.Create(InvokerConfig.Keys, () => new InvokerRole(this, ServingIds.Invoker, config.Invoker.ToProps(config.Account, targets)));
+        Invoker = problems.Create(InvokerConfig.Keys, () => new InvokerRole(this, ServingIds.Invoker, config.Invoker.ToProps(targets)));
         if (Invoker is null)
         {
             return;

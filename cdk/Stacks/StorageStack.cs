@@ -1,5 +1,4 @@
 using Amazon.CDK;
-using Amazon.CDK.AWS.S3;
 using Constructs;
 using LlmHosting.App.Configuration;
 using LlmHosting.Constructs.Storage;
@@ -26,6 +25,7 @@ public sealed class StorageStack : Stack
         : base(scope, id, props)
     {
         var config = props.Config;
+        config.Logs.ApplyTo(this);
         var bucket = config.ModelBucket;
         var accessLogs = bucket.AccessLogs == true;
 
@@ -36,7 +36,11 @@ public sealed class StorageStack : Stack
             BucketName = ModelBucketConfig.OwnBucketName(config),
             RemovalPolicy = bucket.Destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
             AutoDeleteObjects = bucket.Destroy,
-            ServerAccessLogsBucket = accessLogs ? CreateAccessLogBucket() : null,
+            // Versioned, TLS-only, SSE-S3 (what server access logs require); its bucket keeps the logical id it had.
+            ServerAccessLogsBucket = accessLogs ? new AccessLogBucket(this, "AccessLogBucket", new AccessLogBucketProps
+            {
+                RemovalPolicy = bucket.Destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+            }).Bucket : null,
             ServerAccessLogsPrefix = accessLogs ? "model-bucket/" : null,
         });
 
@@ -49,15 +53,4 @@ public sealed class StorageStack : Stack
 
     /// <summary>The environment's model bucket.</summary>
     public ModelBucket ModelBucket { get; }
-
-    private Bucket CreateAccessLogBucket() => new(this, "AccessLogBucket", new BucketProps
-    {
-        // Server access logs can only be delivered to SSE-S3 buckets.
-        Encryption = BucketEncryption.S3_MANAGED,
-        BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
-        EnforceSSL = true,
-        ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        RemovalPolicy = RemovalPolicy.RETAIN,
-        LifecycleRules = [new LifecycleRule { Id = "ExpireAccessLogs", Expiration = Duration.Days(365) }],
-    });
 }

@@ -22,7 +22,7 @@ public sealed class ProgramTests
             var (exitCode, stderr) = Run(copy, "{}");
             Assert.Equal(1, exitCode);
             Assert.Equal(
-                ["error: cdk/config/staging.json: account '22222' is not a 12-digit AWS account id", "error: cdk/config/staging.json: invoker.trustedAccountIds[0] '22222' is not a 12-digit AWS account id"],
+                ["error: cdk/config/staging.json: account '22222' is not a 12-digit AWS account id"],
                 Lines(stderr));
         }
         finally
@@ -75,7 +75,7 @@ public sealed class ProgramTests
             var (exitCode, stderr) = Run(copy, """{"env":"staging"}""");
             Assert.Equal(1, exitCode);
             Assert.Equal(
-                ["error: cdk/config/staging.json: tags must be an object, not null", "error: cdk/config/staging.json: x is not a known key (known keys: account, bedrockModels, componentEndpoint, endpoints, invoker, modelBucket, modelImports, namePrefix, operations, region, tags)"],
+                ["error: cdk/config/staging.json: tags must be an object, not null", "error: cdk/config/staging.json: x is not a known key (known keys: account, bedrockModels, componentEndpoint, endpoints, invoker, logs, modelBucket, modelImports, namePrefix, operations, productionLike, region, tags)"],
                 Lines(stderr));
         }
         finally

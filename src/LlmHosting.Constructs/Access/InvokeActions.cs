@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
 using Constructs;
+using LlmHosting.Constructs.Nag;
 
 namespace LlmHosting.Constructs.Access;
 
@@ -55,6 +56,9 @@ public static class InvokeActions
             ResourceArns = ["*"],
         });
         MarkBearerTokenPolicy(grantee);
+        NagSuppressions.AddToGrantee(grantee, "AwsSolutions-IAM5",
+            "sagemaker:CallWithBearerToken supports no resource-level permission, so it is granted on *; what a token may invoke stays limited to the endpoint ARNs of sagemaker:InvokeEndpoint (SageMaker Python SDK token_generator; AWS-FACTS.md, Invocation).",
+            "Resource::*");
         return grant;
     }
 

@@ -18,8 +18,13 @@ namespace LlmHosting.Constructs.Aspects;
 /// <example><code>Aspects.Of(app).Add(new NodejsRuntimeUpgrade());</code></example>
 public sealed class NodejsRuntimeUpgrade : DeputyBase, IAspect
 {
-    /// <summary>The runtime used when none is given: <c>nodejs22.x</c>.</summary>
-    public const string DefaultRuntime = "nodejs22.x";
+    /// <summary>
+    /// The runtime used when none is given: <c>nodejs24.x</c>, the newest Node.js runtime (deprecated 2028-04-30;
+    /// <c>nodejs22.x</c> is deprecated 2027-04-30: cfn-lint's data/AdditionalSpecs/LmbdRuntimeLifecycle.json). cdk-nag's
+    /// AwsSolutions-L1 accepts only the newest runtime of a family. CDK 2.160's helper handlers are async functions, which
+    /// Node.js 24 (no callback-style handlers) runs.
+    /// </summary>
+    public const string DefaultRuntime = "nodejs24.x";
 
     private readonly string _runtime;
     private readonly int _minimumMajor;

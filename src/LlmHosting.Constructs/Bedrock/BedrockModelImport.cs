@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
 using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
-using Amazon.CDK.AWS.Lambda;
-using Amazon.CDK.CustomResources;
 using Constructs;
 using LlmHosting.Constructs.Handlers;
+using LlmHosting.Constructs.Logs;
+using LlmHosting.Constructs.Nag;
 using LlmHosting.Constructs.Storage;
 using LlmHosting.Constructs.Weights;
 
@@ -94,12 +94,7 @@ public sealed partial class BedrockModelImport : Construct
         });
         props.ModelBucket.GrantRead(ServiceRole, prefix);
 
-        HandlerRole = new Role(this, "HandlerRole", new RoleProps
-        {
-            Description = "Runs the BedrockModelImport custom resource handlers.",
-            AssumedBy = new ServicePrincipal("lambda.amazonaws.com"),
-            ManagedPolicies = [ManagedPolicy.FromAwsManagedPolicyName("service-role/AWSLambdaBasicExecutionRole")],
-        });
+        HandlerRole = HandlerFunctions.NewRole(this, "HandlerRole", "Runs the BedrockModelImport custom resource handlers.");
         HandlerRole.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
             Sid = "CreateModelImportJob",
@@ -141,18 +136,17 @@ public sealed partial class BedrockModelImport : Construct
             Resources = [stack.FormatArn(new ArnComponents { Service = "events", Resource = "event-bus", ResourceName = "default" })],
         }));
 
-        var code = HandlerCode.Get();
-        var onEvent = Handler("OnEvent", OnEventHandler, code, Duration.Minutes(5), "Validates the model folder, then starts, replaces or deletes a Bedrock model import.");
-        // Five minutes leave room for the client's retries (6 attempts of at most 30 s plus back-off).
-        var isComplete = Handler("IsComplete", IsCompleteHandler, code, Duration.Minutes(5), "Polls a Bedrock model import job; on delete, deletes the model once its job has ended.");
+        NagSuppressions.Add(HandlerRole, "AwsSolutions-IAM5",
+            "CreateModelImportJob and ListModelImportJobs support no resource type, and Bedrock assigns the ids of import jobs and imported models at run time, so those grants cover this account's jobs and models in the region (Service Authorization Reference, Amazon Bedrock).",
+            "Resource::*", "/^Resource::arn:.+:bedrock:.+:(model-import-job|imported-model)\\/\\*$/");
 
-        var provider = ProviderRuntimes.Create(this, "Provider", new ProviderProps
-        {
-            OnEventHandler = onEvent,
-            IsCompleteHandler = isComplete,
-            QueryInterval = queryInterval,
-            TotalTimeout = totalTimeout,
-        });
+        var code = HandlerCode.Get();
+        var onEvent = HandlerFunctions.Create(this, "OnEvent", OnEventHandler, code, HandlerRole, Duration.Minutes(5),
+            "Validates the model folder, then starts, replaces or deletes a Bedrock model import.", props.Logs);
+        // Five minutes leave room for the client's retries (6 attempts of at most 30 s plus back-off).
+        var isComplete = HandlerFunctions.Create(this, "IsComplete", IsCompleteHandler, code, HandlerRole, Duration.Minutes(5),
+            "Polls a Bedrock model import job; on delete, deletes the model once its job has ended.", props.Logs);
+        var provider = ProviderFramework.Create(this, "Provider", onEvent, props.Logs, isComplete, queryInterval, totalTimeout);
 
         var properties = new Dictionary<string, object>
         {
@@ -225,18 +219,6 @@ public sealed partial class BedrockModelImport : Construct
         });
     }
 
-    private Function Handler(string id, string handler, Code code, Duration timeout, string description) => new(this, id, new FunctionProps
-    {
-        Runtime = HandlerCode.Runtime,
-        Handler = handler,
-        Code = code,
-        Role = HandlerRole,
-        Architecture = Architecture.ARM_64,
-        MemorySize = 512,
-        Timeout = timeout,
-        Description = description,
-    });
-
     private static string Validate(BedrockModelImportProps props, Duration totalTimeout, Duration queryInterval)
     {
         var problems = new List<string>();
@@ -281,6 +263,7 @@ public sealed partial class BedrockModelImport : Construct
             }
         }
 
+        problems.AddRange(LogGroupOptions.Problems(props.Logs, nameof(props.Logs)).Select(p => p.Render()));
         if (problems.Count > 0)
         {
             throw new ArgumentException($"Invalid BedrockModelImportProps: {string.Join("; ", problems)}.");

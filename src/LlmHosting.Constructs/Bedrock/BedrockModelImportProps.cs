@@ -1,4 +1,5 @@
 using Amazon.CDK;
+using LlmHosting.Constructs.Logs;
 using LlmHosting.Constructs.Storage;
 using LlmHosting.Constructs.Weights;
 
@@ -49,4 +50,11 @@ public sealed class BedrockModelImportProps
     /// Default: <see cref="BedrockModelImport.DefaultQueryInterval"/> (1 minute).
     /// </summary>
     public Duration? QueryInterval { get; init; }
+
+    /// <summary>
+    /// Log groups of the handler functions, of CDK's provider framework functions and of its waiter state machine
+    /// (retention, key, removal). Default: the <see cref="LogGroupOptions.SetDefaults"/> of an enclosing scope, else
+    /// one month, no key, retained.
+    /// </summary>
+    public LogGroupOptions? Logs { get; init; }
 }

@@ -106,6 +106,7 @@ public sealed class ModelOperationsEvents : Construct
             Emails = props.AlarmEmails,
             MaxEventAge = props.MaxEventAge,
             RetryAttempts = props.RetryAttempts,
+            KeyConditions = props.TopicKeyConditions,
         });
         _endpointRules = new RuleFamily(OperationsRules.Endpoint, CreateRule);
         _importRules = new RuleFamily(OperationsRules.Import, CreateRule);

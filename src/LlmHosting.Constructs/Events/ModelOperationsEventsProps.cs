@@ -74,4 +74,10 @@ public sealed class ModelOperationsEventsProps
     /// Default: <c>Model operations</c>.
     /// </summary>
     public string? TopicDisplayName { get; init; }
+
+    /// <summary>
+    /// Conditions on the key policy statements that let EventBridge and CloudWatch use the topic's key.
+    /// Default: none (each is documented on <see cref="TopicKeyConditions"/>).
+    /// </summary>
+    public TopicKeyConditions? TopicKeyConditions { get; init; }
 }

@@ -7,6 +7,7 @@ using Amazon.CDK.AWS.SNS;
 using Amazon.CDK.AWS.SNS.Subscriptions;
 using Amazon.CDK.AWS.SQS;
 using Constructs;
+using LlmHosting.Constructs.Nag;
 
 namespace LlmHosting.Constructs.Events;
 
@@ -24,6 +25,9 @@ public sealed class OperationsTopicProps
 
     /// <summary>How many times EventBridge retries a failed delivery before the dead-letter queue. Default: 24.</summary>
     public int? RetryAttempts { get; init; }
+
+    /// <summary>Conditions on the key policy statements of EventBridge and CloudWatch. Default: none (each is documented on <see cref="TopicKeyConditions"/>).</summary>
+    public TopicKeyConditions? KeyConditions { get; init; }
 }
 
 /// <summary>
@@ -57,18 +61,16 @@ public sealed class OperationsTopic : Construct
         });
         // Publishing to an encrypted topic needs the publisher to be able to use the key (SNS calls KMS with the
         // publisher's identity): EventBridge for the rules, CloudWatch for alarm actions (SNS developer guide, "Key
-        // management", compatibility between event sources from AWS services and encrypted topics). Who may publish
-        // is narrowed in the topic policy below (aws:SourceAccount, aws:SourceArn), not here: the guide notes that
-        // aws:SourceAccount and aws:SourceArn are not supported in a key policy for EventBridge delivering to an
-        // encrypted topic, and a condition the KMS request does not carry would drop every notification silently.
-        Key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "AllowEventBridgeAndCloudWatchToPublishToTheTopic",
-            Principals = [new ServicePrincipal("events.amazonaws.com"), new ServicePrincipal("cloudwatch.amazonaws.com")],
-            Actions = ["kms:Decrypt", "kms:GenerateDataKey*"],
-            // A key policy's resource is the key itself.
-            Resources = ["*"],
-        }));
+        // management", "Enable compatibility between event sources from AWS services and encrypted topics"). Who may
+        // publish is narrowed in the topic policy below (aws:SourceAccount, aws:SourceArn). The key policy carries only
+        // conditions that the KMS request is documented to carry, because KMS denies a request without them and the
+        // notification is then dropped silently: the guide states "Adding the aws:SourceAccount and aws:SourceArn to a
+        // AWS KMS policy is not supported for EventBridge-to-encrypted topics" (quoted from the guide in
+        // awslabs/landing-zone-accelerator-on-aws issue 407, where such a key policy stopped every EventBridge delivery).
+        // The conditions that are plausible but not confirmed are opt-in (TopicKeyConditions).
+        var conditions = props.KeyConditions ?? new TopicKeyConditions();
+        Key.AddToResourcePolicy(KeyStatement("AllowEventBridgeToPublishToTheTopic", "events.amazonaws.com", KeyConditions(conditions, stack, cloudWatch: false)));
+        Key.AddToResourcePolicy(KeyStatement("AllowCloudWatchAlarmsToPublishToTheTopic", "cloudwatch.amazonaws.com", KeyConditions(conditions, stack, cloudWatch: true)));
 
         Topic = new Topic(this, "Topic", new TopicProps
         {
@@ -95,6 +97,8 @@ public sealed class OperationsTopic : Construct
             EnforceSSL = true,
             RetentionPeriod = Duration.Days(14),
         });
+        NagSuppressions.Add(DeadLetterQueue, "AwsSolutions-SQS3",
+            "This queue is itself the dead-letter queue of the notification targets, and a dead-letter queue needs none of its own (Amazon SQS developer guide, Using dead-letter queues).");
         Delivery = new DeliverySettings(DeadLetterQueue, props.MaxEventAge ?? DefaultMaxEventAge, props.RetryAttempts ?? DefaultRetryAttempts);
     }
 
@@ -146,6 +150,40 @@ public sealed class OperationsTopic : Construct
             Conditions = condition,
         }));
         return sid;
+    }
+
+    private static PolicyStatement KeyStatement(string sid, string service, Dictionary<string, object> conditions) => new(new PolicyStatementProps
+    {
+        Sid = sid,
+        Principals = [new ServicePrincipal(service)],
+        Actions = ["kms:Decrypt", "kms:GenerateDataKey*"],
+        // A key policy's resource is the key itself.
+        Resources = ["*"],
+        Conditions = conditions.Count == 0 ? null : conditions,
+    });
+
+    private static Dictionary<string, object> KeyConditions(TopicKeyConditions conditions, Stack stack, bool cloudWatch)
+    {
+        var result = new Dictionary<string, object>();
+        var arnLike = new Dictionary<string, object>();
+        if (conditions.RequireTopicEncryptionContext == true)
+        {
+            // SNS's encryption context names the topic; the topic refers to the key, so the key names the account's topics.
+            arnLike["kms:EncryptionContext:aws:sns:topicArn"] = stack.FormatArn(new ArnComponents { Service = "sns", Resource = "*", ArnFormat = ArnFormat.NO_RESOURCE_NAME });
+        }
+
+        if (cloudWatch && conditions.RequireCloudWatchSource == true)
+        {
+            result["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = stack.Account };
+            arnLike["aws:SourceArn"] = AlarmArns(stack);
+        }
+
+        if (arnLike.Count > 0)
+        {
+            result["ArnLike"] = arnLike;
+        }
+
+        return result;
     }
 
     private static string AlarmArns(Stack stack) => stack.FormatArn(new ArnComponents

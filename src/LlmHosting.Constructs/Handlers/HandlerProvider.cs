@@ -1,7 +1,5 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
-using Amazon.CDK.AWS.Lambda;
-using Amazon.CDK.CustomResources;
 using Constructs;
 
 namespace LlmHosting.Constructs.Handlers;
@@ -9,31 +7,18 @@ namespace LlmHosting.Constructs.Handlers;
 /// <summary>
 /// One .NET handler of <c>lambda/Handlers</c> behind the CDK Provider framework (onEvent only), with a role that every
 /// resource it serves adds its grants to: the provider of the weights gates and of the endpoint scaling resources of a
-/// stack. Created once per stack under a container construct of the caller's choice (<see cref="Of"/>).
+/// stack. Created once per stack under a container construct of the caller's choice (<see cref="Of"/>). Its log groups
+/// take the <see cref="Logs.LogGroupOptions"/> defaults of the stack.
 /// </summary>
 internal sealed class HandlerProvider : Construct
 {
     private HandlerProvider(Construct scope, string id, string handlerType, string roleDescription, string functionDescription, Duration timeout)
         : base(scope, id)
     {
-        Role = new Role(this, "HandlerRole", new RoleProps
-        {
-            Description = roleDescription,
-            AssumedBy = new ServicePrincipal("lambda.amazonaws.com"),
-            ManagedPolicies = [ManagedPolicy.FromAwsManagedPolicyName("service-role/AWSLambdaBasicExecutionRole")],
-        });
-        var handler = new Function(this, "Handler", new FunctionProps
-        {
-            Runtime = HandlerCode.Runtime,
-            Handler = HandlerCode.HandlerName(handlerType, "OnEvent"),
-            Code = HandlerCode.Get(),
-            Role = Role,
-            Architecture = Architecture.ARM_64,
-            MemorySize = 512,
-            Timeout = timeout,
-            Description = functionDescription,
-        });
-        ServiceToken = ProviderRuntimes.Create(this, "Provider", new ProviderProps { OnEventHandler = handler }).ServiceToken;
+        Role = HandlerFunctions.NewRole(this, "HandlerRole", roleDescription);
+        var handler = HandlerFunctions.Create(
+            this, "Handler", HandlerCode.HandlerName(handlerType, "OnEvent"), HandlerCode.Get(), Role, timeout, functionDescription, logs: null);
+        ServiceToken = ProviderFramework.Create(this, "Provider", handler, logs: null).ServiceToken;
         CfnLint.IgnoreRedundantRoleDependencies(this);
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
 using Amazon.JSII.Runtime.Deputy;
 using Constructs;
 
@@ -73,6 +74,19 @@ public static partial class NagSuppressions
         if (resource.CfnResourceType == "AWS::IAM::Role" && resource != scope)
         {
             Amazon.CDK.Aspects.Of(scope).Add(new DefaultPolicySuppression(scope.Node.Path, ruleId, entry));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Add(IConstruct, string, string, string[])"/> on the principal of a grant, when this app defines it: an
+    /// imported role has no resource here to carry the suppression (nor a policy that cdk-nag would report).
+    /// </summary>
+    internal static void AddToGrantee(IGrantable grantee, string ruleId, string reason, params string[] appliesTo)
+    {
+        if ((grantee.GrantPrincipal as IConstruct ?? grantee as IConstruct) is { } scope
+            && (scope is CfnResource || scope.Node.DefaultChild is CfnResource))
+        {
+            Add(scope, ruleId, reason, appliesTo);
         }
     }
 

@@ -24,6 +24,30 @@ public static partial class AwsNames
     /// <param name="value">The value to check.</param>
     public static bool IsRoleArn(string? value) => value is not null && RoleArn().IsMatch(value);
 
+    /// <summary>
+    /// True for an <c>aws:PrincipalArn</c> pattern that names IAM roles or users of one account, for example
+    /// <c>arn:aws:iam::111111111111:role/ml-*</c>: the account is written out, the path and name may use <c>*</c> and
+    /// <c>?</c> (ArnLike). IAM gives <c>aws:PrincipalArn</c> the role's ARN, not the session's, for an assumed role
+    /// (IAM User Guide, global condition keys).
+    /// </summary>
+    /// <param name="value">The value to check.</param>
+    /// <param name="account">The account the pattern names, when it is valid.</param>
+    public static bool IsPrincipalArnPattern(string? value, out string account)
+    {
+        var match = value is null ? Match.Empty : PrincipalArnPattern().Match(value);
+        account = match.Success ? match.Groups[1].Value : "";
+        return match.Success;
+    }
+
+    /// <summary>True for an IAM tag key: 1-128 letters, digits, spaces and <c>_ . : / = + - @</c>, not starting with <c>aws:</c> (IAM User Guide, tag naming rules).</summary>
+    /// <param name="value">The value to check.</param>
+    public static bool IsIamTagKey(string? value)
+        => value is { Length: >= 1 and <= 128 } && TagText().IsMatch(value) && !value.StartsWith("aws:", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>True for an IAM tag value: 0-256 letters, digits, spaces and <c>_ . : / = + - @</c> (IAM User Guide, tag naming rules).</summary>
+    /// <param name="value">The value to check.</param>
+    public static bool IsIamTagValue(string? value) => value is { Length: <= 256 } && (value.Length == 0 || TagText().IsMatch(value));
+
     /// <summary>True for an e-mail address as SNS accepts it for a subscription (something@domain.tld).</summary>
     /// <param name="value">The value to check.</param>
     public static bool IsEmailAddress(string? value) => value is not null && Email().IsMatch(value);
@@ -70,6 +94,12 @@ public static partial class AwsNames
 
     [GeneratedRegex(@"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$", RegexOptions.CultureInvariant)]
     private static partial Regex RoleArn();
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:iam::(\d{12}):(?:role|user)/[\w+=,.@/*?-]{1,512}$", RegexOptions.CultureInvariant)]
+    private static partial Regex PrincipalArnPattern();
+
+    [GeneratedRegex(@"^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex TagText();
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$", RegexOptions.CultureInvariant)]
     private static partial Regex Email();

@@ -1,7 +1,10 @@
+using System.Text.RegularExpressions;
+using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.SecretsManager;
 using Constructs;
 using LlmHosting.Constructs.Storage;
+using LlmHosting.Constructs.Validation;
 using LlmHosting.Constructs.Weights;
 
 namespace LlmHosting.Constructs.Sagemaker;
@@ -47,15 +50,30 @@ public abstract class ModelSource
     /// token.
     /// </param>
     /// <param name="tokenJsonField">JSON key of the token when the secret holds a JSON object; null for a plain string.</param>
-    public static ModelSource FromHuggingFace(string modelId, ISecret? token = null, string? tokenJsonField = null)
+    /// <param name="revision">
+    /// The commit of the model repository to serve: its 40-character hash (lower-case hex, as the Hub shows it), passed
+    /// as <c>SM_VLLM_REVISION</c> (vLLM's <c>--revision</c>; the tokenizer follows it). Without it every container start
+    /// downloads whatever the main branch holds then: a synthesis warning, or an error with
+    /// <see cref="VllmServingOptions.RequirePinnedRevision"/>. Default: none.
+    /// </param>
+    public static ModelSource FromHuggingFace(string modelId, ISecret? token = null, string? tokenJsonField = null, string? revision = null)
     {
-        if (string.IsNullOrWhiteSpace(modelId) || !System.Text.RegularExpressions.Regex.IsMatch(modelId, @"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$"))
+        if (string.IsNullOrWhiteSpace(modelId) || !Regex.IsMatch(modelId, @"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$"))
         {
             throw new ArgumentException($"Invalid Hugging Face model id '{modelId}': use <organisation>/<model>, for example openai/gpt-oss-20b.", nameof(modelId));
         }
 
-        return new HuggingFaceModelSource(modelId, token, tokenJsonField);
+        if (revision is not null && !IsCommitHash(revision))
+        {
+            throw new ArgumentException($"Invalid revision '{revision}' of Hugging Face model {modelId}: give the commit hash, 40 lower-case hexadecimal characters (a branch or tag name can move).", nameof(revision));
+        }
+
+        return new HuggingFaceModelSource(modelId, token, tokenJsonField, revision);
     }
+
+    /// <summary>True for a full git commit hash as the Hugging Face Hub shows it: 40 lower-case hexadecimal characters.</summary>
+    /// <param name="value">The value to check.</param>
+    public static bool IsCommitHash(string? value) => value is not null && Regex.IsMatch(value, "^[0-9a-f]{40}$");
 
     /// <summary>True when the container needs internet access to get the weights.</summary>
     public abstract bool NeedsInternet { get; }
@@ -77,6 +95,14 @@ public abstract class ModelSource
     /// <paramref name="rules"/>, or null when the source has no folder to check or the check is off.
     /// </summary>
     internal virtual WeightsGate? Gate(Construct consumer, WeightsRules rules) => null;
+
+    /// <summary>
+    /// Reports a source whose content can change upstream without a deployment: a problem when <paramref name="required"/>,
+    /// otherwise a warning annotation on <paramref name="scope"/>. Nothing for sources that are pinned by nature.
+    /// </summary>
+    internal virtual void CheckPinned(IConstruct scope, bool required, string prefix, PropsProblems problems)
+    {
+    }
 }
 
 /// <summary>Uncompressed weights under a prefix of a model bucket.</summary>
@@ -124,9 +150,14 @@ internal sealed class BucketModelSource(IModelBucket bucket, string prefix, Weig
 }
 
 /// <summary>Weights downloaded from the Hugging Face Hub at start-up.</summary>
-internal sealed class HuggingFaceModelSource(string modelId, ISecret? token, string? tokenJsonField) : ModelSource
+internal sealed class HuggingFaceModelSource(string modelId, ISecret? token, string? tokenJsonField, string? revision) : ModelSource
 {
+    /// <summary>The id of the warning annotation for an unpinned source.</summary>
+    internal const string UnpinnedWarningId = "LlmHosting:UnpinnedHuggingFaceSource";
+
     public string ModelId { get; } = modelId;
+
+    public string? Revision { get; } = revision;
 
     public override bool NeedsInternet => true;
 
@@ -135,6 +166,14 @@ internal sealed class HuggingFaceModelSource(string modelId, ISecret? token, str
     internal override void AddEnvironment(IDictionary<string, string> environment)
     {
         environment["HF_MODEL_ID"] = ModelId;
+        if (Revision is not null)
+        {
+            // The DLC entrypoint turns SM_VLLM_REVISION into --revision (aws/deep-learning-containers,
+            // scripts/docker/vllm/sagemaker_entrypoint.sh and sagemaker_args.py); vLLM then downloads that commit, and
+            // the tokenizer's revision defaults to it (vllm/config/model.py).
+            environment["SM_VLLM_REVISION"] = Revision;
+        }
+
         if (token is not null)
         {
             // A dynamic reference: the token never appears in the template, CloudFormation resolves it.
@@ -147,5 +186,26 @@ internal sealed class HuggingFaceModelSource(string modelId, ISecret? token, str
     // CloudFormation resolves the token with the deployer's credentials; the execution role needs nothing.
     internal override void GrantRead(IGrantable role)
     {
+    }
+
+    internal override void CheckPinned(IConstruct scope, bool required, string prefix, PropsProblems problems)
+    {
+        if (Revision is not null)
+        {
+            return;
+        }
+
+        var source = prefix + nameof(VllmServingOptions.Source);
+        // The revision is named as a property path (Source.Revision: FromHuggingFace's revision), so that an app can name
+        // its own setting for it.
+        var message = $"the weights come from Hugging Face model {ModelId} without a pinned revision: every container start downloads whatever its main branch holds then, so an upstream commit changes what serves without a deployment; set {Property.Ref(source + "." + nameof(HuggingFaceModelSource.Revision))} to the commit to serve";
+        if (required)
+        {
+            problems.Add(source, $"{Property.Ref(source)}: {message} ({Property.Ref(prefix + nameof(VllmServingOptions.RequirePinnedRevision))} is true)");
+        }
+        else
+        {
+            Annotations.Of(scope).AddWarningV2(UnpinnedWarningId, $"{scope.Node.Path}: {Property.Render(message, path => path)}.");
+        }
     }
 }

@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.Sagemaker;
 using Constructs;
 using LlmHosting.Constructs.Access;
@@ -38,6 +39,12 @@ public abstract class ServedModel : Construct, IServedModel
 
     /// <summary>Log group the containers write to.</summary>
     public string LogGroupName { get; private protected set; } = "";
+
+    /// <summary>
+    /// The declared log group (<see cref="LogGroupName"/>), created before the endpoint or component, or null when
+    /// <see cref="VllmServingOptions.DeclareLogGroup"/> is false.
+    /// </summary>
+    public ILogGroup? LogGroup { get; private protected set; }
 
     /// <summary>Tensor parallel size in effect.</summary>
     public int TensorParallelSize { get; private protected set; }

@@ -71,7 +71,8 @@ public sealed class VllmEndpoint : ServedModel
         LogGroupName = SagemakerNames.EndpointLogGroup(_endpointName);
 
         Role = ExecutionRoles.Create(this, $"Execution role of the SageMaker endpoint {_endpointName} ({props.Model.Name} on vLLM)");
-        definition.GrantExecution(this, Role, [LogGroupName]);
+        var declareLogGroup = props.DeclareLogGroup ?? true;
+        definition.GrantExecution(this, Role, [LogGroupName], declareLogGroup);
         Model = definition.CreateModel(this, "Model", Role, VpcConfig(props));
 
         EndpointConfig = new CfnEndpointConfig(this, "Config", new CfnEndpointConfigProps
@@ -100,6 +101,7 @@ public sealed class VllmEndpoint : ServedModel
             EndpointConfigName = EndpointConfig.AttrEndpointConfigName,
         });
         _endpointArn = SagemakerAddresses.EndpointArn(this, _endpointName, Endpoint);
+        LogGroup = ServingLogs.Declare(this, "LogGroup", LogGroupName, props.Logs, declareLogGroup, Endpoint);
 
         AddDefaultAlarms(props, _endpointName, $"SageMaker endpoint {_endpointName}", "more instances");
         // Guardrails of every update: SageMaker deploys a new configuration step by step and rolls back when a rollback

@@ -4,6 +4,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Sagemaker;
 using Constructs;
+using LlmHosting.Constructs.Logs;
 using LlmHosting.Constructs.Validation;
 using LlmHosting.Constructs.Weights;
 
@@ -172,6 +173,9 @@ internal sealed class VllmModelDefinition
             Add(nameof(VllmServingOptions.ModelLatencyAlarmThreshold), $"{P(nameof(VllmServingOptions.ModelLatencyAlarmThreshold))} must be above 0");
         }
 
+        problems.AddRange(LogGroupOptions.Problems(Options.Logs, prefix + nameof(VllmServingOptions.Logs)));
+        Source.CheckPinned(scope, Options.RequirePinnedRevision == true, prefix, problems);
+
         var rollbackAlarms = (Options.DefaultAlarms ?? true ? 2 : 0) + (Options.RollbackAlarms?.Length ?? 0);
         if (rollbackAlarms > Deployment.RollbackAlarms.Maximum)
         {
@@ -270,26 +274,24 @@ internal sealed class VllmModelDefinition
     /// <param name="scope">Any construct of the stack.</param>
     /// <param name="role">The execution role.</param>
     /// <param name="logGroupNames">Log groups the container writes to, for example <c>/aws/sagemaker/Endpoints/&lt;name&gt;</c>.</param>
-    internal void GrantExecution(Construct scope, IRole role, IEnumerable<string> logGroupNames)
+    /// <param name="declared">True when the groups are declared in the stack; otherwise SageMaker must create them.</param>
+    internal void GrantExecution(Construct scope, IRole role, IEnumerable<string> logGroupNames, bool declared)
     {
         Image.GrantPull(scope, role);
         Source.GrantRead(role);
-        GrantLogs(scope, role, logGroupNames);
+        GrantLogs(scope, role, logGroupNames, declared);
     }
 
     /// <summary>Log and metric permissions of an execution role, limited to the given log groups.</summary>
-    internal static void GrantLogs(Construct scope, IRole role, IEnumerable<string> logGroupNames)
+    internal static void GrantLogs(Construct scope, IRole role, IEnumerable<string> logGroupNames, bool declared)
     {
-        var stack = Stack.Of(scope);
-        var arns = logGroupNames
-            .Select(name => $"arn:{Partitions.Partition(scope)}:logs:{stack.Region}:{stack.Account}:log-group:{name}")
-            .ToList();
         role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
             Sid = "WriteContainerLogs",
-            Actions = LogActions,
-            Resources = arns.Concat(arns.Select(arn => arn + ":log-stream:*")).ToArray(),
+            Actions = ServingLogs.Actions(declared),
+            Resources = logGroupNames.SelectMany(name => ServingLogs.Arns(scope, name)).ToArray(),
         }));
+        ServingLogs.SuppressStreamWildcard(role);
         role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
             Sid = "PublishSageMakerMetrics",
@@ -302,9 +304,6 @@ internal sealed class VllmModelDefinition
             },
         }));
     }
-
-    /// <summary>CloudWatch Logs actions a SageMaker container needs for its own log group.</summary>
-    internal static readonly string[] LogActions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"];
 
     /// <summary>The variable for a vLLM flag name: <c>enable-prefix-caching</c> becomes <c>SM_VLLM_ENABLE_PREFIX_CACHING</c>.</summary>
     internal static string FlagVariable(string flag)

@@ -1,5 +1,6 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.CloudWatch;
+using LlmHosting.Constructs.Logs;
 
 namespace LlmHosting.Constructs.Sagemaker;
 
@@ -48,4 +49,25 @@ public abstract class VllmServingOptions
 
     /// <summary>Alarms that roll an update back, in addition to the default 5XX and latency alarms (at most 10 in all). Default: none.</summary>
     public IAlarm[]? RollbackAlarms { get; init; }
+
+    /// <summary>
+    /// Retention, key and removal of the log group the containers write to (<see cref="ServedModel.LogGroupName"/>).
+    /// Default: the <see cref="LogGroupOptions.SetDefaults"/> of an enclosing scope, else one month, no key, retained.
+    /// </summary>
+    public LogGroupOptions? Logs { get; init; }
+
+    /// <summary>
+    /// Declare the log group in the stack, created before the endpoint or component, so that the execution role needs no
+    /// <c>logs:CreateLogGroup</c>. False for a group that exists already and stays outside the stack (SageMaker created it
+    /// on an earlier deployment, or another stack holds it): nothing is declared, <see cref="Logs"/> does not apply, and
+    /// the role may create that group (only it), as SageMaker needs when it is missing. Default: true.
+    /// </summary>
+    public bool? DeclareLogGroup { get; init; }
+
+    /// <summary>
+    /// Reject a Hugging Face source without a pinned revision (<see cref="ModelSource.FromHuggingFace"/>'s
+    /// <c>revision</c>) instead of warning: set it in production-like environments, where a new upstream commit must not
+    /// change what serves without a deployment. Default: false, a CDK warning annotation at synthesis.
+    /// </summary>
+    public bool? RequirePinnedRevision { get; init; }
 }

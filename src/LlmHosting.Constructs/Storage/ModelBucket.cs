@@ -9,7 +9,9 @@ namespace LlmHosting.Constructs.Storage;
 /// <summary>
 /// An S3 bucket for model weights, locked down for the job: no public access, TLS only, ACLs disabled,
 /// versioned, encrypted (SSE-S3 or a customer key), abandoned multipart uploads cleaned up, retained on
-/// stack deletion by default, and read access granted one model folder at a time.
+/// stack deletion by default, and read access granted one model folder at a time. With
+/// <see cref="ModelBucketProps.AutoDeleteObjects"/>, CDK's emptying function gets a declared log group
+/// (<see cref="Logs.LogGroupOptions"/> defaults of the stack) and no AWS managed policy.
 /// </summary>
 /// <example>
 /// <code>
@@ -69,6 +71,10 @@ public sealed class ModelBucket : Construct, IModelBucket
             ],
         };
         Bucket = new Bucket(this, "Bucket", bucketProps);
+        if (props.AutoDeleteObjects == true)
+        {
+            AutoDeleteObjectsLogs.Apply(this);
+        }
     }
 
     /// <inheritdoc />
@@ -117,7 +123,7 @@ public sealed class ModelBucket : Construct, IModelBucket
         }
     }
 
-    private static void CheckWholeDays(List<string> problems, string name, Duration? value)
+    internal static void CheckWholeDays(List<string> problems, string name, Duration? value)
     {
         if (value is null || Token.IsUnresolved(value.ToString()))
         {

@@ -15,6 +15,7 @@ public sealed class ConstructProblemsTests
           "region": "us-east-1",
           "namePrefix": "llm-test",
           "tags": { "owner": "ml-platform", "costCentre": "cc-42" },
+          "invoker": { "trustedRoleArns": ["arn:aws:iam::123456789012:role/chat-service"] },
           "endpoints": [
             { "name": "gpt-oss-20b-solo", "model": "gpt-oss-20b", "bucketPrefix": "models/gpt-oss-20b/", "instanceType": "ml.g6e.12xlarge",
               "minInstances": 1, "maxInstances": 2, "vllm": { "maxModelLength": 32768 } }

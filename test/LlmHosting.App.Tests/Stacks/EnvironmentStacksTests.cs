@@ -84,7 +84,7 @@ public sealed class EnvironmentStacksTests(SynthesizedApp app)
         const string keyArn = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
         var json = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "config", "dev.json"))
             .Replace("\"removalPolicy\": \"destroy\",", $"\"existingBucketName\": \"acme-shared-weights\", \"existingKmsKeyArn\": \"{keyArn}\",", StringComparison.Ordinal)
-            .Replace("\"accessLogs\": false", "", StringComparison.Ordinal)
+            .Replace("\"accessLogs\": true", "", StringComparison.Ordinal)
             .Replace("\"existingKmsKeyArn\": \"" + keyArn + "\",", "\"existingKmsKeyArn\": \"" + keyArn + "\"", StringComparison.Ordinal);
         var config = EnvironmentCatalog.Parse("dev", json, "dev.json");
 

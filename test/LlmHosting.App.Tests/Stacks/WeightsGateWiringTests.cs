@@ -96,6 +96,7 @@ public sealed class WeightsGateWiringTests(SynthesizedApp app)
     private static string Environment(string endpointSetting) => $$"""
         { "account": "111111111111", "region": "us-east-1", "namePrefix": "llm-test",
           "tags": { "owner": "ml-platform", "costCentre": "cc-42" },
+          "invoker": { "trustedRoleArns": ["arn:aws:iam::111111111111:role/chat-service"] },
           "endpoints": [ { "name": "gpt-oss-20b", "model": "gpt-oss-20b", {{endpointSetting}} "bucketPrefix": "models/gpt-oss-20b/", "instanceType": "ml.g6e.xlarge" } ] }
         """;
 

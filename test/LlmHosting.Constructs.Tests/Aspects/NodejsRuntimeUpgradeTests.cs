@@ -16,7 +16,7 @@ public sealed class NodejsRuntimeUpgradeTests
 
         var template = TestStacks.Json(stack);
         var handler = template["Resources"]!.AsObject().Single(r => (string?)r.Value!["Type"] == "AWS::Lambda::Function").Value!;
-        Assert.Equal("nodejs22.x", (string)handler["Properties"]!["Runtime"]!);
+        Assert.Equal("nodejs24.x", (string)handler["Properties"]!["Runtime"]!);
         Assert.Null(handler["DependsOn"]);
         Assert.NotNull(handler["Properties"]!["Role"]!["Fn::GetAtt"]);
     }
@@ -28,7 +28,7 @@ public sealed class NodejsRuntimeUpgradeTests
         NewFunction(stack, "Old", "nodejs18.x");
         NewFunction(stack, "Newer", "nodejs24.x");
         NewFunction(stack, "Python", "python3.13");
-        Amazon.CDK.Aspects.Of(stack).Add(new NodejsRuntimeUpgrade());
+        Amazon.CDK.Aspects.Of(stack).Add(new NodejsRuntimeUpgrade("nodejs22.x"));
 
         var runtimes = TestStacks.Resources(TestStacks.Json(stack), "AWS::Lambda::Function")
             .ToDictionary(f => f.Id, f => (string)f.Properties["Runtime"]!);

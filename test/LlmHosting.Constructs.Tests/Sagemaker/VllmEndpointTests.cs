@@ -147,7 +147,8 @@ public sealed class VllmEndpointTests(GptOss20bEndpointFixture fixture) : IClass
             },
             logs =>
             {
-                Assert.Equal(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], TestStacks.Actions(logs));
+                // The log group is declared in the stack (VllmEndpointLogGroupTests): no logs:CreateLogGroup.
+                Assert.Equal(["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], TestStacks.Actions(logs));
                 Assert.Equal(
                     ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/llm-dev-GPT-oss-20b",
                      "arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/llm-dev-GPT-oss-20b:log-stream:*"],

@@ -183,7 +183,7 @@ public sealed class VllmModelDefinitionTests
         var bucket = new ModelBucket(stack, "Weights");
         var role = new Role(stack, "Role", new RoleProps { AssumedBy = new ServicePrincipal("sagemaker.amazonaws.com") });
         var definition = new VllmModelDefinition(new ServingOptions { Model = KnownModel.GptOss20b, Source = ModelSource.FromBucket(bucket, "models/gpt-oss-20b/") }, GpuInstanceType.G6E_XLARGE, 1);
-        definition.GrantExecution(stack, role, ["/aws/sagemaker/Endpoints/my-endpoint"]);
+        definition.GrantExecution(stack, role, ["/aws/sagemaker/Endpoints/my-endpoint"], declared: true);
         definition.CreateModel(stack, "Model", role);
         var template = TestStacks.Json(stack);
 
@@ -198,7 +198,8 @@ public sealed class VllmModelDefinitionTests
         Assert.Contains("/models/gpt-oss-20b/", s3["S3Uri"]!.ToJsonString());
 
         var logs = Assert.Single(TestStacks.PolicyStatements(template), s => (string?)s["Sid"] == "WriteContainerLogs");
-        Assert.Equal(VllmModelDefinition.LogActions, TestStacks.Actions(logs));
+        // The group is declared by the stack: writing to it, never creating a group.
+        Assert.Equal(["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], TestStacks.Actions(logs));
         Assert.Equal(
             ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/my-endpoint", "arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/my-endpoint:log-stream:*"],
             logs["Resource"]!.AsArray().Select(r => (string)r!));

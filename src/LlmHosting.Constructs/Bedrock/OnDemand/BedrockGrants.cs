@@ -1,5 +1,6 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
+using LlmHosting.Constructs.Nag;
 
 namespace LlmHosting.Constructs.Bedrock.OnDemand;
 
@@ -92,6 +93,10 @@ public static class BedrockGrants
                 Actions = ResponsesActions.ToArray(),
                 ResourceArns = projects,
             }));
+            NagSuppressions.AddToGrantee(grantee, "AwsSolutions-IAM5",
+                "bedrock-mantle:CreateInference authorizes on the project resource type only, not on a model (cfn-lint Policies.json, bedrock-mantle), and requests go to the default project, so it is granted on project/*; the Responses API is opted into per model (ResponsesApi).",
+                // The project ARN as cdk-nag renders it, with or without a resolved partition, region and account.
+                "/^Resource::arn:[^:]+:bedrock-mantle:[^:]*:[^:]*:project\\/\\*$/");
         }
 
         if (targets.AllowBearerKeys == true)
@@ -102,6 +107,9 @@ public static class BedrockGrants
                 Actions = (mantle.Count > 0 ? BearerKeyActions.Concat(ResponsesBearerKeyActions) : BearerKeyActions).ToArray(),
                 ResourceArns = ["*"],
             }));
+            NagSuppressions.AddToGrantee(grantee, "AwsSolutions-IAM5",
+                "bedrock:CallWithBearerToken supports no resource type, so it is granted on *; what a key may invoke stays limited to the model ARNs of bedrock:InvokeModel (cfn-lint Policies.json, bedrock; Bedrock user guide, API keys).",
+                "Resource::*");
         }
 
         return grant;

@@ -78,7 +78,8 @@ public sealed class InferenceComponent : ServedModel, IInferenceComponentModel
         var role = endpoint.Role;
         definition.Image.GrantPull(this, role);
         definition.Source.GrantRead(role);
-        endpoint.Register(this, demand, LogGroupName, definition.Image);
+        var declareLogGroup = options.DeclareLogGroup ?? true;
+        endpoint.Register(this, demand, LogGroupName, declareLogGroup, definition.Image);
         Model = definition.CreateModel(this, "Model", role);
 
         Resource = new CfnInferenceComponent(this, "Resource", new CfnInferenceComponentProps
@@ -106,6 +107,7 @@ public sealed class InferenceComponent : ServedModel, IInferenceComponentModel
         // The role's policy must be in place before SageMaker starts a copy.
         endpoint.DependOnRolePolicy(Resource);
         InferenceComponentArn = Resource.AttrInferenceComponentArn;
+        LogGroup = ServingLogs.Declare(this, "LogGroup", LogGroupName, options.Logs, declareLogGroup, Resource);
 
         if (MaxCopyCount > MinCopyCount)
         {

@@ -1,8 +1,10 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.Sagemaker;
 using Constructs;
+using LlmHosting.Constructs.Logs;
 using LlmHosting.Constructs.Sagemaker.Deployment;
 using LlmHosting.Constructs.Validation;
 
@@ -62,12 +64,13 @@ public sealed class InferenceComponentEndpoint : Construct
         LogGroupName = SagemakerNames.EndpointLogGroup(EndpointName);
 
         Role = ExecutionRoles.Create(this, $"Execution role of the SageMaker inference component endpoint {EndpointName} (vLLM)");
-        VllmModelDefinition.GrantLogs(this, Role, [LogGroupName]);
+        var declareLogGroup = props.DeclareLogGroup ?? true;
+        VllmModelDefinition.GrantLogs(this, Role, [LogGroupName], declareLogGroup);
         // Filled in by each component: the log group of its own containers.
         _componentLogs = new PolicyStatement(new PolicyStatementProps
         {
             Sid = "WriteComponentLogs",
-            Actions = VllmModelDefinition.LogActions,
+            Actions = ServingLogs.WriteActions,
         });
 
         EndpointConfig = new CfnEndpointConfig(this, "Config", new CfnEndpointConfigProps
@@ -110,6 +113,7 @@ public sealed class InferenceComponentEndpoint : Construct
         _rollbackAlarms.AddRange(props.RollbackAlarms ?? []);
         WriteDeploymentConfig();
         EndpointArn = SagemakerAddresses.EndpointArn(this, EndpointName, Endpoint);
+        LogGroup = ServingLogs.Declare(this, "LogGroup", LogGroupName, props.Logs, declareLogGroup, Endpoint);
     }
 
     /// <summary>Name of the SageMaker endpoint.</summary>
@@ -120,6 +124,9 @@ public sealed class InferenceComponentEndpoint : Construct
 
     /// <summary>The endpoint's log group, <c>/aws/sagemaker/Endpoints/&lt;name&gt;</c>.</summary>
     public string LogGroupName { get; }
+
+    /// <summary>The declared log group of the endpoint, or null when <see cref="InferenceComponentEndpointProps.DeclareLogGroup"/> is false.</summary>
+    public ILogGroup? LogGroup { get; }
 
     /// <summary>The instance type of every instance.</summary>
     public GpuInstanceType InstanceType { get; }
@@ -186,8 +193,8 @@ public sealed class InferenceComponentEndpoint : Construct
     internal void CheckImage(VllmImage image, PropsProblems problems)
         => image.HostAmi(this, _chosenAmi, "Endpoint.InferenceAmiVersion", problems);
 
-    /// <summary>Records a component once it is valid, and lets the role write its log group.</summary>
-    internal void Register(InferenceComponent component, ComponentDemand demand, string componentLogGroup, VllmImage image)
+    /// <summary>Records a component once it is valid, and lets the role write its log group (and create it when not declared).</summary>
+    internal void Register(InferenceComponent component, ComponentDemand demand, string componentLogGroup, bool logGroupDeclared, VllmImage image)
     {
         if (image.CudaVersion is { } cuda)
         {
@@ -202,9 +209,12 @@ public sealed class InferenceComponentEndpoint : Construct
 
         _components.Add(component);
         _demands.Add(demand);
-        var stack = Stack.Of(this);
-        var arn = $"arn:{Partitions.Partition(this)}:logs:{stack.Region}:{stack.Account}:log-group:{componentLogGroup}";
-        _componentLogs.AddResources(arn, arn + ":log-stream:*");
+        var arns = ServingLogs.Arns(this, componentLogGroup);
+        _componentLogs.AddResources(arns);
+        if (!logGroupDeclared)
+        {
+            Role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps { Actions = [ServingLogs.CreateAction], Resources = [arns[0]] }));
+        }
     }
 
     /// <summary>Adds a component's alarm to the alarms that roll back an endpoint update.</summary>
@@ -261,6 +271,7 @@ public sealed class InferenceComponentEndpoint : Construct
         }
 
         SagemakerNames.CheckVolumeSize(problems, nameof(InferenceComponentEndpointProps.VolumeSizeInGb), props.VolumeSizeInGb, props.InstanceType);
+        problems.AddRange(LogGroupOptions.Problems(props.Logs, nameof(InferenceComponentEndpointProps.Logs)));
         problems.ThrowIfAny();
     }
 }

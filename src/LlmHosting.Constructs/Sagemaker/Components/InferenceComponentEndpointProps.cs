@@ -1,3 +1,4 @@
+using LlmHosting.Constructs.Logs;
 using LlmHosting.Constructs.Sagemaker.Deployment;
 
 namespace LlmHosting.Constructs.Sagemaker.Components;
@@ -63,6 +64,18 @@ public sealed class InferenceComponentEndpointProps
     /// (<see cref="GpuInstanceType.HasLocalNvme"/>). Default: SageMaker's default.
     /// </summary>
     public int? VolumeSizeInGb { get; init; }
+
+    /// <summary>
+    /// Retention, key and removal of the endpoint's log group (each component has its own, set in its options).
+    /// Default: the <see cref="LogGroupOptions.SetDefaults"/> of an enclosing scope, else one month, no key, retained.
+    /// </summary>
+    public LogGroupOptions? Logs { get; init; }
+
+    /// <summary>
+    /// Declare the endpoint's log group in the stack, before the endpoint. False for a group that exists already outside
+    /// the stack: nothing is declared and the role may create that group only. Default: true.
+    /// </summary>
+    public bool? DeclareLogGroup { get; init; }
 }
 
 /// <summary>How a SageMaker endpoint spreads requests over the copies that can serve them.</summary>

@@ -5,6 +5,7 @@ using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Sagemaker;
 using Constructs;
 using LlmHosting.Constructs.Handlers;
+using LlmHosting.Constructs.Nag;
 
 namespace LlmHosting.Constructs.Sagemaker.Scaling;
 
@@ -171,6 +172,10 @@ internal sealed partial class VariantScaling : Construct
                 ["StringEquals"] = new Dictionary<string, object> { ["iam:AWSServiceName"] = "sagemaker.application-autoscaling.amazonaws.com" },
             },
         }));
+        NagSuppressions.Add(provider.Role, "AwsSolutions-IAM5",
+            "DescribeScalableTargets and DescribeScalingPolicies support no resource type, and endpoint configurations, scalable targets and target-tracking alarms get their names at run time, so those grants cover this account's in the region (Service Authorization Reference; AWSApplicationAutoscalingSageMakerEndpointPolicy).",
+            "Resource::*",
+            "/^Resource::arn:.+:(sagemaker:.+:endpoint-config\\/\\*|application-autoscaling:.+:scalable-target\\/\\*|cloudwatch:.+:alarm:TargetTracking-\\*)$/");
         return provider;
     }
 

@@ -34,7 +34,7 @@ public sealed class SharedEndpointFixture
             MaxCopyCount = 2,
         });
         Client = new Role(stack, "Client", new RoleProps { AssumedBy = new AccountRootPrincipal() });
-        Invoker = new InvokerRole(stack, "Invoker", new InvokerRoleProps { TrustedAccountIds = ["123456789012"], Endpoints = [GptOss] });
+        Invoker = new InvokerRole(stack, "Invoker", new InvokerRoleProps { TrustedRoleArns = ["arn:aws:iam::123456789012:role/chat-client"], Endpoints = [GptOss] });
         GptOss.GrantInvoke(Client);
         Template = TestStacks.Json(stack);
     }
