@@ -10,7 +10,8 @@ namespace LlmHosting.Client;
 /// <summary>
 /// Makes OpenAI clients for the models of a <see cref="ModelDirectory"/>, so that an application switches models by
 /// name: each client gets the entry's base URL and <c>model</c>, and an auto-refreshing credential of the entry's
-/// kind (a SageMaker bearer token, a Bedrock short-term API key, or a SigV4 signature for service <c>bedrock</c>).
+/// kind (a SageMaker bearer token, a Bedrock short-term API key, or a SigV4 signature for service <c>bedrock</c>, and
+/// <c>bedrock-mantle</c> on Mantle's Responses API).
 /// Imported Bedrock models, which have no <c>/openai/v1</c> path, are served through the same <see cref="ChatClient"/>
 /// by mapping chat completions to <c>InvokeModel</c>. Models that may be cold get patient retries
 /// (<see cref="ColdStartRetryOptions"/>).
@@ -25,6 +26,14 @@ namespace LlmHosting.Client;
 public static class ModelClients
 {
     private const string ApiKeyPlaceholder = "replaced-by-a-fresh-credential-on-every-request";
+
+    // Bedrock runtime's signing name (botocore bedrock-runtime metadata.signingName).
+    private const string BedrockSigningName = "bedrock";
+
+    // Mantle is its own service: IAM prefix bedrock-mantle (Service Authorization Reference; cfn-lint's Policies.json),
+    // and OpenAI's SDKs sign Mantle requests for service bedrock-mantle (openai-go bedrock/auth.go and its SigV4
+    // fixture testdata/sigv4.json). The Bedrock User Guide names no signing name for Mantle: UNCONFIRMED by AWS documentation.
+    private const string MantleSigningName = "bedrock-mantle";
 
     /// <summary>Creates a chat client for the model named <paramref name="name"/> in <paramref name="directory"/>.</summary>
     /// <exception cref="UnknownModelException">The directory has no such model; the message lists the names it has.</exception>
@@ -54,13 +63,14 @@ public static class ModelClients
             clientOptions.Endpoint = model.ChatCompletionsBaseUrl ?? throw MissingUrl(model, "chatCompletionsBaseUrl");
         }
 
-        Configure(model, options, clientOptions);
+        Configure(model, options, clientOptions, BedrockSigningName);
         return new ChatClient(model.ModelId, new ApiKeyCredential(ApiKeyPlaceholder), clientOptions);
     }
 
     /// <summary>
     /// Creates a Responses API client for a model whose door offers it (Bedrock on-demand models on the Mantle
-    /// endpoint). The Responses API takes the model per request: pass <see cref="ModelEntry.ModelId"/>.
+    /// endpoint). The Responses API takes the model per request: pass <see cref="ModelEntry.ResponsesModel"/>, Mantle's
+    /// name of the model (<c>openai.gpt-oss-120b</c>), which is not always <see cref="ModelEntry.ModelId"/>.
     /// </summary>
     /// <param name="model">The model; its <see cref="ModelEntry.ResponsesBaseUrl"/> must be set.</param>
     /// <param name="options">Credentials, clock, token lifetime, cold-start retries.</param>
@@ -74,11 +84,11 @@ public static class ModelClients
         clientOptions ??= new ResponsesClientOptions();
         clientOptions.Endpoint = model.ResponsesBaseUrl ?? throw new NotSupportedException(
             $"Model {model.Name} ({model.Kind}) offers no Responses API: only Bedrock on-demand models with a responsesBaseUrl (Bedrock's Mantle endpoint) do. Use chat completions.");
-        Configure(model, options, clientOptions);
+        Configure(model, options, clientOptions, MantleSigningName);
         return new ResponsesClient(new ApiKeyCredential(ApiKeyPlaceholder), clientOptions);
     }
 
-    private static void Configure(ModelEntry model, ModelClientOptions options, ClientPipelineOptions clientOptions)
+    private static void Configure(ModelEntry model, ModelClientOptions options, ClientPipelineOptions clientOptions, string signingName)
     {
         ArgumentNullException.ThrowIfNull(options.TimeProvider);
         ArgumentNullException.ThrowIfNull(options.ColdStart);
@@ -90,17 +100,19 @@ public static class ModelClients
 
         // Added in front of the transport, after the SDK's own key policy and after any InvokeModel mapping, so that
         // the credential is made for the request as it is finally sent, on every attempt.
-        clientOptions.AddPolicy(AuthenticationPolicy(model, options), PipelinePosition.BeforeTransport);
+        clientOptions.AddPolicy(AuthenticationPolicy(model, options, signingName), PipelinePosition.BeforeTransport);
     }
 
-    private static PipelinePolicy AuthenticationPolicy(ModelEntry model, ModelClientOptions options)
+    private static PipelinePolicy AuthenticationPolicy(ModelEntry model, ModelClientOptions options, string signingName)
     {
         if (model.Auth == ModelAuth.SigV4)
         {
-            // Bedrock runtime's signing name is "bedrock" (botocore bedrock-runtime metadata.signingName).
-            return new SigV4PipelinePolicy("bedrock", model.Region, options.Credentials, options.TimeProvider);
+            return new SigV4PipelinePolicy(signingName, model.Region, options.Credentials, options.TimeProvider);
         }
 
+        // Mantle takes "your Bedrock API key" (Bedrock User Guide, "Inference using Responses API", bedrock-mantle) and
+        // documents no key of its own, so the same bedrock-api-key- token serves both doors; that Mantle accepts a
+        // short-term key is UNCONFIRMED (see the README). Its identity also needs bedrock-mantle:CallWithBearerToken.
         var generator = new BearerTokenGenerator(new BearerTokenGeneratorOptions
         {
             Service = model.Auth == ModelAuth.BedrockApiKey ? BearerTokenService.Bedrock : BearerTokenService.SageMaker,

@@ -119,6 +119,13 @@ internal static class ModelDirectoryParser
         var imported = kind == ModelKind.BedrockImported;
         var chat = Url(item, path, "chatCompletionsBaseUrl", problems, required: kind is not null && !imported);
         var responses = Url(item, path, "responsesBaseUrl", problems, required: false);
+        var responsesModelId = String(item, path, "responsesModelId", problems, required: false);
+        if (responsesModelId is not null && IsAbsent(item, "responsesBaseUrl"))
+        {
+            // The writer's rule too (LlmHosting.Constructs DirectoryEntryRules): a Responses model id without a Responses door is a mistake.
+            problems.Add($"{path}.responsesModelId '{responsesModelId}' is set without {path}.responsesBaseUrl");
+        }
+
         var runtime = Url(item, path, "runtimeEndpoint", problems, required: imported);
         var mayBeCold = Boolean(item, path, "mayBeCold", problems);
         var note = String(item, path, "note", problems, required: false);
@@ -135,12 +142,16 @@ internal static class ModelDirectoryParser
             ModelId = modelId!,
             ChatCompletionsBaseUrl = chat,
             ResponsesBaseUrl = responses,
+            ResponsesModelId = responsesModelId,
             RuntimeEndpoint = runtime,
             Auth = auth!,
             MayBeCold = mayBeCold!.Value,
             Note = note,
         };
     }
+
+    private static bool IsAbsent(JsonElement parent, string field)
+        => !parent.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null;
 
     private static string? String(JsonElement parent, string path, string field, List<string> problems, bool required)
     {

@@ -21,8 +21,21 @@ public sealed class ModelEntry
     /// <summary>The OpenAI base URL for Chat Completions (ends with <c>/openai/v1</c>); null for imported Bedrock models.</summary>
     public Uri? ChatCompletionsBaseUrl { get; init; }
 
-    /// <summary>The OpenAI base URL of the Responses API (Bedrock's Mantle endpoint), or null where the door does not offer it.</summary>
+    /// <summary>
+    /// The OpenAI base URL of the Responses API (Bedrock's Mantle endpoint, <c>https://bedrock-mantle.&lt;region&gt;.api.aws/v1</c>),
+    /// or null where the door does not offer it.
+    /// </summary>
     public Uri? ResponsesBaseUrl { get; init; }
+
+    /// <summary>
+    /// The <c>model</c> value of the Responses API when it differs from <see cref="ModelId"/>, as written in the directory;
+    /// null otherwise. Mantle names models without Bedrock runtime's version suffix (<c>openai.gpt-oss-120b</c>, not
+    /// <c>openai.gpt-oss-120b-1:0</c>). Send <see cref="ResponsesModel"/>, which falls back to <see cref="ModelId"/>.
+    /// </summary>
+    public string? ResponsesModelId { get; init; }
+
+    /// <summary>The <c>model</c> value to send in Responses API calls: <see cref="ResponsesModelId"/> when set, else <see cref="ModelId"/>.</summary>
+    public string ResponsesModel => ResponsesModelId ?? ModelId;
 
     /// <summary>Bedrock runtime's endpoint for <c>InvokeModel</c> (imported models only), e.g. <c>https://bedrock-runtime.us-east-1.amazonaws.com</c>.</summary>
     public Uri? RuntimeEndpoint { get; init; }

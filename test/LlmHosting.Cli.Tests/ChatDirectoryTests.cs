@@ -39,17 +39,42 @@ public sealed class ChatDirectoryTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Chat_ResponsesApi_StreamsFromMantleWithReasoningEffort()
+    public async Task Chat_ResponsesApi_SendsMantlesModelIdToV1ResponsesWithReasoningEffort()
     {
         var (code, output, error) = await Chat("Say hello", "--directory", "directory.json", "--model", "gpt-oss-120b", "--api", "responses", "--reasoning-effort", "high", "--max-tokens", "64");
 
         Assert.True(code == 0, error);
         Assert.Equal(FakeOpenAiServer.Reply + Environment.NewLine, output);
+        Assert.Empty(_server.Rejections);
         var seen = Assert.Single(_server.Requests);
-        Assert.Equal(("/v1/responses", "bedrock", "bearer"), (seen.Path, seen.Service, seen.Scheme));
-        Assert.Equal("openai.gpt-oss-120b-1:0", seen.Body!["model"]!.GetValue<string>());
+        Assert.Equal(("/v1/responses", "bedrock", "bearer", Region), (seen.Path, seen.Service, seen.Scheme, seen.TokenRegion));
+        Assert.Equal("openai.gpt-oss-120b", seen.Body!["model"]!.GetValue<string>());
         Assert.Equal("high", seen.Body["reasoning"]!["effort"]!.GetValue<string>());
         Assert.Equal(64, seen.Body["max_output_tokens"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Chat_ResponsesApiWithSigV4_SignsForBedrockMantle()
+    {
+        var (code, output, error) = await Chat("Say hello", "--directory", "directory.json", "--model", "gpt-oss-20b-signed", "--api", "responses");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(FakeOpenAiServer.Reply + Environment.NewLine, output);
+        Assert.Empty(_server.Rejections);
+        var seen = Assert.Single(_server.Requests);
+        Assert.Equal(("/v1/responses", "bedrock-mantle", "sigv4", "openai.gpt-oss-20b"), (seen.Path, seen.Service, seen.Scheme, seen.Body!["model"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Chat_ResponsesApiDenied_ExplainsMantlesPermissions()
+    {
+        _workspace.Write("elsewhere.json", FakeDirectory.Json(_server, "eu-west-1"));
+
+        var (code, _, error) = await Chat("Say hello", "--directory", "elsewhere.json", "--model", "gpt-oss-120b", "--api", "responses");
+
+        Assert.Equal(1, code);
+        Assert.Equal("error: Access denied (HTTP 403) (fake server: token is for region eu-west-1, expected us-west-2): the identity needs bedrock-mantle:CreateInference on the "
+            + "account's Mantle projects in eu-west-1 and bedrock-mantle:CallWithBearerToken (Resource \"*\"), and Mantle must serve openai.gpt-oss-120b in eu-west-1." + Environment.NewLine, error);
     }
 
     [Fact]

@@ -1,25 +1,31 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Amazon.Runtime.EventStreams;
 using Microsoft.AspNetCore.Http;
 
 namespace LlmHosting.Cli.Tests;
 
 /// <summary>
-/// The Bedrock doors of the fake: runtime's <c>/openai/v1/chat/completions</c>, Mantle's <c>/v1/responses</c> (or
-/// <c>/openai/v1/responses</c>), and <c>/model/{modelId}/invoke</c> and <c>/invoke-with-response-stream</c> (botocore
-/// bedrock-runtime 2023-09-30). A model id containing <c>cold</c> refuses twice with <c>ModelNotReadyException</c>
-/// (HTTP 429 in botocore's model); one containing <c>broken</c> ends its stream with a <c>modelStreamErrorException</c> event.
+/// The Bedrock doors of the fake: runtime's <c>/openai/v1/chat/completions</c>, Mantle's <c>/v1/responses</c> (base URL
+/// <c>https://bedrock-mantle.&lt;region&gt;.api.aws/v1</c>, Bedrock User Guide, "Inference using Responses API"), and
+/// <c>/model/{modelId}/invoke</c> and <c>/invoke-with-response-stream</c> (botocore bedrock-runtime 2023-09-30). Mantle
+/// refuses Bedrock runtime's model ids (<c>openai.gpt-oss-120b-1:0</c>): it names models without the version suffix
+/// (User Guide, "Inference using Chat Completions API", Mantle). A model id containing <c>cold</c> refuses twice with
+/// <c>ModelNotReadyException</c> (HTTP 429 in botocore's model); one containing <c>broken</c> ends its stream with a
+/// <c>modelStreamErrorException</c> event.
 /// </summary>
 internal sealed partial class FakeOpenAiServer
 {
+    public const string MantleResponsesPath = "/v1/responses";
+
     private async Task BedrockAsync(HttpContext context, string path, string[] segments, JsonNode? body)
     {
         if (path == "/openai/v1/chat/completions")
         {
             await ChatAsync(context, body);
         }
-        else if (path is "/v1/responses" or "/openai/v1/responses")
+        else if (path == MantleResponsesPath)
         {
             await ResponsesAsync(context, body);
         }
@@ -94,9 +100,16 @@ internal sealed partial class FakeOpenAiServer
     }
 
     /// <summary>The Responses API's stream (<c>response.created</c>, <c>response.output_text.delta</c>..., <c>response.completed</c>) or one response object.</summary>
-    private static async Task ResponsesAsync(HttpContext context, JsonNode? body)
+    private async Task ResponsesAsync(HttpContext context, JsonNode? body)
     {
         var model = body?["model"]?.GetValue<string>() ?? "?";
+        if (BedrockRuntimeVersionSuffix().IsMatch(model))
+        {
+            Rejections.Enqueue($"Mantle got Bedrock runtime's model id {model}");
+            await Json(context, 404, new { error = new { message = $"The model `{model}` does not exist.", type = "invalid_request_error", code = "model_not_found" } });
+            return;
+        }
+
         if (body?["stream"]?.GetValue<bool>() != true)
         {
             context.Response.ContentType = "application/json";
@@ -124,6 +137,9 @@ internal sealed partial class FakeOpenAiServer
             await context.Response.Body.FlushAsync();
         }
     }
+
+    [GeneratedRegex(@"-\d+:\d+$")]
+    private static partial Regex BedrockRuntimeVersionSuffix();
 
     private static List<JsonObject> Chunks(string model)
     {

@@ -19,7 +19,7 @@ namespace LlmHosting.Cli.Tests;
 /// <summary>What the fake server saw of one request.</summary>
 internal sealed record SeenRequest(string Path, string TokenRegion, string AccessKey, string? SessionToken, JsonNode? Body)
 {
-    /// <summary>The service the credential is for: <c>sagemaker</c> or <c>bedrock</c>.</summary>
+    /// <summary>The service the credential is for: <c>sagemaker</c>, <c>bedrock</c>, or <c>bedrock-mantle</c> (a SigV4 signature for Mantle).</summary>
     public string Service { get; init; } = "sagemaker";
 
     /// <summary><c>bearer</c> (a token) or <c>sigv4</c> (a signed request).</summary>
@@ -34,8 +34,8 @@ internal sealed record SeenRequest(string Path, string TokenRegion, string Acces
 /// <c>/openai/v1</c> path, Bedrock runtime's <c>/openai/v1</c> path, the Mantle Responses path and Bedrock
 /// <c>InvokeModel</c> (see FakeOpenAiServer.Bedrock.cs). It accepts a request only when its credential is right for
 /// the door and the expected region: a <c>sagemaker-api-key-</c> or <c>bedrock-api-key-</c> token that decodes to a
-/// presigned <c>CallWithBearerToken</c> URL, or a SigV4 <c>Authorization</c> header with service <c>bedrock</c> whose
-/// payload hash matches the body. SageMaker paths answer according to the endpoint name: <c>ok</c> streams a reply,
+/// presigned <c>CallWithBearerToken</c> URL, or a SigV4 <c>Authorization</c> header with service <c>bedrock</c>
+/// (<c>bedrock-mantle</c> on Mantle's <c>/v1/responses</c>) whose payload hash matches the body. SageMaker paths answer according to the endpoint name: <c>ok</c> streams a reply,
 /// <c>cold</c> refuses twice the way a component without a copy does, <c>starting</c> always refuses so, the others
 /// fail the way SageMaker does.
 /// </summary>
@@ -106,7 +106,7 @@ internal sealed partial class FakeOpenAiServer : IAsyncDisposable
         var sageMaker = segments.Length >= 5 && segments[0] == "endpoints" && path.EndsWith("/openai/v1/chat/completions", StringComparison.Ordinal);
         var problem = sageMaker
             ? CheckToken(context.Request.Headers.Authorization.ToString(), "sagemaker", out var seen)
-            : CheckBedrockCredential(context, body, out seen);
+            : CheckBedrockCredential(context, body, path == MantleResponsesPath ? "bedrock-mantle" : "bedrock", out seen);
         if (problem is not null)
         {
             Rejections.Enqueue(problem);
@@ -216,8 +216,8 @@ internal sealed partial class FakeOpenAiServer : IAsyncDisposable
         return null;
     }
 
-    /// <summary>A Bedrock API key, or a SigV4 header for service bedrock in the expected region whose payload hash is the body's.</summary>
-    private string? CheckBedrockCredential(HttpContext context, byte[] body, out SeenRequest? seen)
+    /// <summary>A Bedrock API key, or a SigV4 header for <paramref name="signingName"/> in the expected region whose payload hash is the body's.</summary>
+    private string? CheckBedrockCredential(HttpContext context, byte[] body, string signingName, out SeenRequest? seen)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
         if (!authorization.StartsWith("AWS4-HMAC-SHA256 ", StringComparison.Ordinal))
@@ -234,7 +234,7 @@ internal sealed partial class FakeOpenAiServer : IAsyncDisposable
         var date = context.Request.Headers["X-Amz-Date"].ToString();
         var payloadHash = Convert.ToHexStringLower(SHA256.HashData(body));
         var problems = new List<string>();
-        if (credential.Length != 5 || credential[3] != "bedrock" || credential[4] != "aws4_request") problems.Add($"Credential={fields.GetValueOrDefault("Credential")}");
+        if (credential.Length != 5 || credential[3] != signingName || credential[4] != "aws4_request") problems.Add($"Credential={fields.GetValueOrDefault("Credential")}");
         else if (credential[2] != _expectedRegion) problems.Add($"signature is for region {credential[2]}, expected {_expectedRegion}");
         else if (date.Length != 16 || !date.StartsWith(credential[1], StringComparison.Ordinal)) problems.Add($"X-Amz-Date '{date}' does not match the credential date {credential[1]}");
         foreach (var header in new[] { "host", "x-amz-date", "x-amz-content-sha256" }.Where(h => !signedHeaders.Contains(h)))
@@ -250,7 +250,7 @@ internal sealed partial class FakeOpenAiServer : IAsyncDisposable
         }
 
         var token = context.Request.Headers["X-Amz-Security-Token"].ToString();
-        seen = new SeenRequest(string.Empty, credential[2], credential[0], token.Length == 0 ? null : token, null) { Service = "bedrock", Scheme = "sigv4" };
+        seen = new SeenRequest(string.Empty, credential[2], credential[0], token.Length == 0 ? null : token, null) { Service = signingName, Scheme = "sigv4" };
         return null;
     }
 

@@ -26,7 +26,8 @@ public sealed class ModelsCommandTests : IAsyncLifetime, IDisposable
               {"name":"qwen3-4b","kind":"sagemaker-inference-component","region":"us-east-1","modelId":"qwen3-4b",
                "chatCompletionsBaseUrl":"https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/e/inference-components/c/openai/v1","auth":"sagemaker-bearer-token","mayBeCold":true},
               {"name":"gpt-oss-120b","kind":"bedrock-on-demand","region":"us-west-2","modelId":"openai.gpt-oss-120b-1:0",
-               "chatCompletionsBaseUrl":"https://bedrock-runtime.us-west-2.amazonaws.com/openai/v1","auth":"bedrock-api-key","mayBeCold":false},
+               "chatCompletionsBaseUrl":"https://bedrock-runtime.us-west-2.amazonaws.com/openai/v1",
+               "responsesBaseUrl":"https://bedrock-mantle.us-west-2.api.aws/v1","responsesModelId":"openai.gpt-oss-120b","auth":"bedrock-api-key","mayBeCold":false},
               {"name":"gpt-oss-20b-imported","kind":"bedrock-imported","region":"us-east-1","modelId":"arn:aws:bedrock:us-east-1:111111111111:imported-model/abc123def456",
                "runtimeEndpoint":"https://bedrock-runtime.us-east-1.amazonaws.com","auth":"sigv4","mayBeCold":true}]}
             """);
@@ -37,10 +38,31 @@ public sealed class ModelsCommandTests : IAsyncLifetime, IDisposable
         Assert.Equal(
             [
                 $"Models of environment dev ({path}):",
-                "NAME                  KIND                           REGION     MODEL ID                                                            AUTH                    MAY BE COLD",
-                "qwen3-4b              sagemaker-inference-component  us-east-1  qwen3-4b                                                            sagemaker-bearer-token  yes",
-                "gpt-oss-120b          bedrock-on-demand              us-west-2  openai.gpt-oss-120b-1:0                                             bedrock-api-key         no",
-                "gpt-oss-20b-imported  bedrock-imported               us-east-1  arn:aws:bedrock:us-east-1:111111111111:imported-model/abc123def456  sigv4                   yes",
+                "NAME                  KIND                           REGION     MODEL ID                                                            RESPONSES MODEL ID   AUTH                    MAY BE COLD",
+                "qwen3-4b              sagemaker-inference-component  us-east-1  qwen3-4b                                                            -                    sagemaker-bearer-token  yes",
+                "gpt-oss-120b          bedrock-on-demand              us-west-2  openai.gpt-oss-120b-1:0                                             openai.gpt-oss-120b  bedrock-api-key         no",
+                "gpt-oss-20b-imported  bedrock-imported               us-east-1  arn:aws:bedrock:us-east-1:111111111111:imported-model/abc123def456  -                    sigv4                   yes",
+            ],
+            output.TrimEnd().Split(Environment.NewLine));
+    }
+
+    [Fact]
+    public async Task Models_NoModelOffersTheResponsesApi_LeavesItsColumnOut()
+    {
+        var path = _workspace.Write("directory.json", """
+            {"schemaVersion":1,"environment":"dev","models":[
+              {"name":"qwen3-4b","kind":"sagemaker-endpoint","region":"us-east-1","modelId":"qwen3-4b",
+               "chatCompletionsBaseUrl":"https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/e/openai/v1","auth":"sagemaker-bearer-token","mayBeCold":false}]}
+            """);
+
+        var (code, output, error) = await Cli.RunAsync(Cli.Dependencies(workingDirectory: _workspace.Root), "models", "--directory", "directory.json");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(
+            [
+                $"Models of environment dev ({path}):",
+                "NAME      KIND                REGION     MODEL ID  AUTH                    MAY BE COLD",
+                "qwen3-4b  sagemaker-endpoint  us-east-1  qwen3-4b  sagemaker-bearer-token  no",
             ],
             output.TrimEnd().Split(Environment.NewLine));
     }

@@ -27,19 +27,21 @@ public sealed class BedrockWireFormatTests
         Assert.Equal(expected, message.Request.Uri!.AbsoluteUri);
     }
 
-    [Fact]
-    public async Task SigV4Policy_SignsLikeBotocoreForServiceBedrock()
+    // Bedrock runtime's InvokeModel, and Mantle's Responses API (signing name bedrock-mantle, see ModelClients).
+    [Theory]
+    [InlineData("bedrock", "https://bedrock-runtime.eu-central-1.amazonaws.com/model/{arn}/invoke", """{"messages":[{"role":"user","content":"Say hello"}],"reasoning_effort":"low"}""")]
+    [InlineData("bedrock-mantle", "https://bedrock-mantle.eu-central-1.api.aws/v1/responses", """{"model":"openai.gpt-oss-120b","input":"Say hello","reasoning":{"effort":"low"}}""")]
+    public async Task SigV4Policy_SignsLikeBotocoreForTheService(string service, string target, string body)
     {
         var signedAt = new DateTimeOffset(2026, 6, 1, 12, 30, 45, TimeSpan.Zero);
-        var url = new Uri($"https://bedrock-runtime.{Region}.amazonaws.com/model/{Uri.EscapeDataString(ImportedArn)}/invoke");
-        const string body = """{"messages":[{"role":"user","content":"Say hello"}],"reasoning_effort":"low"}""";
+        var url = new Uri(target.Replace("{arn}", Uri.EscapeDataString(ImportedArn), StringComparison.Ordinal));
         var message = ChatMessage(url, body);
-        var policy = new SigV4PipelinePolicy("bedrock", Region, new TestCredentials(TestCredentials.SessionToken), new ManualClock(signedAt));
+        var policy = new SigV4PipelinePolicy(service, Region, new TestCredentials(TestCredentials.SessionToken), new ManualClock(signedAt));
 
         await policy.ProcessAsync(message, [policy, new NoTransport()], 0);
 
         var reference = Botocore.Bedrock(
-            ["sign", "POST", url.AbsoluteUri, "application/json", signedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), Region,
+            ["sign", service, "POST", url.AbsoluteUri, "application/json", signedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), Region,
                 TestCredentials.AccessKey, TestCredentials.SecretKey, TestCredentials.SessionToken],
             Encoding.UTF8.GetBytes(body));
         foreach (var header in new[] { "Authorization", "X-Amz-Date", "X-Amz-Content-SHA256", "X-Amz-Security-Token" })

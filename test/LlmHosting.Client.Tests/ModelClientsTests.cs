@@ -4,6 +4,9 @@ using LlmHosting.Cli.Tests;
 using OpenAI.Chat;
 using OpenAI.Responses;
 
+// The Responses API and reasoning_effort are experimental in OpenAI 2.x; the version is pinned centrally.
+#pragma warning disable OPENAI001
+
 namespace LlmHosting.Client.Tests;
 
 /// <summary>One client per kind of door, against the loopback fakes of SageMaker and Bedrock.</summary>
@@ -71,35 +74,58 @@ public sealed class ModelClientsTests : IAsyncLifetime
         Assert.Equal("openai.gpt-oss-20b-1:0", seen.Body!["model"]!.GetValue<string>());
     }
 
-#pragma warning disable OPENAI001 // The Responses API is experimental in OpenAI 2.x; the version is pinned centrally.
     [Fact]
-    public async Task ResponsesClient_BedrockOnDemand_StreamsFromMantleWithReasoningEffort()
+    public async Task ResponsesClient_BedrockOnDemand_StreamsFromV1ResponsesWithMantlesModelIdAndABedrockApiKey()
+    {
+        var model = _directory.Get("gpt-oss-120b");
+
+        var text = await RespondAsync(model, ResponseReasoningEffortLevel.Low);
+
+        Assert.Equal(FakeOpenAiServer.Reply, text);
+        var seen = SingleRequest();
+        Assert.Equal("/v1/responses", seen.Path);
+        Assert.Equal(("bedrock", "bearer", Region, TestCredentials.AccessKey), (seen.Service, seen.Scheme, seen.TokenRegion, seen.AccessKey));
+        Assert.Equal("openai.gpt-oss-120b", seen.Body!["model"]!.GetValue<string>());
+        Assert.Equal("low", seen.Body["reasoning"]!["effort"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ResponsesClient_BedrockOnDemandWithSigV4_SignsForServiceBedrockMantle()
+    {
+        var text = await RespondAsync(_directory.Get("gpt-oss-20b-signed"), effort: null);
+
+        Assert.Equal(FakeOpenAiServer.Reply, text);
+        var seen = SingleRequest();
+        Assert.Equal(("/v1/responses", "bedrock-mantle", "sigv4", Region, TestCredentials.SessionToken), (seen.Path, seen.Service, seen.Scheme, seen.TokenRegion, seen.SessionToken));
+        Assert.Equal("openai.gpt-oss-20b", seen.Body!["model"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ResponsesClient_EntryWithoutResponsesModelId_SendsItsModelId()
+    {
+        // A hand-written entry whose model has the same name on both doors: the construct then leaves responsesModelId out.
+        var listed = _directory.Get("gpt-oss-120b");
+        var model = new ModelEntry
+        {
+            Name = "mantle-only", Kind = listed.Kind, Region = Region, ModelId = "openai.gpt-oss-120b", Auth = listed.Auth, MayBeCold = false,
+            ChatCompletionsBaseUrl = listed.ChatCompletionsBaseUrl, ResponsesBaseUrl = listed.ResponsesBaseUrl,
+        };
+
+        await RespondAsync(model, effort: null);
+
+        Assert.Equal("openai.gpt-oss-120b", SingleRequest().Body!["model"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task FakeMantle_BedrockRuntimeModelId_IsRefused()
     {
         var model = _directory.Get("gpt-oss-120b");
         var client = ModelClients.CreateResponsesClient(model, Options());
-        var options = new CreateResponseOptions
-        {
-            Model = model.ModelId,
-            StreamingEnabled = true,
-            ReasoningOptions = new ResponseReasoningOptions { ReasoningEffortLevel = ResponseReasoningEffortLevel.Low },
-        };
-        options.InputItems.Add(ResponseItem.CreateUserMessageItem("Say hello"));
 
-        var text = new StringBuilder();
-        await foreach (var update in await client.CreateResponseStreamingAsync(options))
-        {
-            if (update is StreamingResponseOutputTextDeltaUpdate delta)
-            {
-                text.Append(delta.Delta);
-            }
-        }
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => client.CreateResponseAsync(model.ModelId, "Say hello"));
 
-        Assert.Equal(FakeOpenAiServer.Reply, text.ToString());
-        var seen = SingleRequest();
-        Assert.Equal("/v1/responses", seen.Path);
-        Assert.Equal(("bedrock", "bearer", Region), (seen.Service, seen.Scheme, seen.TokenRegion));
-        Assert.Equal("openai.gpt-oss-120b-1:0", seen.Body!["model"]!.GetValue<string>());
-        Assert.Equal("low", seen.Body["reasoning"]!["effort"]!.GetValue<string>());
+        Assert.Equal(404, error.Status);
+        Assert.Equal("Mantle got Bedrock runtime's model id openai.gpt-oss-120b-1:0", Assert.Single(_server.Rejections));
     }
 
     [Fact]
@@ -108,7 +134,7 @@ public sealed class ModelClientsTests : IAsyncLifetime
         var model = _directory.Get("gpt-oss-120b");
         ResponsesClient responses = ModelClients.CreateResponsesClient(model, Options());
 
-        ResponseResult result = await responses.CreateResponseAsync(model.ModelId, "Say hello");
+        ResponseResult result = await responses.CreateResponseAsync(model.ResponsesModel, "Say hello");
 
         Assert.Equal(FakeOpenAiServer.Reply, result.GetOutputText());
         Assert.Equal("/v1/responses", SingleRequest().Path);
@@ -121,7 +147,6 @@ public sealed class ModelClientsTests : IAsyncLifetime
 
         Assert.Equal("Model qwen3-4b (sagemaker-inference-component) offers no Responses API: only Bedrock on-demand models with a responsesBaseUrl (Bedrock's Mantle endpoint) do. Use chat completions.", error.Message);
     }
-#pragma warning restore OPENAI001
 
     [Fact]
     public async Task ChatClient_BedrockImportedStreaming_MapsToInvokeModelWithResponseStreamSignedWithSigV4()
@@ -210,9 +235,7 @@ public sealed class ModelClientsTests : IAsyncLifetime
         var completion = new ChatCompletionOptions();
         if (effort is not null)
         {
-#pragma warning disable OPENAI001 // reasoning_effort is experimental in OpenAI 2.x; the version is pinned centrally.
             completion.ReasoningEffortLevel = new ChatReasoningEffortLevel(effort);
-#pragma warning restore OPENAI001
         }
 
         var text = new StringBuilder();
@@ -222,6 +245,29 @@ public sealed class ModelClientsTests : IAsyncLifetime
             foreach (var part in update.ContentUpdate)
             {
                 text.Append(part.Text);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static async Task<string> RespondAsync(ModelEntry model, ResponseReasoningEffortLevel? effort)
+    {
+        var client = ModelClients.CreateResponsesClient(model, Options());
+        var options = new CreateResponseOptions { Model = model.ResponsesModel, StreamingEnabled = true };
+        if (effort is not null)
+        {
+            options.ReasoningOptions = new ResponseReasoningOptions { ReasoningEffortLevel = effort };
+        }
+
+        options.InputItems.Add(ResponseItem.CreateUserMessageItem("Say hello"));
+        var text = new StringBuilder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await foreach (var update in await client.CreateResponseStreamingAsync(options, timeout.Token))
+        {
+            if (update is StreamingResponseOutputTextDeltaUpdate delta)
+            {
+                text.Append(delta.Delta);
             }
         }
 

@@ -33,6 +33,7 @@ public sealed class ModelDirectoryTests : IDisposable
               "modelId": "openai.gpt-oss-120b-1:0",
               "chatCompletionsBaseUrl": "https://bedrock-runtime.us-west-2.amazonaws.com/openai/v1",
               "responsesBaseUrl": "https://bedrock-mantle.us-west-2.api.aws/v1",
+              "responsesModelId": "openai.gpt-oss-120b",
               "runtimeEndpoint": null,
               "auth": "bedrock-api-key",
               "mayBeCold": false
@@ -69,8 +70,10 @@ public sealed class ModelDirectoryTests : IDisposable
         Assert.Equal(("us-east-1", "gpt-oss-20b", true), (component.Region, component.ModelId, component.MayBeCold));
         Assert.StartsWith("Scales to zero", component.Note);
         Assert.Null(component.ResponsesBaseUrl);
+        Assert.Null(component.ResponsesModelId);
         var onDemand = directory.Get("gpt-oss-120b");
         Assert.Equal(new Uri("https://bedrock-mantle.us-west-2.api.aws/v1"), onDemand.ResponsesBaseUrl);
+        Assert.Equal(("openai.gpt-oss-120b-1:0", "openai.gpt-oss-120b", "openai.gpt-oss-120b"), (onDemand.ModelId, onDemand.ResponsesModelId, onDemand.ResponsesModel));
         Assert.Same(ModelAuth.BedrockApiKey, onDemand.Auth);
         var imported = directory.Get("gpt-oss-20b-imported");
         Assert.Equal(new Uri("https://bedrock-runtime.us-east-1.amazonaws.com"), imported.RuntimeEndpoint);
@@ -99,6 +102,33 @@ public sealed class ModelDirectoryTests : IDisposable
         {
             model[field] = JsonNode.Parse(value);
         }
+
+        var error = Assert.Throws<ModelDirectoryException>(() => ModelDirectory.Parse(document.ToJsonString(), "config/dev-directory.json"));
+
+        Assert.Equal($"Invalid model directory (config/dev-directory.json): {expected}.", error.Message);
+    }
+
+    [Fact]
+    public void Parse_ResponsesModelIdAbsent_ResponsesCallsSendTheModelId()
+    {
+        var document = JsonNode.Parse(Example)!;
+        document["models"]![1]!.AsObject().Remove("responsesModelId");
+
+        var onDemand = ModelDirectory.Parse(document.ToJsonString(), "example.json").Get("gpt-oss-120b");
+
+        Assert.Null(onDemand.ResponsesModelId);
+        Assert.Equal("openai.gpt-oss-120b-1:0", onDemand.ResponsesModel);
+    }
+
+    [Theory]
+    [InlineData("responsesModelId", "42", "$.models[1].responsesModelId must be a non-empty string, not 42")]
+    [InlineData("responsesModelId", "\"  \"", "$.models[1].responsesModelId must be a non-empty string, not \"  \"")]
+    [InlineData("responsesModelId", "[\"openai.gpt-oss-120b\"]", "$.models[1].responsesModelId must be a non-empty string, not an array")]
+    [InlineData("responsesBaseUrl", "null", "$.models[1].responsesModelId 'openai.gpt-oss-120b' is set without $.models[1].responsesBaseUrl")]
+    public void Parse_BadResponsesModelId_NamesTheJsonPath(string field, string value, string expected)
+    {
+        var document = JsonNode.Parse(Example)!;
+        document["models"]![1]![field] = JsonNode.Parse(value);
 
         var error = Assert.Throws<ModelDirectoryException>(() => ModelDirectory.Parse(document.ToJsonString(), "config/dev-directory.json"));
 

@@ -60,8 +60,9 @@ internal static class DirectoryChat
             ? ResponseText(model, prompt, request, options, deadline)
             : ChatAnswer.TextOf(ModelClients.CreateChatClient(model, options, Configure(new OpenAIClientOptions(), request))
                 .CompleteChatStreamingAsync([new UserChatMessage(prompt)], ChatAnswer.CompletionOptions(request), deadline));
+        var modelId = responses ? model.ResponsesModel : model.ModelId;
         await ChatAnswer.WriteStreamAsync(
-            Answer, e => ChatErrors.Explain(e, url, model.Region, model.ModelId, request.Timeout, AccessNeeded(model)), request.Timeout, output, cancellationToken);
+            Answer, e => ChatErrors.Explain(e, url, model.Region, modelId, request.Timeout, AccessNeeded(model, responses)), request.Timeout, output, cancellationToken);
     }
 
 #pragma warning disable OPENAI001 // The Responses API is experimental in OpenAI 2.x; the package version is pinned centrally.
@@ -69,7 +70,8 @@ internal static class DirectoryChat
         ModelEntry model, string prompt, ChatRequest request, ModelClientOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var client = ModelClients.CreateResponsesClient(model, options, Configure(new ResponsesClientOptions(), request));
-        var create = new CreateResponseOptions { Model = model.ModelId, StreamingEnabled = true, MaxOutputTokenCount = request.MaxTokens };
+        // Mantle's name of the model (openai.gpt-oss-120b), not Bedrock runtime's (openai.gpt-oss-120b-1:0).
+        var create = new CreateResponseOptions { Model = model.ResponsesModel, StreamingEnabled = true, MaxOutputTokenCount = request.MaxTokens };
         create.InputItems.Add(ResponseItem.CreateUserMessageItem(prompt));
         if (request.ReasoningEffort is not null)
         {
@@ -101,9 +103,14 @@ internal static class DirectoryChat
         return options;
     }
 
-    private static string? AccessNeeded(ModelEntry model) => model.Kind.IsSageMaker
+    private static string? AccessNeeded(ModelEntry model, bool responses) => model.Kind.IsSageMaker
         ? null
-        : "the identity needs bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream on the model"
-            + (model.Auth == ModelAuth.BedrockApiKey ? " and bedrock:CallWithBearerToken (Resource \"*\")" : string.Empty)
-            + $", and the model must be offered to the account in {model.Region}";
+        : responses
+            // Mantle is authorized by its own actions (Bedrock User Guide, "Making inference requests", bedrock-mantle endpoint).
+            ? "the identity needs bedrock-mantle:CreateInference on the account's Mantle projects in " + model.Region
+                + (model.Auth == ModelAuth.BedrockApiKey ? " and bedrock-mantle:CallWithBearerToken (Resource \"*\")" : string.Empty)
+                + $", and Mantle must serve {model.ResponsesModel} in {model.Region}"
+            : "the identity needs bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream on the model"
+                + (model.Auth == ModelAuth.BedrockApiKey ? " and bedrock:CallWithBearerToken (Resource \"*\")" : string.Empty)
+                + $", and the model must be offered to the account in {model.Region}";
 }

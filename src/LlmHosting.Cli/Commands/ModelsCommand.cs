@@ -5,7 +5,8 @@ namespace LlmHosting.Cli.Commands;
 
 /// <summary>
 /// <c>llmhost models</c>: lists the model directory of an environment (see <see cref="DirectoryLocator"/>): a table
-/// (name, kind, region, model id, auth, may be cold), or the document as it is with <c>--json</c>.
+/// (name, kind, region, model id, the Responses model id when a model offers the Responses API, auth, may be cold), or
+/// the document as it is with <c>--json</c>.
 /// </summary>
 internal static class ModelsCommand
 {
@@ -64,9 +65,15 @@ internal static class ModelsCommand
 
     internal static string Table(ModelDirectory directory)
     {
-        string[] header = ["NAME", "KIND", "REGION", "MODEL ID", "AUTH", "MAY BE COLD"];
+        // The Responses model id (Mantle's name, e.g. openai.gpt-oss-120b) only when a model offers the Responses API.
+        var responses = directory.Models.Any(m => m.ResponsesBaseUrl is not null);
+        string[] header = responses
+            ? ["NAME", "KIND", "REGION", "MODEL ID", "RESPONSES MODEL ID", "AUTH", "MAY BE COLD"]
+            : ["NAME", "KIND", "REGION", "MODEL ID", "AUTH", "MAY BE COLD"];
         var rows = directory.Models
-            .Select(m => new[] { m.Name, m.Kind.Name, m.Region, m.ModelId, m.Auth.Name, m.MayBeCold ? "yes" : "no" })
+            .Select(m => responses
+                ? new[] { m.Name, m.Kind.Name, m.Region, m.ModelId, m.ResponsesBaseUrl is null ? "-" : m.ResponsesModel, m.Auth.Name, m.MayBeCold ? "yes" : "no" }
+                : [m.Name, m.Kind.Name, m.Region, m.ModelId, m.Auth.Name, m.MayBeCold ? "yes" : "no"])
             .Prepend(header)
             .ToList();
         var widths = Enumerable.Range(0, header.Length).Select(column => rows.Max(row => row[column].Length)).ToArray();

@@ -4,8 +4,8 @@ independent implementation of what LlmHosting.Client does by itself.
 usage:
   botocore_bedrock.py url <region> <model-id> <invoke|invoke-with-response-stream>
       the URL botocore's bedrock-runtime client sends InvokeModel / InvokeModelWithResponseStream to
-  botocore_bedrock.py sign <method> <url> <content-type> <unix-seconds> <region> <access-key> <secret-key> [<session-token>]
-      (body on stdin) the SigV4 headers botocore adds for service bedrock, as JSON
+  botocore_bedrock.py sign <service> <method> <url> <content-type> <unix-seconds> <region> <access-key> <secret-key> [<session-token>]
+      (body on stdin) the SigV4 headers botocore adds for the service (bedrock, bedrock-mantle), as JSON
   botocore_bedrock.py decode
       (event-stream bytes on stdin) the events botocore's InvokeModelWithResponseStream parser reads, as JSON
 """
@@ -44,13 +44,13 @@ def url(region, model_id, operation):
     raise SystemExit("botocore sent nothing")
 
 
-def sign(method, url, content_type, epoch, region, access_key, secret_key, token=None):
+def sign(service, method, url, content_type, epoch, region, access_key, secret_key, token=None):
     body = sys.stdin.buffer.read()
     signed_at = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc).replace(tzinfo=None)
     headers = {"Content-Type": content_type, "X-Amz-Content-SHA256": hashlib.sha256(body).hexdigest()}
     request = AWSRequest(method=method, url=url, headers=headers, data=body)
     with mock.patch.object(botocore.auth, "get_current_datetime", return_value=signed_at):
-        SigV4Auth(Credentials(access_key, secret_key, token), "bedrock", region).add_auth(request)
+        SigV4Auth(Credentials(access_key, secret_key, token), service, region).add_auth(request)
     return {name: value for name, value in request.headers.items()}
 
 
