@@ -28,6 +28,13 @@ public static partial class SagemakerNames
     /// <param name="prefix">The prefix to check.</param>
     public static bool IsValidPrefix(string? prefix) => prefix is not null && PrefixPattern().IsMatch(prefix);
 
+    /// <summary>
+    /// <paramref name="name"/>, or a name CDK derives from <paramref name="construct"/>'s path that fits SageMaker's rule
+    /// (at most <see cref="MaxLength"/> characters, hyphen-separated): the default physical name of every serving construct.
+    /// </summary>
+    internal static string NameOrDefault(global::Constructs.Construct construct, string? name)
+        => name ?? Names.UniqueResourceName(construct, new UniqueResourceNameOptions { MaxLength = MaxLength, Separator = "-" });
+
     /// <summary>The endpoint's log group, where SageMaker writes the container's output.</summary>
     /// <param name="endpointName">The endpoint name.</param>
     public static string EndpointLogGroup(string endpointName) => $"/aws/sagemaker/Endpoints/{endpointName}";

@@ -55,8 +55,7 @@ public sealed class VllmEndpoint : ServedModel
         ArgumentNullException.ThrowIfNull(props);
         ArgumentNullException.ThrowIfNull(props.InstanceType, nameof(props.InstanceType));
 
-        _endpointName = props.EndpointName
-            ?? Names.UniqueResourceName(this, new UniqueResourceNameOptions { MaxLength = SagemakerNames.MaxLength, Separator = "-" });
+        _endpointName = SagemakerNames.NameOrDefault(this, props.EndpointName);
         var definition = new VllmModelDefinition(props, props.InstanceType, props.InstanceType.GpuCount);
         var minInstances = props.MinInstanceCount ?? 1;
         var maxInstances = props.MaxInstanceCount ?? minInstances;

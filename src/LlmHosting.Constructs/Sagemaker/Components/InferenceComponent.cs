@@ -18,7 +18,7 @@ namespace LlmHosting.Constructs.Sagemaker.Components;
 /// (target tracking on invocations per copy, and scale-out from zero copies when <c>MinCopyCount</c> is 0), metrics
 /// and alarms. Clients reach it through SageMaker's OpenAI-compatible API at <see cref="ServedModel.OpenAiBaseUrl"/>.
 /// </summary>
-public sealed class InferenceComponent : ServedModel, IInferenceComponentModel
+public sealed partial class InferenceComponent : ServedModel, IInferenceComponentModel
 {
     /// <summary>Namespace of the invocation metrics (latency, errors, invocations, no-capacity failures).</summary>
     public const string InvocationMetricsNamespace = "AWS/SageMaker";
@@ -55,8 +55,7 @@ public sealed class InferenceComponent : ServedModel, IInferenceComponentModel
 
         Endpoint = endpoint;
         var instance = endpoint.InstanceType;
-        InferenceComponentName = options.InferenceComponentName
-            ?? Names.UniqueResourceName(this, new UniqueResourceNameOptions { MaxLength = SagemakerNames.MaxLength, Separator = "-" });
+        InferenceComponentName = SagemakerNames.NameOrDefault(this, options.InferenceComponentName);
         Gpus = options.Gpus ?? ComponentSizing.DefaultGpus(options.Model, instance, options.Vllm);
         CpuCores = options.CpuCores ?? ComponentSizing.DefaultCpuCores(instance, Gpus);
         MemoryInMb = options.MemoryInMb ?? ComponentSizing.DefaultMemoryInMb(instance, Gpus);
@@ -249,130 +248,4 @@ public sealed class InferenceComponent : ServedModel, IInferenceComponentModel
     /// <summary>GPU memory utilisation of the component's copies, normalised to the GPUs they reserve (percent). Default statistic: average.</summary>
     /// <param name="options">Overrides.</param>
     public override Metric MetricGpuMemoryUtilization(IMetricOptions? options = null) => Metric("GPUMemoryUtilizationNormalized", options);
-
-    /// <summary>Alarm names start with the endpoint's name, so that an endpoint's alarms sort together.</summary>
-    private string AlarmPrefix
-        => InferenceComponentName.StartsWith(EndpointName + "-", StringComparison.Ordinal)
-            ? InferenceComponentName
-            : $"{EndpointName}-{InferenceComponentName}";
-
-    private void AddAutoscaling(InferenceComponentOptions options)
-    {
-        var scaleOutCooldown = options.ScaleOutCooldown ?? ServingDefaults.ComponentScaleOutCooldown;
-        var target = ServingAutoScaling.Create(
-            this, $"inference-component/{InferenceComponentName}", ScalableDimension, MinCopyCount, MaxCopyCount, Resource,
-            "InvocationsPerCopy", PredefinedMetric.SAGEMAKER_INFERENCE_COMPONENT_INVOCATIONS_PER_COPY,
-            options.TargetInvocationsPerCopy ?? ServingDefaults.TargetInvocations,
-            options.ScaleInCooldown ?? ServingDefaults.ScaleInCooldown,
-            scaleOutCooldown);
-        ScalableTarget = target;
-
-        if (MinCopyCount > 0)
-        {
-            return;
-        }
-
-        // Target tracking cannot scale out from zero copies (there is no invocation per copy to track): a request that
-        // finds no copy counts as a no-capacity failure, and this alarm adds the first copy.
-        var action = new StepScalingAction(this, "ScaleOutFromZero", new StepScalingActionProps
-        {
-            ScalingTarget = target,
-            AdjustmentType = AdjustmentType.CHANGE_IN_CAPACITY,
-            MetricAggregationType = MetricAggregationType.MAXIMUM,
-            Cooldown = scaleOutCooldown,
-        });
-        action.AddAdjustment(new AdjustmentTier { Adjustment = 1, LowerBound = 0 });
-        var alarm = new Alarm(this, "ScaleOutFromZeroAlarm", new AlarmProps
-        {
-            AlarmName = $"{AlarmPrefix}-scale-out-from-zero",
-            AlarmDescription = $"Adds a copy of the inference component {InferenceComponentName} when a request finds none. Fires at every cold start by design: do not notify on it.",
-            Metric = MetricNoCapacityInvocationFailures(new MetricOptions { Period = Duration.Minutes(1) }),
-            Threshold = 1,
-            EvaluationPeriods = 1,
-            DatapointsToAlarm = 1,
-            ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            TreatMissingData = TreatMissingData.NOT_BREACHING,
-        });
-        alarm.AddAlarmAction(new ApplicationScalingAction(action));
-        ScaleOutFromZeroAction = action;
-        ScaleOutFromZeroAlarm = alarm;
-    }
-
-    // A cold start fails requests for a few minutes; failures that last 20 minutes mean copies cannot be placed
-    // (instances at their maximum, a launch or a start-up failing).
-    private void AddNoCapacityAlarm() => AddAlarm(new Alarm(this, "NoCapacityAlarm", new AlarmProps
-    {
-        AlarmName = $"{AlarmPrefix}-no-capacity",
-        AlarmDescription = $"Requests to the inference component {InferenceComponentName} found no copy for 20 minutes: a copy could not be placed or did not start. See {LogGroupName} and the endpoint's events.",
-        Metric = MetricNoCapacityInvocationFailures(),
-        Threshold = 1,
-        EvaluationPeriods = 4,
-        DatapointsToAlarm = 4,
-        ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        TreatMissingData = TreatMissingData.NOT_BREACHING,
-    }));
-
-    private void Validate(InferenceComponentOptions options, VllmModelDefinition definition, ComponentDemand demand)
-    {
-        var problems = new PropsProblems(nameof(InferenceComponentProps));
-        string P(string property) => Property.Ref(property);
-        SagemakerNames.CheckName(problems, nameof(InferenceComponentOptions.InferenceComponentName), options.InferenceComponentName);
-
-        if (CpuCores < 0.25 || double.IsNaN(CpuCores) || double.IsInfinity(CpuCores))
-        {
-            problems.Add(nameof(InferenceComponentOptions.CpuCores), $"{P(nameof(InferenceComponentOptions.CpuCores))} {VllmModelDefinition.Number(CpuCores)} must be at least 0.25");
-        }
-
-        if (MemoryInMb < 128)
-        {
-            problems.Add(nameof(InferenceComponentOptions.MemoryInMb), $"{P(nameof(InferenceComponentOptions.MemoryInMb))} {MemoryInMb} must be at least 128");
-        }
-
-        if (InitialCopyCount < 1)
-        {
-            problems.Add(nameof(InferenceComponentOptions.InitialCopyCount), $"{P(nameof(InferenceComponentOptions.InitialCopyCount))} {InitialCopyCount} must be at least 1 (SageMaker cannot create a component without copies; set {P(nameof(InferenceComponentOptions.MinCopyCount))} 0 to let it scale to zero)");
-        }
-
-        if (MinCopyCount < 0)
-        {
-            problems.Add(nameof(InferenceComponentOptions.MinCopyCount), $"{P(nameof(InferenceComponentOptions.MinCopyCount))} {MinCopyCount} must be at least 0");
-        }
-
-        if (MaxCopyCount < 1)
-        {
-            problems.Add(nameof(InferenceComponentOptions.MaxCopyCount), $"{P(nameof(InferenceComponentOptions.MaxCopyCount))} {MaxCopyCount} must be at least 1");
-        }
-        else if (MaxCopyCount < MinCopyCount)
-        {
-            problems.Add(nameof(InferenceComponentOptions.MaxCopyCount), $"{P(nameof(InferenceComponentOptions.MaxCopyCount))} {MaxCopyCount} is below {P(nameof(InferenceComponentOptions.MinCopyCount))} {MinCopyCount}");
-        }
-
-        if (InitialCopyCount > MaxCopyCount && MaxCopyCount >= 1)
-        {
-            problems.Add(nameof(InferenceComponentOptions.InitialCopyCount), $"{P(nameof(InferenceComponentOptions.InitialCopyCount))} {InitialCopyCount} is above {P(nameof(InferenceComponentOptions.MaxCopyCount))} {MaxCopyCount}");
-        }
-
-        if (options.TargetInvocationsPerCopy is { } target && !(target > 0))
-        {
-            problems.Add(nameof(InferenceComponentOptions.TargetInvocationsPerCopy), $"{P(nameof(InferenceComponentOptions.TargetInvocationsPerCopy))} {target} must be above 0");
-        }
-
-        DeploymentPolicy.AddProblems(problems, nameof(InferenceComponentOptions.DeploymentPolicy), MinCopyCount);
-        problems.AddRange(definition.Problems(this));
-        Endpoint.CheckImage(definition.Image, problems);
-        foreach (var (property, message) in ComponentPacking.SingleCopyProblems(demand, Endpoint.InstanceType))
-        {
-            problems.Add(property, message);
-        }
-
-        problems.ThrowIfAny(Describe());
-
-        var packing = Endpoint.PackingProblemsWith(demand);
-        if (packing.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", packing));
-        }
-    }
-
-    private string Describe() => $"component '{InferenceComponentName}' on endpoint {EndpointName} ({Endpoint.InstanceType.Name})";
 }

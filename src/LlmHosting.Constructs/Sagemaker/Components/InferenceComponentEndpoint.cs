@@ -53,8 +53,7 @@ public sealed class InferenceComponentEndpoint : Construct
         ArgumentNullException.ThrowIfNull(props);
         ArgumentNullException.ThrowIfNull(props.InstanceType, nameof(props.InstanceType));
 
-        EndpointName = props.EndpointName
-            ?? Names.UniqueResourceName(this, new UniqueResourceNameOptions { MaxLength = SagemakerNames.MaxLength, Separator = "-" });
+        EndpointName = SagemakerNames.NameOrDefault(this, props.EndpointName);
         MinInstanceCount = props.MinInstanceCount ?? 0;
         MaxInstanceCount = props.MaxInstanceCount ?? Math.Max(1, MinInstanceCount);
         var initialInstances = props.InitialInstanceCount ?? Math.Max(1, MinInstanceCount);
