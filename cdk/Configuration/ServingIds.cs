@@ -44,6 +44,11 @@ internal static class ServingIds
             yield return (id, "the app");
         }
 
+        foreach (var id in LlmHosting.Constructs.Rules.ReservedIds.All)
+        {
+            yield return (id, "the construct library");
+        }
+
         for (var i = 0; i < environment.Endpoints.Count; i++)
         {
             var endpoint = environment.Endpoints[i];

@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.Logs;
 using Constructs;
+using LlmHosting.Constructs.Rules;
 using LlmHosting.Constructs.Validation;
 
 namespace LlmHosting.Constructs.Logs;
@@ -20,7 +21,7 @@ public sealed class LogGroupOptions
     /// <summary>Default for <see cref="Retention"/>: one month.</summary>
     public const RetentionDays DefaultRetention = RetentionDays.ONE_MONTH;
 
-    private const string DefaultsId = "LlmHostingLogGroupDefaults";
+    private const string DefaultsId = ReservedIds.LogGroupDefaults;
 
     /// <summary>
     /// How long log events are kept. <see cref="RetentionDays.INFINITE"/> is rejected: every declared group expires.

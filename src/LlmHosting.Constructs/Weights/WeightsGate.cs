@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Amazon.CDK;
 using Constructs;
 using LlmHosting.Constructs.Handlers;
+using LlmHosting.Constructs.Rules;
 using LlmHosting.Constructs.Storage;
 
 namespace LlmHosting.Constructs.Weights;
@@ -24,7 +25,7 @@ public sealed partial class WeightsGate : Construct
     /// <summary>The container variable that carries <see cref="Fingerprint"/> into a SageMaker model, so that new content rolls the model.</summary>
     public const string FingerprintVariable = "LLMHOST_WEIGHTS_FINGERPRINT";
 
-    private const string ContainerId = "LlmHostingWeightsGates";
+    private const string ContainerId = ReservedIds.WeightsGates;
 
     private readonly CfnResource _resource;
     private IReadOnlyList<ExpectedWeightsFile>? _expectedFiles;

@@ -24,6 +24,7 @@ public sealed class PhysicalNamesTests
     [InlineData("shared-qwen3-4b", "componentEndpoint.components[0].name makes the CloudWatch alarm name prefix 'llm-test-shared-qwen3-4b', which endpoints[0].name makes too; choose another name")]
     [InlineData("operations", "endpoints[0].name 'operations' makes the construct id Operations, which the app makes too; choose another name")]
     [InlineData("component-endpoint-qwen3-4b", "componentEndpoint.components[0].name 'qwen3-4b' makes the construct id ComponentEndpointQwen34bEndpointName, which endpoints[0].name 'component-endpoint-qwen3-4b' makes too; choose another name")]
+    [InlineData("llm-hosting-weights-gates", "endpoints[0].name 'llm-hosting-weights-gates' makes the construct id LlmHostingWeightsGates, which the construct library makes too; choose another name")]
     public void Parse_EndpointNameThatCollides_NamesBothEntries(string endpointName, string expected)
         => Assert.Equal($"{ConfigErrors.Source}: {expected}", Assert.Single(ConfigErrors.OfParse(Environment.Replace("ENDPOINTS", Endpoint(endpointName)))));
 

@@ -6,6 +6,7 @@ using Amazon.CDK.AWS.Sagemaker;
 using Constructs;
 using LlmHosting.Constructs.Handlers;
 using LlmHosting.Constructs.Nag;
+using LlmHosting.Constructs.Rules;
 
 namespace LlmHosting.Constructs.Sagemaker.Scaling;
 
@@ -27,7 +28,7 @@ internal sealed partial class VariantScaling : Construct
     /// <summary>The CloudFormation type of the three resources.</summary>
     internal const string ResourceType = "Custom::EndpointScaling";
 
-    private const string ContainerId = "LlmHostingEndpointScaling";
+    private const string ContainerId = ReservedIds.EndpointScaling;
 
     internal VariantScaling(Construct scope, string id, CfnEndpoint endpoint, string endpointName, string variantName, GpuInstanceType instanceType)
         : base(scope, id)
