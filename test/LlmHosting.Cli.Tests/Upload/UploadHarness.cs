@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.CommandLine;
-using System.Security.Cryptography;
 using Amazon.Runtime;
 using LlmHosting.Cli.Commands;
 using LlmHosting.TestSupport;
@@ -108,8 +107,6 @@ internal sealed class UploadHarness : IDisposable
         var exitCode = await root.Parse(["upload-model", .. args, "--state-dir", StateDirectory]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
         return (exitCode, output.ToString(), error.ToString());
     }
-
-    public static string Sha256Hex(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 
     public void Dispose()
     {
