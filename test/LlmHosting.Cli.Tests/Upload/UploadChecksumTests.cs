@@ -7,13 +7,36 @@ using LlmHosting.TestSupport;
 namespace LlmHosting.Cli.Tests.Upload;
 
 /// <summary>
-/// upload-model against moto_server: the checksum S3 keeps for an object decides what is skipped, and every part is
-/// hashed just before it is sent, from the file as it is then.
+/// upload-model against moto_server: every part is hashed just before it is sent, from the file as it is then, and
+/// goes with its SHA-256 (signed with it over HTTP, unsigned over HTTPS); the checksum S3 keeps for an object decides
+/// what is skipped.
 /// </summary>
 [Collection(MotoCollection.Name)]
 public sealed class UploadChecksumTests(MotoServer moto)
 {
     private const int MiB = 1024 * 1024;
+
+    [Theory]
+    [InlineData("http")]
+    [InlineData("https")]
+    public async Task Upload_EveryDataPut_GoesPlainWithItsSha256_SignedOverHttpOnly(string scheme)
+    {
+        using var run = new UploadHarness(moto);
+        run.Variables["AWS_ENDPOINT_URL"] = moto.Endpoint.Replace("http://", scheme + "://", StringComparison.Ordinal);
+        await run.CreateBucketAsync();
+        run.WriteModel(12 * MiB);
+        var counter = new CountingHandler { HttpsSeenAsHttp = true };
+
+        var (code, _, error) = await run.RunAsync([run.Folder, $"s3://{run.Bucket}/models/m/", "--part-size", "5"], counter: counter);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(3 + 5, counter.DataPuts.Count);
+        Assert.All(counter.DataPuts, c =>
+        {
+            Assert.Null(c.ContentEncoding);
+            Assert.Equal(scheme == "https" ? "UNSIGNED-PAYLOAD" : Convert.ToHexStringLower(Convert.FromBase64String(c.ChecksumSha256!)), c.ContentSha256);
+        });
+    }
 
     [Fact]
     public async Task Upload_WithoutRememberedHashes_SkipsObjectsWhoseS3ChecksumMatches()
