@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace LlmHosting.ModelValidation;
@@ -8,9 +9,14 @@ namespace LlmHosting.ModelValidation;
 /// <summary>One uploaded file of a model folder.</summary>
 /// <param name="Key">Key relative to the folder's prefix, <c>/</c>-separated.</param>
 /// <param name="Size">Size in bytes.</param>
-/// <param name="Sha256">Lower-case hex SHA-256 of the whole file.</param>
+/// <param name="ChecksumSha256">
+/// The object's SHA-256 checksum as S3 keeps and reports it (HeadObject with checksum mode enabled, GetObjectAttributes):
+/// base64; for an object uploaded in N parts, the SHA-256 of the concatenated part digests followed by <c>-N</c>
+/// (checksum type COMPOSITE; Amazon S3 User Guide, "Checking object integrity"). Empty when not known: a listing, or a
+/// format version 1 manifest, which held the hex SHA-256 of the whole file instead.
+/// </param>
 /// <param name="ETag">The object's ETag as S3 returns it, without the surrounding quotes.</param>
-public sealed record ManifestEntry(string Key, long Size, string Sha256, string ETag);
+public sealed record ManifestEntry(string Key, long Size, string ChecksumSha256, string ETag);
 
 /// <summary>An object of a prefix as a listing (ListObjectsV2) shows it.</summary>
 /// <param name="Key">Key relative to the prefix.</param>
@@ -22,7 +28,7 @@ public sealed record StoredObject(string Key, long Size, string ETag);
 public sealed class ManifestFormatException(string message) : Exception(message);
 
 /// <summary>
-/// What <c>llmhost upload-model</c> put under a prefix: every file with its size, SHA-256 and ETag. It is stored
+/// What <c>llmhost upload-model</c> put under a prefix: every file with its size, S3 SHA-256 checksum and ETag. It is stored
 /// beside the folder (<see cref="KeyFor"/>), never inside it, so that neither SageMaker nor Bedrock sees it; a
 /// deployment compares it with a listing of the prefix (<see cref="Differences"/>) and notices a content change
 /// through <see cref="Fingerprint"/>.
@@ -31,8 +37,11 @@ public sealed class ManifestFormatException(string message) : Exception(message)
 /// <param name="Files">The files; kept sorted by key (ordinal).</param>
 public sealed record WeightsManifest(string Prefix, IReadOnlyList<ManifestEntry> Files)
 {
-    /// <summary>The version written to and required in <c>formatVersion</c>.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// The version written to <c>formatVersion</c>. Version 1 (files with a whole-file hex <c>sha256</c>) is still
+    /// read, for manifests committed before: its keys, sizes and ETags are all a deployment compares.
+    /// </summary>
+    public const int FormatVersion = 2;
 
     /// <summary>Appended to the prefix without its trailing <c>/</c> to make the manifest's key.</summary>
     public const string KeySuffix = ".llmhost-manifest.json";
@@ -91,11 +100,18 @@ public sealed record WeightsManifest(string Prefix, IReadOnlyList<ManifestEntry>
         return lines.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Line).ToList();
     }
 
-    /// <summary>The manifest as indented JSON with a stable field order: formatVersion, prefix, files (key, size, sha256, etag).</summary>
+    /// <summary>The manifest as indented JSON with a stable field order: formatVersion, prefix, files (key, size, checksumSha256, etag).</summary>
+    /// <exception cref="InvalidOperationException">An entry has no checksum (the manifest was read from version 1).</exception>
     public string ToJson()
     {
+        if (Files.FirstOrDefault(f => f.ChecksumSha256.Length == 0) is { } unknown)
+        {
+            throw new InvalidOperationException($"{unknown.Key} has no checksum (a format version 1 manifest): upload the folder again to write a version {FormatVersion} manifest.");
+        }
+
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        // The default encoder writes the '+' of base64 as \u002B, which nobody comparing checksums by eye would recognise; the file is never embedded in HTML.
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteNumber("formatVersion", FormatVersion);
@@ -106,7 +122,7 @@ public sealed record WeightsManifest(string Prefix, IReadOnlyList<ManifestEntry>
                 writer.WriteStartObject();
                 writer.WriteString("key", file.Key);
                 writer.WriteNumber("size", file.Size);
-                writer.WriteString("sha256", file.Sha256);
+                writer.WriteString("checksumSha256", file.ChecksumSha256);
                 writer.WriteString("etag", file.ETag);
                 writer.WriteEndObject();
             }
@@ -138,9 +154,9 @@ public sealed record WeightsManifest(string Prefix, IReadOnlyList<ManifestEntry>
         {
             var root = Object(document.RootElement, "$", source, ["formatVersion", "prefix", "files"]);
             var version = root.GetProperty("formatVersion");
-            if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v) || v != FormatVersion)
+            if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v) || v is not (1 or FormatVersion))
             {
-                throw Problem(source, "$.formatVersion", $"is {version.GetRawText()}; this llmhost reads version {FormatVersion}");
+                throw Problem(source, "$.formatVersion", $"is {version.GetRawText()}; this llmhost reads versions 1 and {FormatVersion}");
             }
 
             var prefix = String(root.GetProperty("prefix"), "$.prefix", source);
@@ -161,7 +177,7 @@ public sealed record WeightsManifest(string Prefix, IReadOnlyList<ManifestEntry>
             foreach (var item in files.EnumerateArray())
             {
                 var path = $"$.files[{index++}]";
-                var file = Object(item, path, source, ["key", "size", "sha256", "etag"]);
+                var file = Object(item, path, source, ["key", "size", v == 1 ? "sha256" : "checksumSha256", "etag"]);
                 var key = String(file.GetProperty("key"), path + ".key", source);
                 if (key.Length == 0 || key.StartsWith('/') || key.Split('/').Any(s => s.Length == 0 || s == "." || s == ".."))
                 {
@@ -179,19 +195,14 @@ public sealed record WeightsManifest(string Prefix, IReadOnlyList<ManifestEntry>
                     throw Problem(source, path + ".size", $"is {size.GetRawText()}, not a size in bytes (a whole number, 0 or more)");
                 }
 
-                var sha = String(file.GetProperty("sha256"), path + ".sha256", source);
-                if (sha.Length != 64 || !sha.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f'))
-                {
-                    throw Problem(source, path + ".sha256", $"'{sha}' is not 64 lower-case hex digits");
-                }
-
+                var checksum = Checksum(file, v, path, source);
                 var etag = String(file.GetProperty("etag"), path + ".etag", source);
                 if (etag.Length == 0 || etag.Contains('"'))
                 {
                     throw Problem(source, path + ".etag", $"'{etag}' is not an ETag without quotes");
                 }
 
-                entries.Add(new ManifestEntry(key, bytes, sha, etag));
+                entries.Add(new ManifestEntry(key, bytes, checksum, etag));
             }
 
             return new WeightsManifest(prefix, entries);
@@ -199,6 +210,38 @@ public sealed record WeightsManifest(string Prefix, IReadOnlyList<ManifestEntry>
     }
 
     private static string Unquote(string etag) => etag.Trim('"');
+
+    /// <summary>The entry's checksum: checked and kept in version 2; in version 1 the whole-file hex SHA-256 is checked and dropped (empty).</summary>
+    private static string Checksum(JsonElement file, int version, string path, string source)
+    {
+        if (version == 1)
+        {
+            var sha = String(file.GetProperty("sha256"), path + ".sha256", source);
+            return sha.Length == 64 && sha.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f')
+                ? ""
+                : throw Problem(source, path + ".sha256", $"'{sha}' is not 64 lower-case hex digits");
+        }
+
+        var checksum = String(file.GetProperty("checksumSha256"), path + ".checksumSha256", source);
+        return IsS3Sha256Checksum(checksum)
+            ? checksum
+            : throw Problem(source, path + ".checksumSha256", $"'{checksum}' is not an S3 SHA-256 checksum (44 base64 characters, then -<parts> for 2 to 10000 parts)");
+    }
+
+    /// <summary>Base64 of 32 bytes, optionally <c>-N</c> with N the part count of a multipart upload (2 to 10,000: S3's limit).</summary>
+    private static bool IsS3Sha256Checksum(string value)
+    {
+        var dash = value.IndexOf('-', StringComparison.Ordinal);
+        var digest = dash < 0 ? value : value[..dash];
+        Span<byte> bytes = stackalloc byte[33];
+        if (digest.Length != 44 || !Convert.TryFromBase64String(digest, bytes, out var length) || length != 32)
+        {
+            return false;
+        }
+
+        return dash < 0 || (value[(dash + 1)..] is var parts && parts.All(char.IsAsciiDigit) && !parts.StartsWith('0')
+            && int.TryParse(parts, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 2 and <= 10_000);
+    }
 
     private static JsonElement Object(JsonElement element, string path, string source, string[] fields)
     {

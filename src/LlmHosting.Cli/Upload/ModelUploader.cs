@@ -8,23 +8,22 @@ namespace LlmHosting.Cli.Upload;
 /// Uploads the files of a model folder under a prefix. AWSSDK.S3's TransferUtility sends parts in parallel but can
 /// neither continue an existing multipart upload nor keep per-part checksums, so the steps are done here with the
 /// S3 API itself: files at most one part long in one PUT, larger ones as multipart uploads with
-/// <c>ChecksumAlgorithm=SHA256</c> and the precomputed SHA-256 of every part, which S3 checks against what it
-/// received (BadDigest otherwise; Amazon S3 User Guide, "Checking object integrity"). Parts are sent straight from
-/// the file (<c>FilePath</c>/<c>FilePosition</c>/<c>PartSize</c>), so memory does not grow with the file size.
-/// The hash pass of the next file runs while the parts of the previous ones are sent.
+/// <c>ChecksumAlgorithm=SHA256</c> and the SHA-256 of every part, which S3 checks against what it received
+/// (BadDigest otherwise; Amazon S3 User Guide, "Checking object integrity"). Parts are sent straight from the file
+/// (<c>FilePath</c>/<c>FilePosition</c>/<c>PartSize</c>), so memory does not grow with the file size.
 /// </summary>
 /// <remarks>
-/// Bodies go plain (no aws-chunked encoding). Over HTTPS the payload is not signed (<c>UNSIGNED-PAYLOAD</c>, which S3
-/// accepts over TLS): the SHA-256 checksum of every part already lets S3 reject altered bytes, and signing would hash
-/// every byte a second time. Over HTTP (emulators, some S3-compatible stores) the SDK must sign the payload; a plain
-/// body signed whole costs the store less than aws-chunked chunk signatures (moto_server: about 2 s less CPU per 2 GB).
+/// Every byte is hashed once, a part at a time, in the slot that then sends the part: there is no hash pass before
+/// the upload starts, and the identity of an object is the checksum S3 computes from those part hashes
+/// (<see cref="FileHashes.ObjectChecksum"/>), so a file is skipped when the checksum S3 reports for the object
+/// equals the local one. Bodies go plain (no aws-chunked encoding). Over HTTPS the payload is not signed
+/// (<c>UNSIGNED-PAYLOAD</c>, which S3 accepts over TLS): the part's checksum already lets S3 reject altered bytes.
+/// Over HTTP (emulators, some S3-compatible stores) the payload must be signed, with the same SHA-256
+/// (<see cref="PayloadHashS3Client"/>) rather than a second pass over the bytes.
 /// </remarks>
 internal sealed class ModelUploader(IAmazonS3 s3, UploadProgress progress)
 {
     private readonly bool _overTls = s3.Config.ServiceURL is not { } url || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>Object metadata holding the SHA-256 (hex) of the whole file; sent as <c>x-amz-meta-llmhost-sha256</c>.</summary>
-    public const string Sha256Metadata = "llmhost-sha256";
 
     private int _uploaded;
     private int _resumed;
@@ -35,38 +34,26 @@ internal sealed class ModelUploader(IAmazonS3 s3, UploadProgress progress)
     public async Task<UploadSummary> RunAsync(IReadOnlyList<LocalFile> files, UploadState state, UploadOptions options, CancellationToken cancellationToken)
     {
         var remote = await ListPrefixAsync(options, cancellationToken).ConfigureAwait(false);
-        var multipart = new MultipartUploads(s3, options.Bucket);
-        var unfinished = await multipart.ListUnfinishedAsync(options.Prefix, cancellationToken).ConfigureAwait(false);
+        var unfinished = await new MultipartUploads(s3, options.Bucket).ListUnfinishedAsync(options.Prefix, cancellationToken).ConfigureAwait(false);
         var ours = files.Select(f => state.Pending(options.Bucket, options.Prefix + f.Key)?.UploadId).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var foreign = unfinished.Count(u => !ours.Contains(u.UploadId));
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var slots = new SemaphoreSlim(options.Concurrency);
-        var tasks = new List<Task<ManifestEntry?>>();
+        var run = new FileRun(remote, unfinished, state, options, slots, failed.Token);
+
+        // Every file starts at once; the slots, taken in file order, bound the parts hashed and sent at a time.
+        var tasks = files.Select(f => Guard(UploadFileAsync(f, run), failed)).ToList();
+        ManifestEntry?[] entries;
         try
         {
-            foreach (var file in files)
-            {
-                // Hash in order, one file at a time (one sequential read), while earlier files upload.
-                var hashes = await HashAsync(file, state, options, failed.Token).ConfigureAwait(false);
-                tasks.Add(Guard(UploadFileAsync(file, hashes, remote, unfinished, state, options, slots, failed.Token), failed));
-            }
+            entries = await Task.WhenAll(tasks).ConfigureAwait(false);
         }
-        catch (Exception) when (tasks.Count > 0)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            // A hash that failed or was cancelled: stop the uploads under way and let them end before reporting.
-            await failed.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(tasks.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
-            var uploadFailure = tasks.FirstOrDefault(t => t.IsFaulted)?.Exception?.InnerException;
-            if (uploadFailure is not null && !cancellationToken.IsCancellationRequested)
-            {
-                throw uploadFailure;
-            }
-
-            throw;
+            // Ctrl-C: whatever a request cut short threw, the run was interrupted, and says so.
+            throw new OperationCanceledException(cancellationToken);
         }
 
-        var entries = await Task.WhenAll(tasks).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
         var extra = remote.Keys.Where(k => files.All(f => f.Key != k)).Order(StringComparer.Ordinal).ToList();
         WeightsManifest? manifest = null;
         if (!options.DryRun)
@@ -120,48 +107,33 @@ internal sealed class ModelUploader(IAmazonS3 s3, UploadProgress progress)
         return objects;
     }
 
-    private static async Task<FileHashes> HashAsync(LocalFile file, UploadState state, UploadOptions options, CancellationToken cancellationToken)
+    private async Task<ManifestEntry?> UploadFileAsync(LocalFile file, FileRun run)
     {
-        var layout = PartLayout.For(file.Size, options.PartSize);
-        if (state.CachedHashes(file.Key, file.Size, file.LastWriteTicks, layout.PartSize) is { } cached)
-        {
-            return cached;
-        }
-
-        var hashes = await FileHashes.ComputeAsync(file.Path, layout, cancellationToken).ConfigureAwait(false);
-        if (hashes.LastWriteTicks != file.LastWriteTicks)
-        {
-            throw new IOException($"{file.Path} changed while upload-model was running; run again when nothing writes to the folder.");
-        }
-
-        state.SetHashes(file.Key, hashes);
-        state.Save();
-        return hashes;
-    }
-
-    private async Task<ManifestEntry?> UploadFileAsync(
-        LocalFile file, FileHashes hashes, Dictionary<string, S3Object> remote, IReadOnlyList<MultipartUpload> unfinished,
-        UploadState state, UploadOptions options, SemaphoreSlim slots, CancellationToken cancellationToken)
-    {
+        var (options, state, cancellationToken) = (run.Options, run.State, run.CancellationToken);
         var key = options.Prefix + file.Key;
-        var layout = new PartLayout(file.Size, hashes.PartSize);
-        if (remote.TryGetValue(file.Key, out var existing) && existing.Size == file.Size)
+        var layout = PartLayout.For(file.Size, options.PartSize);
+        var digests = new PartDigests(file, layout, state.CachedHashes(file.Key, file.Size, file.LastWriteTicks, layout.PartSize));
+        if (run.Remote.TryGetValue(file.Key, out var existing) && existing.Size == file.Size)
         {
-            var head = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = options.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
-            if (head.Metadata[Sha256Metadata] == hashes.Sha256)
+            // Only an object that carries a SHA-256 checksum can be compared without reading it back.
+            var head = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = options.Bucket, Key = key, ChecksumMode = ChecksumMode.ENABLED }, cancellationToken).ConfigureAwait(false);
+            if (!string.IsNullOrEmpty(head.ChecksumSHA256))
             {
-                Interlocked.Increment(ref _skipped);
-                progress.Message($"  skipped   {file.Key} (unchanged)");
-                return new ManifestEntry(file.Key, file.Size, hashes.Sha256, head.ETag.Trim('"'));
+                var hashes = Remember(state, file, await digests.AllAsync(run.Slots, cancellationToken).ConfigureAwait(false));
+                if (hashes.MatchesObjectChecksum(head.ChecksumSHA256))
+                {
+                    Interlocked.Increment(ref _skipped);
+                    progress.Message($"  skipped   {file.Key} (unchanged)");
+                    return new ManifestEntry(file.Key, file.Size, hashes.ObjectChecksum, head.ETag.Trim('"'));
+                }
             }
         }
 
         var pending = state.Pending(options.Bucket, key);
-        var resumable = pending is not null && pending.Sha256 == hashes.Sha256 && pending.PartSize == layout.PartSize && layout.IsMultipart
-            && unfinished.Any(u => u.Key == key && u.UploadId == pending.UploadId);
-        var done = resumable
-            ? await new MultipartUploads(s3, options.Bucket).VerifiedPartsAsync(key, pending!.UploadId, file.Path, layout, hashes, cancellationToken).ConfigureAwait(false)
-            : [];
+        var resumable = pending is not null && pending.PartSize == layout.PartSize && layout.IsMultipart
+            && run.Unfinished.Any(u => u.Key == key && u.UploadId == pending.UploadId);
+        var uploads = new MultipartUploads(s3, options.Bucket);
+        var done = resumable ? await uploads.VerifiedPartsAsync(key, pending!.UploadId, digests, run.Slots, cancellationToken).ConfigureAwait(false) : [];
         var toSend = Enumerable.Range(1, layout.PartCount).Where(n => !done.ContainsKey(n)).ToList();
         var bytes = toSend.Sum(n => layout.Length(n));
         if (options.DryRun)
@@ -176,81 +148,103 @@ internal sealed class ModelUploader(IAmazonS3 s3, UploadProgress progress)
         string etag;
         if (!layout.IsMultipart)
         {
-            etag = await PutSinglePartAsync(file, hashes, key, options, slots, cancellationToken).ConfigureAwait(false);
+            etag = await PutSinglePartAsync(digests, key, run).ConfigureAwait(false);
         }
         else
         {
-            var uploads = new MultipartUploads(s3, options.Bucket);
-            var uploadId = resumable ? pending!.UploadId : await uploads.StartAsync(key, hashes, pending, state, cancellationToken).ConfigureAwait(false);
-            var sent = await Task.WhenAll(toSend.Select(n => SendPartAsync(file, hashes, layout, options.Bucket, key, uploadId, n, slots, cancellationToken))).ConfigureAwait(false);
+            var uploadId = resumable ? pending!.UploadId : await uploads.StartAsync(key, layout.PartSize, pending, state, cancellationToken).ConfigureAwait(false);
+            var sent = await Task.WhenAll(toSend.Select(n => SendPartAsync(digests, key, uploadId, n, run))).ConfigureAwait(false);
+
+            // S3 wants every part's checksum in the request that completes an upload made with checksums.
+            var all = await digests.AllAsync(run.Slots, cancellationToken).ConfigureAwait(false);
             var parts = done.Values.Concat(sent).OrderBy(p => p.PartNumber).ToList();
+            parts.ForEach(p => p.ChecksumSHA256 = all.Parts[p.PartNumber!.Value - 1]);
+            EnsureUnchanged(file);
             var complete = await s3.CompleteMultipartUploadAsync(
                 new CompleteMultipartUploadRequest { BucketName = options.Bucket, Key = key, UploadId = uploadId, PartETags = parts },
                 cancellationToken).ConfigureAwait(false);
             state.SetPending(options.Bucket, key, null);
-            state.Save();
             etag = complete.ETag;
         }
 
+        var uploaded = Remember(state, file, await digests.AllAsync(run.Slots, cancellationToken).ConfigureAwait(false));
         Interlocked.Increment(ref resumable ? ref _resumed : ref _uploaded);
         progress.Message($"  {(resumable ? "resumed " : "uploaded")}  {file.Key} ({ModelFolderValidator.FormatSize(file.Size)}{(resumable ? $", {done.Count} of {layout.PartCount} parts were already there" : "")})");
-        return new ManifestEntry(file.Key, file.Size, hashes.Sha256, etag.Trim('"'));
+        return new ManifestEntry(file.Key, file.Size, uploaded.ObjectChecksum, etag.Trim('"'));
     }
 
-    private async Task<string> PutSinglePartAsync(LocalFile file, FileHashes hashes, string key, UploadOptions options, SemaphoreSlim slots, CancellationToken cancellationToken)
+    /// <summary>Keeps the hashes of a file for the next run, once it is known that the file did not change while it was read.</summary>
+    private static FileHashes Remember(UploadState state, LocalFile file, FileHashes hashes)
     {
-        await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        EnsureUnchanged(file);
+        state.SetHashes(file.Key, hashes);
+        state.Save();
+        return hashes;
+    }
+
+    /// <summary>Parts read at different times are parts of one version of the file only if nothing wrote to it meanwhile.</summary>
+    private static void EnsureUnchanged(LocalFile file)
+    {
+        var now = new FileInfo(file.Path);
+        if (!now.Exists || now.Length != file.Size || now.LastWriteTimeUtc.Ticks != file.LastWriteTicks)
+        {
+            throw new IOException($"{file.Path} changed while upload-model was running; run again when nothing writes to the folder.");
+        }
+    }
+
+    private async Task<string> PutSinglePartAsync(PartDigests digests, string key, FileRun run)
+    {
+        await run.Slots.WaitAsync(run.CancellationToken).ConfigureAwait(false);
         try
         {
             var request = new PutObjectRequest
             {
-                BucketName = options.Bucket,
+                BucketName = run.Options.Bucket,
                 Key = key,
-                FilePath = file.Path,
+                FilePath = digests.File.Path,
                 ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
-                ChecksumSHA256 = hashes.Sha256Base64,
+                ChecksumSHA256 = await digests.GetAsync(1, run.CancellationToken).ConfigureAwait(false),
                 UseChunkEncoding = false,
                 DisablePayloadSigning = _overTls,
             };
-            request.Metadata[Sha256Metadata] = hashes.Sha256;
-            var response = await s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
-            Sent(file.Size);
+            var response = await s3.PutObjectAsync(request, run.CancellationToken).ConfigureAwait(false);
+            Sent(digests.File.Size);
             return response.ETag;
         }
         finally
         {
-            slots.Release();
+            run.Slots.Release();
         }
     }
 
-    private async Task<PartETag> SendPartAsync(
-        LocalFile file, FileHashes hashes, PartLayout layout, string bucket, string key, string uploadId, int partNumber, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task<PartETag> SendPartAsync(PartDigests digests, string key, string uploadId, int partNumber, FileRun run)
     {
-        await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await run.Slots.WaitAsync(run.CancellationToken).ConfigureAwait(false);
         try
         {
+            var layout = digests.Layout;
             var response = await s3.UploadPartAsync(
                 new UploadPartRequest
                 {
-                    BucketName = bucket,
+                    BucketName = run.Options.Bucket,
                     Key = key,
                     UploadId = uploadId,
                     PartNumber = partNumber,
-                    FilePath = file.Path,
+                    FilePath = digests.File.Path,
                     FilePosition = layout.Offset(partNumber),
                     PartSize = layout.Length(partNumber),
                     ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
-                    ChecksumSHA256 = hashes.Parts[partNumber - 1],
+                    ChecksumSHA256 = await digests.GetAsync(partNumber, run.CancellationToken).ConfigureAwait(false),
                     UseChunkEncoding = false,
                     DisablePayloadSigning = _overTls,
                 },
-                cancellationToken).ConfigureAwait(false);
+                run.CancellationToken).ConfigureAwait(false);
             Sent(layout.Length(partNumber));
-            return new PartETag { PartNumber = partNumber, ETag = response.ETag, ChecksumSHA256 = hashes.Parts[partNumber - 1] };
+            return new PartETag { PartNumber = partNumber, ETag = response.ETag };
         }
         finally
         {
-            slots.Release();
+            run.Slots.Release();
         }
     }
 
@@ -260,4 +254,9 @@ internal sealed class ModelUploader(IAmazonS3 s3, UploadProgress progress)
         Interlocked.Add(ref _bytesSent, bytes);
         progress.Sent(bytes);
     }
+
+    /// <summary>What every file of one run shares.</summary>
+    private sealed record FileRun(
+        Dictionary<string, S3Object> Remote, IReadOnlyList<MultipartUpload> Unfinished, UploadState State, UploadOptions Options,
+        SemaphoreSlim Slots, CancellationToken CancellationToken);
 }

@@ -32,37 +32,59 @@ internal sealed class MultipartUploads(IAmazonS3 s3, string bucket)
         }
     }
 
-    /// <summary>The parts of an upload that hold the same bytes as the local file's parts, by part number.</summary>
+    /// <summary>
+    /// The parts of an upload that hold the same bytes as the local file's parts, by part number, each with its
+    /// SHA-256. The listed parts are checked at the same time, each while holding one of <paramref name="slots"/>.
+    /// </summary>
     public async Task<Dictionary<int, PartETag>> VerifiedPartsAsync(
-        string key, string uploadId, string path, PartLayout layout, FileHashes hashes, CancellationToken cancellationToken)
+        string key, string uploadId, PartDigests local, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
-        var verified = new Dictionary<int, PartETag>();
+        var listed = new List<PartDetail>();
         var request = new ListPartsRequest { BucketName = bucket, Key = key, UploadId = uploadId };
         while (true)
         {
             var response = await s3.ListPartsAsync(request, cancellationToken).ConfigureAwait(false);
-            foreach (var part in response.Parts ?? [])
-            {
-                if (await HoldsLocalPartAsync(part, layout, hashes, n => FileHashes.PartMd5Async(path, layout, n, cancellationToken)).ConfigureAwait(false))
-                {
-                    verified[part.PartNumber!.Value] = new PartETag { PartNumber = part.PartNumber, ETag = part.ETag, ChecksumSHA256 = hashes.Parts[part.PartNumber.Value - 1] };
-                }
-            }
-
+            listed.AddRange(response.Parts ?? []);
             if (response.IsTruncated != true)
             {
-                return verified;
+                break;
             }
 
             request.PartNumberMarker = response.NextPartNumberMarker?.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
+
+        async Task<string> InSlot(Func<Task<string>> hash)
+        {
+            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await hash().ConfigureAwait(false);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+
+        var checks = await Task.WhenAll(listed.Select(async part => (Part: part, Holds: await HoldsLocalPartAsync(
+            part,
+            local.Layout,
+            n => InSlot(() => local.GetAsync(n, cancellationToken)),
+            n => InSlot(() => FileHashes.PartMd5Async(local.File.Path, local.Layout, n, cancellationToken))).ConfigureAwait(false)))).ConfigureAwait(false);
+        var verified = new Dictionary<int, PartETag>();
+        foreach (var (part, _) in checks.Where(c => c.Holds))
+        {
+            verified[part.PartNumber!.Value] = new PartETag { PartNumber = part.PartNumber, ETag = part.ETag };
+        }
+
+        return verified;
     }
 
     /// <summary>
     /// True when a listed part holds the bytes of the local part with its number: the planned size, and the same
     /// SHA-256 when the store lists one (then the ETag is not looked at), else an ETag equal to the local part's MD5.
     /// </summary>
-    internal static async Task<bool> HoldsLocalPartAsync(PartDetail part, PartLayout layout, FileHashes hashes, Func<int, Task<string>> localMd5)
+    internal static async Task<bool> HoldsLocalPartAsync(PartDetail part, PartLayout layout, Func<int, Task<string>> localSha256, Func<int, Task<string>> localMd5)
     {
         if (part.PartNumber is not { } number || number < 1 || number > layout.PartCount || part.Size != layout.Length(number))
         {
@@ -71,7 +93,7 @@ internal sealed class MultipartUploads(IAmazonS3 s3, string bucket)
 
         if (!string.IsNullOrEmpty(part.ChecksumSHA256))
         {
-            return part.ChecksumSHA256 == hashes.Parts[number - 1];
+            return part.ChecksumSHA256 == await localSha256(number).ConfigureAwait(false);
         }
 
         var etag = (part.ETag ?? "").Trim('"');
@@ -80,10 +102,11 @@ internal sealed class MultipartUploads(IAmazonS3 s3, string bucket)
     }
 
     /// <summary>
-    /// Starts a new upload carrying the file's SHA-256 in its metadata and records it before any part is sent.
-    /// An upload this machine recorded for an older version of the file is aborted first: its parts can never be used.
+    /// Starts a new upload with SHA-256 part checksums combined as COMPOSITE (the object's checksum S3 keeps and
+    /// reports, <see cref="FileHashes.ObjectChecksum"/>) and records it before any part is sent. An upload this
+    /// machine recorded for another part size is aborted first: its parts can never be used.
     /// </summary>
-    public async Task<string> StartAsync(string key, FileHashes hashes, PendingUpload? stale, UploadState state, CancellationToken cancellationToken)
+    public async Task<string> StartAsync(string key, long partSize, PendingUpload? stale, UploadState state, CancellationToken cancellationToken)
     {
         if (stale is not null)
         {
@@ -97,10 +120,10 @@ internal sealed class MultipartUploads(IAmazonS3 s3, string bucket)
             }
         }
 
-        var request = new InitiateMultipartUploadRequest { BucketName = bucket, Key = key, ChecksumAlgorithm = ChecksumAlgorithm.SHA256 };
-        request.Metadata[ModelUploader.Sha256Metadata] = hashes.Sha256;
-        var response = await s3.InitiateMultipartUploadAsync(request, cancellationToken).ConfigureAwait(false);
-        state.SetPending(bucket, key, new PendingUpload(response.UploadId, hashes.Sha256, hashes.PartSize));
+        var response = await s3.InitiateMultipartUploadAsync(
+            new InitiateMultipartUploadRequest { BucketName = bucket, Key = key, ChecksumAlgorithm = ChecksumAlgorithm.SHA256, ChecksumType = ChecksumType.COMPOSITE },
+            cancellationToken).ConfigureAwait(false);
+        state.SetPending(bucket, key, new PendingUpload(response.UploadId, partSize));
         state.Save();
         return response.UploadId;
     }

@@ -49,7 +49,7 @@ internal sealed record LocalFile(string Key, string Path, long Size, long LastWr
 /// <summary>What a run did.</summary>
 /// <param name="Uploaded">Files sent whole.</param>
 /// <param name="Resumed">Files whose interrupted multipart upload was continued.</param>
-/// <param name="Skipped">Files already in the bucket with the same size and SHA-256.</param>
+/// <param name="Skipped">Files already in the bucket with the same size and the same S3 SHA-256 checksum.</param>
 /// <param name="BytesSent">Bytes sent in this run.</param>
 /// <param name="PartsSent">Parts (and single-part files) sent in this run.</param>
 /// <param name="Elapsed">Time of the whole run, hashing included.</param>

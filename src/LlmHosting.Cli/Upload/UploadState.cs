@@ -6,17 +6,16 @@ namespace LlmHosting.Cli.Upload;
 
 /// <summary>A multipart upload this machine started and has not completed.</summary>
 /// <param name="UploadId">S3's upload id.</param>
-/// <param name="Sha256">SHA-256 (hex) of the file it uploads, which its object metadata carries.</param>
-/// <param name="PartSize">The part size it was started with.</param>
-internal sealed record PendingUpload(string UploadId, string Sha256, long PartSize);
+/// <param name="PartSize">The part size it was started with: only then can its parts be parts of the file.</param>
+internal sealed record PendingUpload(string UploadId, long PartSize);
 
 /// <summary>
 /// What upload-model remembers between runs for one local folder, in one JSON file under the state directory
 /// (<c>~/.cache/llmhost/uploads/</c> by default): the hashes of each file, valid while its size and modification
 /// time are unchanged, so that an unchanged 100 GB folder is not read again on every run; and the multipart
-/// uploads it started, so that the next run resumes them. Resuming only an upload this machine started is what
-/// guarantees that the object's metadata (set when the upload starts) carries the hash of the file being sent.
-/// Losing the file is harmless: the next run hashes again and starts new uploads.
+/// uploads it started, so that the next run resumes them (every part S3 holds is still checked against the file).
+/// Only uploads recorded here are resumed or aborted: an unfinished upload under the same prefix may belong to
+/// another person or machine. Losing the file is harmless: the next run hashes again and starts new uploads.
 /// </summary>
 internal sealed class UploadState
 {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.CommandLine;
-using System.Security.Cryptography;
 using Amazon.Runtime;
 using LlmHosting.Cli.Commands;
 using LlmHosting.TestSupport;
@@ -8,7 +7,7 @@ using LlmHosting.TestSupport;
 namespace LlmHosting.Cli.Tests.Upload;
 
 /// <summary>One HTTP exchange the S3 client had, as the counting handler saw it.</summary>
-internal sealed record S3Call(string Method, string Path, string Query, int Status, string? ChecksumSha256);
+internal sealed record S3Call(string Method, string Path, string Query, int Status, string? ChecksumSha256, string? ContentSha256 = null, string? ContentEncoding = null);
 
 /// <summary>Records every S3 request the SDK sends and can act on each response (for example cancel after N parts).</summary>
 internal sealed class CountingHandler() : DelegatingHandler(new SocketsHttpHandler())
@@ -16,6 +15,12 @@ internal sealed class CountingHandler() : DelegatingHandler(new SocketsHttpHandl
     public ConcurrentQueue<S3Call> Calls { get; } = new();
 
     public Action<S3Call>? OnResponse { get; set; }
+
+    /// <summary>
+    /// Sends an https:// request to moto as http://, so that the client takes the HTTPS path (an unsigned payload)
+    /// against a server without TLS; moto does not check signatures.
+    /// </summary>
+    public bool HttpsSeenAsHttp { get; init; }
 
     /// <summary>The part numbers of the UploadPart requests that S3 accepted.</summary>
     public IReadOnlyList<int> PartsSent => Calls
@@ -31,9 +36,16 @@ internal sealed class CountingHandler() : DelegatingHandler(new SocketsHttpHandl
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (HttpsSeenAsHttp && request.RequestUri!.Scheme == Uri.UriSchemeHttps)
+        {
+            request.RequestUri = new UriBuilder(request.RequestUri) { Scheme = Uri.UriSchemeHttp }.Uri;
+        }
+
         var response = await base.SendAsync(request, cancellationToken);
-        var checksum = request.Headers.TryGetValues("x-amz-checksum-sha256", out var values) ? values.Single() : null;
-        var call = new S3Call(request.Method.Method, request.RequestUri!.AbsolutePath, request.RequestUri.Query, (int)response.StatusCode, checksum);
+        string? Header(string name) => request.Headers.TryGetValues(name, out var values) ? values.Single() : null;
+        var call = new S3Call(
+            request.Method.Method, request.RequestUri!.AbsolutePath, request.RequestUri.Query, (int)response.StatusCode, Header("x-amz-checksum-sha256"),
+            Header("x-amz-content-sha256"), request.Content?.Headers.ContentEncoding.FirstOrDefault());
         Calls.Enqueue(call);
         OnResponse?.Invoke(call);
         return response;
@@ -108,8 +120,6 @@ internal sealed class UploadHarness : IDisposable
         var exitCode = await root.Parse(["upload-model", .. args, "--state-dir", StateDirectory]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
         return (exitCode, output.ToString(), error.ToString());
     }
-
-    public static string Sha256Hex(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 
     public void Dispose()
     {

@@ -36,24 +36,56 @@ public sealed class UploadPartsTests
     }
 
     [Fact]
-    public async Task Hashes_OneRead_GiveTheWholeFileAndEveryPartHash()
+    public async Task Hashes_PartsAndObjectChecksum_AreThoseS3Computes()
     {
         var path = Path.GetTempFileName();
         try
         {
-            var data = new byte[(int)(12 * MiB) + 3];
-            new Random(7).NextBytes(data);
+            var data = Enumerable.Range(0, (int)(12 * MiB) + 3).Select(i => (byte)(i % 251)).ToArray();
             await File.WriteAllBytesAsync(path, data);
             var layout = PartLayout.For(data.Length, 5 * MiB);
+            var file = new LocalFile("shard", path, data.Length, File.GetLastWriteTimeUtc(path).Ticks);
+            using var slots = new SemaphoreSlim(2);
 
-            var hashes = await FileHashes.ComputeAsync(path, layout, CancellationToken.None);
+            var hashes = await new PartDigests(file, layout, null).AllAsync(slots, CancellationToken.None);
 
-            // Reference: one-shot SHA256.HashData over each slice, not the incremental hasher under test.
-            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), hashes.Sha256);
+            // Reference: python3 hashlib over the same bytes (i % 251): each part's SHA-256, then the SHA-256 of the three digests, "-3".
+            Assert.Equal("NH+tVljW8iWMKieLLzSAMyIPbqbuBCPwlY402skGWqY=", hashes.Parts[2]);
+            Assert.Equal("qWY8op2c0qtChV/h05il/sx+UaF6RKMEbRvgewA5EhE=-3", hashes.ObjectChecksum);
             Assert.Equal(
                 Enumerable.Range(1, 3).Select(n => Convert.ToBase64String(SHA256.HashData(data.AsSpan((int)layout.Offset(n), (int)layout.Length(n))))),
                 hashes.Parts);
-            Assert.Equal(Convert.ToHexStringLower(MD5.HashData(data.AsSpan((int)layout.Offset(3), (int)layout.Length(3)))), await FileHashes.PartMd5Async(path, layout, 3, CancellationToken.None));
+            Assert.Equal("6e2d7e3b8419635172c012cb004ed618", await FileHashes.PartMd5Async(path, layout, 3, CancellationToken.None));
+            Assert.True(hashes.MatchesObjectChecksum("qWY8op2c0qtChV/h05il/sx+UaF6RKMEbRvgewA5EhE="), "the digest decides, with or without -N");
+            Assert.False(hashes.MatchesObjectChecksum(hashes.Parts[0] + "-3"));
+            Assert.False(hashes.MatchesObjectChecksum(null));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Hashes_SinglePart_ObjectChecksumIsTheFilesSha256()
+    {
+        // Reference: python3 base64 of hashlib.sha256 over bytes i % 251, i < 1000.
+        var hashes = new FileHashes(1000, 0, 5 * MiB, ["TkwpSzMfeiCZo3m+w0ufn8A9xGq0ZdmY9NaD2lNIfm0="]);
+
+        Assert.Equal("TkwpSzMfeiCZo3m+w0ufn8A9xGq0ZdmY9NaD2lNIfm0=", hashes.ObjectChecksum);
+    }
+
+    [Fact]
+    public async Task Hashes_FileShorterThanPlanned_OneLineNamingTheFile()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllBytesAsync(path, new byte[100]);
+
+            var e = await Assert.ThrowsAsync<IOException>(() => FileHashes.PartSha256Async(path, new PartLayout(200, 5 * MiB), 1, CancellationToken.None));
+
+            Assert.StartsWith($"{path} changed while it was read", e.Message);
         }
         finally
         {
@@ -76,10 +108,9 @@ public sealed class UploadPartsTests
     public async Task HoldsLocalPart_DecidesOnChecksumFirstThenMd5(string why, long size, string? checksum, string etag, bool expected)
     {
         var layout = new PartLayout(12 * MiB, 5 * MiB);
-        var hashes = new FileHashes(12 * MiB, 0, 5 * MiB, new string('0', 64), ["c2hhLTE=", "c2hhLTI=", "c2hhLTM="]);
         var part = new PartDetail { PartNumber = 1, Size = size, ChecksumSHA256 = checksum, ETag = etag };
 
-        var holds = await MultipartUploads.HoldsLocalPartAsync(part, layout, hashes, _ => Task.FromResult("0123456789abcdef0123456789abcdef"));
+        var holds = await MultipartUploads.HoldsLocalPartAsync(part, layout, _ => Task.FromResult("c2hhLTE="), _ => Task.FromResult("0123456789abcdef0123456789abcdef"));
 
         Assert.True(holds == expected, why);
     }
