@@ -129,9 +129,19 @@ public sealed class ProgramTests
         // Inside the repository, as the app is when the CDK CLI runs it: the constructs find their handler code above it.
         var copy = Path.Combine(AppContext.BaseDirectory, "program-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(copy, "config"));
+        // The app's own files are copied, so that its base directory (where it reads config/) is the copy; the ~100 MB of
+        // libraries beside it are linked, not copied.
         foreach (var path in Directory.GetFiles(AppContext.BaseDirectory))
         {
-            File.Copy(path, Path.Combine(copy, Path.GetFileName(path)));
+            var target = Path.Combine(copy, Path.GetFileName(path));
+            if (Path.GetFileName(path).StartsWith("LlmHosting.App.", StringComparison.Ordinal))
+            {
+                File.Copy(path, target);
+            }
+            else
+            {
+                File.CreateSymbolicLink(target, path);
+            }
         }
 
         foreach (var path in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "config")))
