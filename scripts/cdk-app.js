@@ -11,7 +11,7 @@ const root = path.resolve(__dirname, '..');
 const project = path.join(root, 'cdk', 'LlmHosting.App.csproj');
 const configuration = process.env.LLMHOST_APP_CONFIGURATION || 'Debug';
 const dll = path.join(root, 'cdk', 'bin', configuration, 'net10.0', 'LlmHosting.App.dll');
-// Written after every successful build: a build that changes nothing leaves the dll's time alone.
+// Written after every successful build.
 const stamp = path.join(root, 'cdk', 'obj', `cdk-app.${configuration}.stamp`);
 
 // What the app's build reads. Environment files (cdk/config) are read at run time and need no build.
@@ -37,9 +37,12 @@ function newestChange(entry) {
   return newest;
 }
 
+// When the last build started; -1 without a stamp or a built app. (A build that changes nothing leaves the dll's time
+// alone, so the dll's own time says nothing.)
 function builtAt() {
   try {
-    return Math.min(fs.statSync(stamp).mtimeMs, fs.statSync(dll).mtimeMs);
+    fs.statSync(dll);
+    return fs.statSync(stamp).mtimeMs;
   } catch {
     return -1;
   }

@@ -1,7 +1,6 @@
 using Amazon.CDK;
 using Constructs;
 using LlmHosting.App.Configuration;
-using LlmHosting.Constructs.Aspects;
 
 namespace LlmHosting.App.Stacks;
 
@@ -21,8 +20,6 @@ public sealed class ModelHostingStage : Stage
             Env = new Amazon.CDK.Environment { Account = config.Account, Region = config.Region },
         })
     {
-        // Aspects stop at stage boundaries, so each stage gets its own.
-        Aspects.Of(this).Add(new NodejsRuntimeUpgrade());
         Tags.Of(this).Add("owner", config.Tags.Owner);
         Tags.Of(this).Add("cost-centre", config.Tags.CostCentre);
         Tags.Of(this).Add("environment", config.Name);

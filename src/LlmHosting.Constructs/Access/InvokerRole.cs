@@ -116,12 +116,12 @@ public sealed class InvokerRole : Construct
             problems.Add(Roles, $"no trusted principal: name the roles that may assume the role in {P(Roles)} (or accounts in {P(Accounts)})");
         }
 
-        foreach (var arn in roles.Where(r => !Token.IsUnresolved(r) && !AwsNames.IsRoleArn(r)))
+        foreach (var arn in roles.Where(r => !Tokens.IsUnresolved(r) && !AwsNames.IsRoleArn(r)))
         {
             problems.Add(Roles, $"{P(Roles)} '{arn}' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
         }
 
-        foreach (var account in accounts.Where(a => !Token.IsUnresolved(a) && !AwsNames.IsAccountId(a)))
+        foreach (var account in accounts.Where(a => !Tokens.IsUnresolved(a) && !AwsNames.IsAccountId(a)))
         {
             problems.Add(Accounts, $"{P(Accounts)} '{account}' is not a 12-digit AWS account id");
         }
@@ -140,7 +140,7 @@ public sealed class InvokerRole : Construct
             problems.Add(set, $"{P(set)} is set but {P(Accounts)} is empty: it applies to trusted accounts only");
         }
 
-        foreach (var pattern in patterns.Where(p => !Token.IsUnresolved(p)))
+        foreach (var pattern in patterns.Where(p => !Tokens.IsUnresolved(p)))
         {
             if (!AwsNames.IsPrincipalArnPattern(pattern, out var account))
             {
@@ -165,7 +165,7 @@ public sealed class InvokerRole : Construct
             }
         }
 
-        if (props.MaxSessionDuration is { } session && !Token.IsUnresolved(session.ToString())
+        if (props.MaxSessionDuration is { } session && !Tokens.IsUnresolved(session.ToString())
             && session.ToSeconds(new TimeConversionOptions { Integral = false }) is var seconds
             && (seconds is < MinSessionSeconds or > MaxSessionSeconds || seconds % 1 != 0))
         {

@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.JSII.Runtime.Deputy;
 using Constructs;
+using LlmHosting.Constructs.Validation;
 
 namespace LlmHosting.Constructs.Aspects;
 
@@ -73,7 +74,7 @@ public sealed class NodejsRuntimeUpgrade : DeputyBase, IAspect
     }
 
     private bool NeedsUpgrade(string? runtime)
-        => runtime is not null && !Token.IsUnresolved(runtime) && ParseMajor(runtime) is { } major && major < _minimumMajor;
+        => runtime is not null && !Tokens.IsUnresolved(runtime) && ParseMajor(runtime) is { } major && major < _minimumMajor;
 
     private static int? ParseMajor(string runtime)
     {

@@ -6,6 +6,7 @@ using LlmHosting.Constructs.Handlers;
 using LlmHosting.Constructs.Logs;
 using LlmHosting.Constructs.Nag;
 using LlmHosting.Constructs.Storage;
+using LlmHosting.Constructs.Validation;
 using LlmHosting.Constructs.Weights;
 
 namespace LlmHosting.Constructs.Bedrock;
@@ -238,12 +239,12 @@ public sealed partial class BedrockModelImport : Construct
         }
 
         var name = props.ModelName ?? "";
-        if (!Token.IsUnresolved(name) && (name.Length > MaxModelNameLength || !ModelNamePattern().IsMatch(name)))
+        if (!Tokens.IsUnresolved(name) && (name.Length > MaxModelNameLength || !ModelNamePattern().IsMatch(name)))
         {
             problems.Add($"ModelName '{name}' must be 1-{MaxModelNameLength} letters and digits, each optionally followed by one '-' or '_' (Bedrock's imported model name rule, less the import suffix)");
         }
 
-        if (!Token.IsUnresolved(totalTimeout.ToString()) && !Token.IsUnresolved(queryInterval.ToString()))
+        if (!Tokens.IsUnresolved(totalTimeout.ToString()) && !Tokens.IsUnresolved(queryInterval.ToString()))
         {
             var total = totalTimeout.ToSeconds(new TimeConversionOptions { Integral = false });
             var interval = queryInterval.ToSeconds(new TimeConversionOptions { Integral = false });

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Amazon.CDK;
+using LlmHosting.Constructs.Validation;
 
 namespace LlmHosting.Constructs.Directories;
 
@@ -72,7 +73,7 @@ internal static class DirectoryDocument
 
     private static string Sized(string value)
     {
-        if (!Token.IsUnresolved(value))
+        if (!Tokens.IsUnresolved(value))
         {
             return value;
         }

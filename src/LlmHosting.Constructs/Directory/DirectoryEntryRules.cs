@@ -44,7 +44,7 @@ internal static class DirectoryEntryRules
             {
                 Add(nameof(ModelDirectoryEntry.Region), "is empty");
             }
-            else if (!Token.IsUnresolved(entry.Region) && !AwsNames.IsRegion(entry.Region))
+            else if (!Tokens.IsUnresolved(entry.Region) && !AwsNames.IsRegion(entry.Region))
             {
                 Add(nameof(ModelDirectoryEntry.Region), $"'{entry.Region}' is not an AWS region name such as us-east-1");
             }
@@ -101,7 +101,7 @@ internal static class DirectoryEntryRules
         }
 
         // The scheme is literal even when the host holds a token (a region in an environment-agnostic stack).
-        var ok = Token.IsUnresolved(value)
+        var ok = Tokens.IsUnresolved(value)
             ? value.StartsWith("https://", StringComparison.Ordinal) || value.StartsWith("http://", StringComparison.Ordinal)
             : Uri.TryCreate(value, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp);
         if (!ok)

@@ -143,7 +143,7 @@ public sealed class ModelDirectory : Construct
         {
             problems.Add(nameof(ModelDirectoryProps.NamePrefix), $"set {Property.Ref(nameof(ModelDirectoryProps.NamePrefix))} or {Property.Ref(nameof(ModelDirectoryProps.ParameterName))}");
         }
-        else if (!Token.IsUnresolved(parameterName) && !AwsNames.IsSsmParameterName(parameterName))
+        else if (!Tokens.IsUnresolved(parameterName) && !AwsNames.IsSsmParameterName(parameterName))
         {
             var property = props.ParameterName is null ? nameof(ModelDirectoryProps.NamePrefix) : nameof(ModelDirectoryProps.ParameterName);
             problems.Add(property, $"{Property.Ref(property)} gives the parameter name '{parameterName}', which SSM does not accept: "

@@ -174,7 +174,7 @@ public sealed class ModelOperationsEvents : Construct
     /// <param name="endpointName">The endpoint's physical name (<c>detail.EndpointName</c>).</param>
     public void AddEndpoint(string endpointName)
     {
-        if (!Token.IsUnresolved(endpointName) && !SagemakerNames.IsValid(endpointName))
+        if (!Tokens.IsUnresolved(endpointName) && !SagemakerNames.IsValid(endpointName))
         {
             throw new ArgumentException($"Invalid endpoint name '{endpointName}': SageMaker endpoint names are {SagemakerNames.Rule}.", nameof(endpointName));
         }
@@ -186,7 +186,7 @@ public sealed class ModelOperationsEvents : Construct
     /// <param name="importedModelName">The imported model name (<c>detail.importedModelName</c>).</param>
     public void AddImportedModel(string importedModelName)
     {
-        if (!Token.IsUnresolved(importedModelName) && !ImportedModelNameRules.IsValidName(importedModelName))
+        if (!Tokens.IsUnresolved(importedModelName) && !ImportedModelNameRules.IsValidName(importedModelName))
         {
             throw new ArgumentException($"Invalid imported model name '{importedModelName}': 1-{ImportedModelNameRules.MaxLength} letters and digits, each optionally followed by one '-' or '_'.", nameof(importedModelName));
         }
@@ -252,27 +252,27 @@ public sealed class ModelOperationsEvents : Construct
     {
         var problems = new PropsProblems(nameof(ModelOperationsEventsProps));
         string P(string property) => Property.Ref(property);
-        if (props.EndpointNamePrefix is { } endpointPrefix && !Token.IsUnresolved(endpointPrefix) && !SagemakerNames.IsValidPrefix(endpointPrefix))
+        if (props.EndpointNamePrefix is { } endpointPrefix && !Tokens.IsUnresolved(endpointPrefix) && !SagemakerNames.IsValidPrefix(endpointPrefix))
         {
             problems.Add(nameof(props.EndpointNamePrefix), $"{P(nameof(props.EndpointNamePrefix))} '{endpointPrefix}' must be 1-63 letters, digits or hyphens, starting with a letter or digit");
         }
 
         foreach (var name in props.EndpointNames ?? [])
         {
-            if (!Token.IsUnresolved(name) && !SagemakerNames.IsValid(name))
+            if (!Tokens.IsUnresolved(name) && !SagemakerNames.IsValid(name))
             {
                 problems.Add(nameof(props.EndpointNames), $"{P(nameof(props.EndpointNames))} contains '{name}', which is not a SageMaker endpoint name ({SagemakerNames.Rule})");
             }
         }
 
-        if (props.ImportedModelNamePrefix is { } importPrefix && !Token.IsUnresolved(importPrefix) && !ImportedModelNameRules.IsValidPrefix(importPrefix))
+        if (props.ImportedModelNamePrefix is { } importPrefix && !Tokens.IsUnresolved(importPrefix) && !ImportedModelNameRules.IsValidPrefix(importPrefix))
         {
             problems.Add(nameof(props.ImportedModelNamePrefix), $"{P(nameof(props.ImportedModelNamePrefix))} '{importPrefix}' must be 1-63 letters, digits, '_' or '-', starting with a letter or digit");
         }
 
         foreach (var email in props.AlarmEmails ?? [])
         {
-            if (!Token.IsUnresolved(email) && !AwsNames.IsEmailAddress(email))
+            if (!Tokens.IsUnresolved(email) && !AwsNames.IsEmailAddress(email))
             {
                 problems.Add(nameof(props.AlarmEmails), $"{P(nameof(props.AlarmEmails))} contains '{email}', which is not an e-mail address");
             }
@@ -283,7 +283,7 @@ public sealed class ModelOperationsEvents : Construct
             problems.Add(nameof(props.RetryAttempts), $"{P(nameof(props.RetryAttempts))} is {attempts}; EventBridge allows 0 to 185");
         }
 
-        if (props.MaxEventAge is { } age && !Token.IsUnresolved(age.ToString()))
+        if (props.MaxEventAge is { } age && !Tokens.IsUnresolved(age.ToString()))
         {
             var seconds = age.ToSeconds(new TimeConversionOptions { Integral = false });
             if (seconds < 60 || seconds > 86400 || seconds % 1 != 0)

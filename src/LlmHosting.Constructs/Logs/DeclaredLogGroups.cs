@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Logs;
 using Constructs;
+using LlmHosting.Constructs.Validation;
 
 namespace LlmHosting.Constructs.Logs;
 
@@ -38,7 +39,7 @@ internal static class DeclaredLogGroups
     private static void AllowLogsToUse(Amazon.CDK.AWS.KMS.IKey key, Construct scope, string? logGroupName)
     {
         var stack = Stack.Of(scope);
-        var name = logGroupName is null || Token.IsUnresolved(logGroupName) ? "*" : logGroupName;
+        var name = logGroupName is null || Tokens.IsUnresolved(logGroupName) ? "*" : logGroupName;
         key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
         {
             Principals = [new ServicePrincipal($"logs.{stack.Region}.{Sagemaker.Partitions.UrlSuffix(scope)}")],

@@ -73,7 +73,16 @@ public static partial class NagSuppressions
         Append(resource, ruleId, entry);
         if (resource.CfnResourceType == "AWS::IAM::Role" && resource != scope)
         {
-            Amazon.CDK.Aspects.Of(scope).Add(new DefaultPolicySuppression(scope.Node.Path, ruleId, entry));
+            // IAM5 findings are reported on the role's DefaultPolicy. When it exists (the grants were made first) the
+            // entry goes there at once; otherwise an aspect puts it there at synthesis, once the grants have made it.
+            if (scope.Node.TryFindChild("DefaultPolicy")?.Node.DefaultChild is CfnResource policy)
+            {
+                Append(policy, ruleId, entry);
+            }
+            else
+            {
+                Amazon.CDK.Aspects.Of(scope).Add(new DefaultPolicySuppression(scope.Node.Path, ruleId, entry));
+            }
         }
     }
 

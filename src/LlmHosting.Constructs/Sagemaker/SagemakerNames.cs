@@ -46,7 +46,7 @@ public static partial class SagemakerNames
     /// <summary>Adds a problem when <paramref name="name"/> is set, resolved and not a valid name.</summary>
     internal static void CheckName(PropsProblems problems, string property, string? name)
     {
-        if (name is not null && !Token.IsUnresolved(name) && !IsValid(name))
+        if (name is not null && !Tokens.IsUnresolved(name) && !IsValid(name))
         {
             problems.Add(property, $"{Property.Ref(property)} '{name}' must be {Rule} (it has {name.Length} characters)");
         }
@@ -55,7 +55,7 @@ public static partial class SagemakerNames
     /// <summary>Adds a problem when <paramref name="timeout"/> is not a whole number of seconds within 60-3600.</summary>
     internal static void CheckTimeout(PropsProblems problems, string property, Duration? timeout)
     {
-        if (timeout is null || Token.IsUnresolved(timeout.ToString()))
+        if (timeout is null || Tokens.IsUnresolved(timeout.ToString()))
         {
             return;
         }

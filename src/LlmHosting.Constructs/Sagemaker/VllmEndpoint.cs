@@ -176,7 +176,7 @@ public sealed class VllmEndpoint : ServedModel
     /// <param name="endpointName">The endpoint's name.</param>
     public static IServedModel FromEndpointName(Construct scope, string id, string endpointName)
     {
-        if (!Token.IsUnresolved(endpointName) && !SagemakerNames.IsValid(endpointName))
+        if (!Tokens.IsUnresolved(endpointName) && !SagemakerNames.IsValid(endpointName))
         {
             throw new ArgumentException($"Invalid endpoint name '{endpointName}': {SagemakerNames.Rule}.", nameof(endpointName));
         }

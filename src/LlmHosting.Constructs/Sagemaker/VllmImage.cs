@@ -75,7 +75,7 @@ public sealed class VllmImage
     /// <summary>The image for messages: <c>vllm:&lt;tag&gt;</c> of the DLC, or <c>&lt;repository&gt;:&lt;tag&gt;</c>.</summary>
     internal string Describe(Construct scope)
         => _dlcTag is not null ? $"{DlcRepositoryName}:{_dlcTag}"
-            : $"{(Token.IsUnresolved(_repository!.RepositoryName) ? "of ECR repository " + _repository.Node.Path : _repository.RepositoryName)}:{_repositoryTag}";
+            : $"{(Tokens.IsUnresolved(_repository!.RepositoryName) ? "of ECR repository " + _repository.Node.Path : _repository.RepositoryName)}:{_repositoryTag}";
 
     /// <summary>
     /// The host AMI for this image: <paramref name="chosen"/> when it fits (or a problem naming both), otherwise the
@@ -127,7 +127,7 @@ public sealed class VllmImage
     internal IEnumerable<string> Problems(Construct scope)
     {
         var region = Stack.Of(scope).Region;
-        if (_dlcTag is not null && !Token.IsUnresolved(region) && !DlcRegistryAccounts.ContainsKey(region))
+        if (_dlcTag is not null && !Tokens.IsUnresolved(region) && !DlcRegistryAccounts.ContainsKey(region))
         {
             yield return $"the vLLM Deep Learning Container is not published in region {region} (known regions: {string.Join(", ", DlcRegistryAccounts.Keys)}); use VllmImage.FromEcrRepository with a copy of the image";
         }
@@ -182,7 +182,7 @@ public sealed class VllmImage
     private static string DlcAccount(Construct scope)
     {
         var stack = Stack.Of(scope);
-        if (!Token.IsUnresolved(stack.Region))
+        if (!Tokens.IsUnresolved(stack.Region))
         {
             return DlcRegistryAccounts.TryGetValue(stack.Region, out var account)
                 ? account
@@ -235,7 +235,7 @@ internal static class Partitions
     internal static string UrlSuffix(Construct scope)
     {
         var region = Stack.Of(scope).Region;
-        if (Token.IsUnresolved(region) || region.StartsWith("us-iso", StringComparison.Ordinal))
+        if (Tokens.IsUnresolved(region) || region.StartsWith("us-iso", StringComparison.Ordinal))
         {
             return Aws.URL_SUFFIX;
         }
@@ -246,7 +246,7 @@ internal static class Partitions
     internal static string Partition(Construct scope)
     {
         var region = Stack.Of(scope).Region;
-        if (Token.IsUnresolved(region) || region.StartsWith("us-iso", StringComparison.Ordinal))
+        if (Tokens.IsUnresolved(region) || region.StartsWith("us-iso", StringComparison.Ordinal))
         {
             return Aws.PARTITION;
         }

@@ -97,7 +97,7 @@ internal sealed partial class VllmModelDefinition
 
         SagemakerNames.CheckTimeout(problems, prefix + nameof(VllmServingOptions.ContainerStartupHealthCheckTimeout), Options.ContainerStartupHealthCheckTimeout);
         SagemakerNames.CheckTimeout(problems, prefix + nameof(VllmServingOptions.ModelDataDownloadTimeout), Options.ModelDataDownloadTimeout);
-        if (Options.ModelLatencyAlarmThreshold is { } latency && !Token.IsUnresolved(latency.ToString()) && latency.ToMilliseconds(new TimeConversionOptions { Integral = false }) <= 0)
+        if (Options.ModelLatencyAlarmThreshold is { } latency && !Tokens.IsUnresolved(latency.ToString()) && latency.ToMilliseconds(new TimeConversionOptions { Integral = false }) <= 0)
         {
             Add(nameof(VllmServingOptions.ModelLatencyAlarmThreshold), $"{P(nameof(VllmServingOptions.ModelLatencyAlarmThreshold))} must be above 0");
         }
@@ -176,7 +176,7 @@ internal sealed partial class VllmModelDefinition
 
         foreach (var (name, value) in environment)
         {
-            if (!Token.IsUnresolved(value) && value.Length > MaxEnvironmentValueLength)
+            if (!Tokens.IsUnresolved(value) && value.Length > MaxEnvironmentValueLength)
             {
                 yield return ("Vllm.Environment", $"environment variable {name} is {value.Length} characters long; SageMaker accepts at most {MaxEnvironmentValueLength}");
             }

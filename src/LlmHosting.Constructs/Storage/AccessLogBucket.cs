@@ -65,6 +65,10 @@ public sealed class AccessLogBucket : Construct
             throw new ArgumentException($"Invalid AccessLogBucketProps: {string.Join("; ", problems)}.");
         }
 
+        // Log delivery is allowed by bucket policy, as the S3 user guide recommends, whatever the app's feature flags: with
+        // object ownership "bucket owner enforced" ACLs are off, and without this flag CDK 2.160 would ask for the
+        // LogDeliveryWrite ACL and fail synthesis. Context must be set before the first child.
+        Node.SetContext("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
         Bucket = new Bucket(this, "Default", new BucketProps
         {
             BucketName = props.BucketName,

@@ -1,12 +1,13 @@
 using Amazon.CDK;
 using Constructs;
+using LlmHosting.Constructs.Aspects;
 using LlmHosting.Constructs.Logs;
 
 namespace LlmHosting.Constructs.Storage;
 
 /// <summary>
 /// Gives CDK's stack-wide <c>autoDeleteObjects</c> function a declared log group and takes the
-/// <c>AWSLambdaBasicExecutionRole</c> managed policy off its role. CDK 2.160's <see cref="CustomResourceProviderBase"/>
+/// <c>AWSLambdaBasicExecutionRole</c> managed policy off its role, and a supported Node.js runtime. CDK 2.160's <see cref="CustomResourceProviderBase"/>
 /// offers no typed log settings, so this writes the CloudFormation properties: the function's
 /// <c>LoggingConfig.LogGroup</c>, and an inline statement of the role for that group only
 /// (<see cref="CustomResourceProviderBase.AddToRolePolicy"/>) in place of the managed policy.
@@ -36,5 +37,10 @@ internal static class AutoDeleteObjectsLogs
         });
         role.AddPropertyDeletionOverride("ManagedPolicyArns");
         handler.AddPropertyOverride("LoggingConfig.LogGroup", logGroup.LogGroupName);
+        // CDK 2.160 writes a Node.js runtime AWS no longer accepts for new functions and offers no property for it (as
+        // NodejsRuntimeUpgrade does for CustomResourceProviderBase functions; its DependsOn on the role repeats what the
+        // role's Fn::GetAtt orders, cfn-lint W3005). Done here, no stack needs the aspect for the library's buckets.
+        handler.AddPropertyOverride("Runtime", NodejsRuntimeUpgrade.DefaultRuntime);
+        handler.AddDeletionOverride("DependsOn");
     }
 }

@@ -3,6 +3,7 @@ using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.S3;
 using Constructs;
+using LlmHosting.Constructs.Validation;
 
 namespace LlmHosting.Constructs.Storage;
 
@@ -125,7 +126,7 @@ public sealed class ModelBucket : Construct, IModelBucket
 
     internal static void CheckWholeDays(List<string> problems, string name, Duration? value)
     {
-        if (value is null || Token.IsUnresolved(value.ToString()))
+        if (value is null || Tokens.IsUnresolved(value.ToString()))
         {
             return;
         }

@@ -1,4 +1,5 @@
 using Amazon.CDK;
+using LlmHosting.Constructs.Validation;
 
 namespace LlmHosting.Constructs.Storage;
 
@@ -17,7 +18,7 @@ public static class ModelPrefix
     public static string Normalize(string prefix)
     {
         ArgumentNullException.ThrowIfNull(prefix);
-        if (Token.IsUnresolved(prefix))
+        if (Tokens.IsUnresolved(prefix))
         {
             return prefix;
         }

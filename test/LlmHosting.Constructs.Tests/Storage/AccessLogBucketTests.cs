@@ -77,6 +77,20 @@ public sealed class AccessLogBucketTests
     }
 
     [Fact]
+    public void AccessLogBucket_InAnAppWithoutS3FeatureFlags_TakesModelBucketLogsThroughItsPolicy()
+    {
+        // No cdk.json context at all: CDK 2.160 would otherwise grant log delivery with an ACL, which the bucket refuses.
+        var stack = new Stack(new App(), "Bare", new StackProps { Env = new Amazon.CDK.Environment { Account = "123456789012", Region = "us-east-1" } });
+        var logs = new AccessLogBucket(stack, "AccessLogBucket");
+        _ = new ModelBucket(stack, "Models", new ModelBucketProps { ServerAccessLogsBucket = logs.Bucket, ServerAccessLogsPrefix = "models/" });
+
+        var template = TestStacks.Json(stack);
+        var policies = TestStacks.Resources(template, "AWS::S3::BucketPolicy").Select(p => p.Properties.ToJsonString()).ToList();
+        Assert.Contains(policies, p => p.Contains("logging.s3.amazonaws.com", StringComparison.Ordinal));
+        Assert.DoesNotContain("LogDeliveryWrite", template.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AccessLogBucket_PartialDays_AreRefused()
     {
         var error = Assert.ThrowsAny<ArgumentException>(() => new AccessLogBucket(TestStacks.New(), "Logs", new AccessLogBucketProps { Expiration = Duration.Hours(36) }));

@@ -98,7 +98,7 @@ public sealed class BedrockOnDemandModel : Construct
             return;
         }
 
-        if (Token.IsUnresolved(Region))
+        if (Tokens.IsUnresolved(Region))
         {
             Annotations.Of(this).AddWarningV2(
                 RegionUnknownWarning,

@@ -216,7 +216,7 @@ public sealed partial class InferenceComponent : ServedModel, IInferenceComponen
     {
         foreach (var (name, label) in new[] { (endpointName, "endpoint"), (componentName, "inference component") })
         {
-            if (!Token.IsUnresolved(name) && !SagemakerNames.IsValid(name))
+            if (!Tokens.IsUnresolved(name) && !SagemakerNames.IsValid(name))
             {
                 throw new ArgumentException($"Invalid {label} name '{name}': {SagemakerNames.Rule}.");
             }

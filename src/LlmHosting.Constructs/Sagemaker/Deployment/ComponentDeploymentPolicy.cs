@@ -64,12 +64,12 @@ public sealed class ComponentDeploymentPolicy
             problems.Add(property, problem);
         }
 
-        if (!Token.IsUnresolved(BakeTime.ToString()) && BakeTime.ToSeconds(new TimeConversionOptions { Integral = false }) is < 0 or > 3600)
+        if (!Tokens.IsUnresolved(BakeTime.ToString()) && BakeTime.ToSeconds(new TimeConversionOptions { Integral = false }) is < 0 or > 3600)
         {
             problems.Add(property, $"{p} bake time {BakeTime.ToHumanString()} must be 0 to 3600 seconds");
         }
 
-        if (!Token.IsUnresolved(Timeout.ToString()) && Timeout.ToSeconds(new TimeConversionOptions { Integral = false }) is < 600 or > 28800)
+        if (!Tokens.IsUnresolved(Timeout.ToString()) && Timeout.ToSeconds(new TimeConversionOptions { Integral = false }) is < 600 or > 28800)
         {
             problems.Add(property, $"{p} timeout {Timeout.ToHumanString()} must be 600 to 28800 seconds");
         }

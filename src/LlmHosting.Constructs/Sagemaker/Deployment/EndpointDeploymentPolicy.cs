@@ -204,5 +204,5 @@ public sealed class EndpointDeploymentPolicy
     }
 
     private static double? Seconds(Duration duration)
-        => Token.IsUnresolved(duration.ToString()) ? null : duration.ToSeconds(new TimeConversionOptions { Integral = false });
+        => Tokens.IsUnresolved(duration.ToString()) ? null : duration.ToSeconds(new TimeConversionOptions { Integral = false });
 }
