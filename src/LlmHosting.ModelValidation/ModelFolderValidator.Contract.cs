@@ -52,13 +52,14 @@ public static partial class ModelFolderValidator
         var files = contract.Files.Concat(required).DistinctBy(f => f.Key, StringComparer.Ordinal).ToList();
         var fix = StartContract.FixCommand(folder.Location.StartsWith("s3://", StringComparison.Ordinal) ? "<local folder>" : folder.Location);
         var upload = folder.Location.StartsWith("s3://", StringComparison.Ordinal) ? " and upload the folder again" : "";
+        var container = contract.Files.Count > 0 ? $"the {contract.Name} serving container" : "the serving container";
         var missing = files.Where(f => !byKey.ContainsKey(f.Key)).ToList();
         if (missing.Count > 0)
         {
             var them = missing.Count == 1 ? "it" : "them";
             problems.Add(new ModelProblem(
                 string.Join(", ", missing.Select(f => f.Key)),
-                $"missing; the {contract.Name} serving container reads {them} at start and cannot download {them} under network isolation "
+                $"missing; {container} reads {them} at start and cannot download {them} under network isolation "
                 + $"({string.Join(", ", missing.Select(f => f.PublishedUrl).Where(u => u.Length > 0))}); add {them} with `{fix}` "
                 + $"(or `--fix --from <file or folder>` without internet){upload}"));
         }
@@ -68,7 +69,7 @@ public static partial class ModelFolderValidator
             var size = byKey[file.Key].SizeInBytes;
             if (size > MaxStartFileSizeInBytes)
             {
-                problems.Add(new ModelProblem(file.Key, $"is {FormatSize(size)}, not the file the {contract.Name} serving container expects; replace it with `{fix}`{upload}"));
+                problems.Add(new ModelProblem(file.Key, $"is {FormatSize(size)}, not the file {container} expects; replace it with `{fix}`{upload}"));
                 continue;
             }
 
@@ -78,7 +79,7 @@ public static partial class ModelFolderValidator
             {
                 problems.Add(new ModelProblem(
                     file.Key,
-                    $"has SHA-256 {actual}, but the {contract.Name} serving container accepts only {file.Sha256} (the published hash) and would fail at start; replace it with `{fix}`{upload}"));
+                    $"has SHA-256 {actual}, but {container} accepts only {file.Sha256} (the published hash) and would fail at start; replace it with `{fix}`{upload}"));
             }
         }
     }

@@ -98,6 +98,29 @@ internal static class ModelFolderBuilder
         return prefix + json.PadRight(length) + new string('x', offset);
     }
 
+    /// <summary>
+    /// The first shard of <see cref="Valid"/> as a valid safetensors file of about <paramref name="totalBytes"/> bytes (exactly,
+    /// when that leaves room for the header) whose data is random: an upload of it needs several parts.
+    /// </summary>
+    public static byte[] LargeFirstShard(int totalBytes, Random random)
+    {
+        var (first, second) = (ShardTensors[0][0].Name, ShardTensors[0][1]);
+        // The header's length depends on the digits of the data size: settle it in a few rounds.
+        var data = Math.Max(1, totalBytes - second.Bytes - 8);
+        var header = "";
+        for (var round = 0; round < 4; round++)
+        {
+            header = Safetensors([(first, data), second])[..^(data + second.Bytes)];
+            data = Math.Max(1, totalBytes - second.Bytes - header.Length);
+        }
+
+        header = Safetensors([(first, data), second])[..^(data + second.Bytes)];
+        var bytes = new byte[header.Length + data + second.Bytes];
+        Bytes(header).CopyTo(bytes, 0);
+        random.NextBytes(bytes.AsSpan(header.Length));
+        return bytes;
+    }
+
     /// <summary>Every invalid variant: a name, the files, and the (key, message fragment) of the one problem the report must hold.</summary>
     public static IEnumerable<(string Name, Dictionary<string, string> Files, string Key, string Fragment)> InvalidVariants()
     {
