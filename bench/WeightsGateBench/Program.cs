@@ -4,7 +4,8 @@ using System.Text.Json.Nodes;
 
 // Usage: WeightsGateBench <s3 endpoint> <rules> <s3://bucket/prefix/>...
 // Runs the weights gate's public Lambda entry point (as Lambda would, configured by the environment) once per folder and
-// prints the verdict and the time each check took, from the request to the answer or the failure.
+// prints the verdict, the wall and CPU time each check took (from the request to the answer or the failure); the gate's own
+// log line (GET requests, bytes read) is printed by the gate.
 if (args.Length < 3)
 {
     Console.Error.WriteLine("usage: WeightsGateBench <s3 endpoint> <SageMaker|Bedrock> <s3://bucket/prefix/>...");
@@ -23,6 +24,7 @@ foreach (var uri in args.Skip(2))
         ["LogicalResourceId"] = "Gate",
         ["ResourceProperties"] = new JsonObject { ["S3Uri"] = uri, ["Rules"] = args[1] },
     };
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     string verdict;
     try
@@ -32,10 +34,11 @@ foreach (var uri in args.Skip(2))
     }
     catch (Exception e)
     {
-        verdict = "rejected: " + (e.Message.Length > 160 ? e.Message[..160] + "..." : e.Message);
+        verdict = "rejected: " + (e.Message.Length > 320 ? e.Message[..320] + "..." : e.Message);
     }
 
-    Console.WriteLine($"{watch.Elapsed.TotalSeconds,6:0.000} s  {uri}  {verdict}");
+    var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+    Console.WriteLine($"{watch.Elapsed.TotalSeconds,6:0.000} s wall, {cpuSeconds,6:0.000} s CPU  {uri}  {verdict}");
 }
 
 return 0;
