@@ -18,8 +18,8 @@ internal sealed class WeightsUnreadableException(string message, Exception inner
 /// checks it with the rules of <c>llmhost validate-model</c> (<see cref="ModelFolderValidator"/>) and, when the
 /// resource names the expected objects of an upload's manifest, compares them with the listing. Resource properties
 /// (strings): <c>S3Uri</c>, <c>Rules</c> (<c>SageMaker</c> or <c>Bedrock</c>), optional <c>ExpectedFiles</c>
-/// (<c>[{Key, Size, ETag}]</c>) and <c>StartFiles</c> (<c>[{Key, Sha256}]</c>: the files the models' start contracts need,
-/// checked with the contract that the folder's config.json calls for). Shards are read by their headers only. Data: <c>Fingerprint</c> (<see cref="WeightsManifest.Fingerprint"/> of the listing),
+/// (<c>[{Key, Size, ETag}]</c>) and <c>StartFiles</c> (<c>[{Key, Sha256}]</c>: the files the start contracts of the
+/// network-isolated models that read the folder need). Shards are read by their headers only. Data: <c>Fingerprint</c> (<see cref="WeightsManifest.Fingerprint"/> of the listing),
 /// <c>FileCount</c>, <c>TotalBytes</c>. Deleting checks nothing.
 /// </summary>
 internal sealed class WeightsGateCheck(Func<string, S3ModelFolder> folderFor, TextWriter log)
@@ -49,7 +49,9 @@ internal sealed class WeightsGateCheck(Func<string, S3ModelFolder> folderFor, Te
         }
 
         var folder = folderFor(s3Uri);
-        var check = new ModelFolderCheck { Rules = rules, RequiredFiles = StartFiles(properties) };
+        // The synthesized models say which start files they need (StartFiles); a folder only Bedrock imports needs none, so the
+        // gate does not guess them from config.json as llmhost does.
+        var check = new ModelFolderCheck { Rules = rules, StartContract = StartContract.HuggingFaceFolder, RequiredFiles = StartFiles(properties) };
         var (listing, report) = await ReadAsync(folder, check, s3Uri, cancellationToken).ConfigureAwait(false);
         var problems = report.Problems.Select(p => p.Key.Length == 0 ? $"(folder): {p.Message}" : p.ToString()).ToList();
         if (Expected(properties, folder.Prefix) is { } manifest)
@@ -68,7 +70,7 @@ internal sealed class WeightsGateCheck(Func<string, S3ModelFolder> folderFor, Te
 
         var fingerprint = new WeightsManifest(folder.Prefix, listing.Select(o => new ManifestEntry(o.Key, o.Size, "", o.ETag)).ToList()).Fingerprint;
         log.WriteLine(
-            $"{s3Uri}: {listing.Count} objects, {ModelFolderValidator.FormatSize(report.TotalSizeInBytes)}, fit for {rules} (start contract: {report.StartContract?.Name}; "
+            $"{s3Uri}: {listing.Count} objects, {ModelFolderValidator.FormatSize(report.TotalSizeInBytes)}, fit for {rules} ({check.RequiredFiles.Count} start file(s); "
             + $"{folder.GetRequests} GET request(s), {ModelFolderValidator.FormatSize(folder.BytesRead)} read); fingerprint {fingerprint}.");
         return new JsonObject
         {
