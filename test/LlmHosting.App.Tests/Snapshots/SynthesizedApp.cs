@@ -17,7 +17,7 @@ public sealed class SynthesizedApp : IDisposable
 
     public SynthesizedApp()
     {
-        var catalog = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config"));
+        var catalog = EnvironmentCatalog.Load(Repository.ConfigDirectory);
         var app = new Amazon.CDK.App(new AppProps { Outdir = _outdir, Context = CdkJsonContext() });
         ModelHostingApp.AddEnvironments(app, catalog.Environments);
         app.Synth();
@@ -76,7 +76,7 @@ public sealed class SynthesizedApp : IDisposable
     /// <summary>The context of cdk.json plus the switch that skips bundling.</summary>
     public static Dictionary<string, object> CdkJsonContext()
     {
-        var cdkJson = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "cdk.json")))!;
+        var cdkJson = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "cdk.json")))!;
         var context = cdkJson["context"]!.AsObject().ToDictionary(
             p => p.Key,
             p => p.Value switch

@@ -45,7 +45,7 @@ public sealed class EnvironmentStacksTests(SynthesizedApp app)
     [InlineData("prod", true)]
     public void Storage_RetainedBucket_TurnsOnTerminationProtection(string environment, bool retained)
     {
-        var config = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config")).Select(environment).Single();
+        var config = EnvironmentCatalog.Load(Repository.ConfigDirectory).Select(environment).Single();
         var stage = new ModelHostingStage(NewApp(), config);
 
         Assert.Equal(retained, stage.Storage!.TerminationProtection);
@@ -82,7 +82,7 @@ public sealed class EnvironmentStacksTests(SynthesizedApp app)
     public void ExistingBucket_NoStorageStack_GrantsStayOnThePrefixesWithTheKey()
     {
         const string keyArn = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-        var json = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "config", "dev.json"))
+        var json = File.ReadAllText(Repository.ConfigFile("dev.json"))
             .Replace("\"removalPolicy\": \"destroy\",", $"\"existingBucketName\": \"acme-shared-weights\", \"existingKmsKeyArn\": \"{keyArn}\",", StringComparison.Ordinal)
             .Replace("\"accessLogs\": true", "", StringComparison.Ordinal)
             .Replace("\"existingKmsKeyArn\": \"" + keyArn + "\",", "\"existingKmsKeyArn\": \"" + keyArn + "\"", StringComparison.Ordinal);
