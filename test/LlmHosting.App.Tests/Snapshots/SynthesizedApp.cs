@@ -28,9 +28,11 @@ public sealed class SynthesizedApp : IDisposable
                 t => SnapshotName(Path.GetFileName(t.assembly)["assembly-".Length..], t.file),
                 t => File.ReadAllText(t.file));
         Environments = catalog.Environments.Select(e => e.Name).ToList();
-        StackDependencies = System.IO.Directory.GetDirectories(_outdir, "assembly-*")
+        var stacks = System.IO.Directory.GetDirectories(_outdir, "assembly-*")
             .SelectMany(assembly => StacksOf(Path.Combine(assembly, "manifest.json")))
-            .ToDictionary(s => s.DisplayName, s => s.Dependencies);
+            .ToList();
+        StackDependencies = stacks.ToDictionary(s => s.DisplayName, s => s.Dependencies);
+        TerminationProtection = stacks.ToDictionary(s => s.DisplayName, s => s.TerminationProtection);
     }
 
     /// <summary>
@@ -38,6 +40,9 @@ public sealed class SynthesizedApp : IDisposable
     /// <c>dev/Serving</c> mapped to the display names of the stacks deployed before them.
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> StackDependencies { get; }
+
+    /// <summary>Whether <c>cdk deploy</c> turns on termination protection, by stack display name (<c>prod/Storage</c>).</summary>
+    public IReadOnlyDictionary<string, bool> TerminationProtection { get; }
 
     /// <summary>Environment names of the checked-in configuration.</summary>
     public IReadOnlyList<string> Environments { get; }
@@ -60,7 +65,7 @@ public sealed class SynthesizedApp : IDisposable
         return template;
     }
 
-    private static IEnumerable<(string DisplayName, IReadOnlyList<string> Dependencies)> StacksOf(string manifestPath)
+    private static IEnumerable<(string DisplayName, IReadOnlyList<string> Dependencies, bool TerminationProtection)> StacksOf(string manifestPath)
     {
         var artifacts = JsonNode.Parse(File.ReadAllText(manifestPath))!["artifacts"]!.AsObject();
         var stacks = artifacts.Where(a => (string?)a.Value!["type"] == "aws:cloudformation:stack").ToDictionary(a => a.Key, a => a.Value!);
@@ -70,7 +75,8 @@ public sealed class SynthesizedApp : IDisposable
                 .Select(d => (string)d!)
                 .Where(stacks.ContainsKey)
                 .Select(d => (string)stacks[d]["displayName"]!)
-                .ToList()));
+                .ToList(),
+            stack.Value["properties"]?["terminationProtection"] is JsonValue protection && (bool)protection));
     }
 
     /// <summary>The context of cdk.json plus the switch that skips bundling.</summary>
