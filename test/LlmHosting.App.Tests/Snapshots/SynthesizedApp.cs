@@ -8,6 +8,17 @@ namespace LlmHosting.App.Tests.Snapshots;
 /// The whole app synthesized once, as <c>cdk synth</c> does it (the checked-in environments and the feature
 /// flags of cdk.json), except that asset bundling is skipped so that no test runs <c>dotnet publish</c>.
 /// </summary>
+/// <remarks>
+/// Adding a test cheaply (the suite has a one-minute budget on 2 cores, and every construct costs jsii round trips):
+/// a test of the checked-in environments reads this fixture (<c>[Collection(SynthesizedApp.Collection)]</c>,
+/// <see cref="Template"/>, <see cref="Templates"/>, <see cref="StackDependencies"/>, <see cref="TerminationProtection"/>,
+/// <see cref="SnapshotTests.EnvironmentNames"/>) and costs nothing more. A test of a changed configuration builds only
+/// the stage it needs (<c>EnvironmentCatalog.Parse</c> of the edited text, <c>new ModelHostingStage</c>) and reads the
+/// one stack it asserts on (<c>Template.FromStack</c>); several cases that can share one stage should. Never synthesize
+/// the whole app again. Tests of what users run as a process (the app command) belong in AppCommand/, on
+/// <c>AppCommandFixture</c>'s one copy of the repository: each app process starts its own jsii runtime (~1.4 s), while a
+/// mistake in an environment file is named before it starts.
+/// </remarks>
 public sealed class SynthesizedApp : IDisposable
 {
     /// <summary>The test collection that shares one synthesis among every class that reads the checked-in app.</summary>
