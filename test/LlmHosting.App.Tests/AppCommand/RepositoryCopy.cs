@@ -27,7 +27,11 @@ public sealed class RepositoryCopy : IDisposable
     {
         if (withBuiltApp)
         {
-            var build = Node(Repository.Root, [Path.Combine(Repository.Root, "scripts", "cdk-app.js"), "--build"], new Dictionary<string, string>());
+            // A build it needs leaves no build server behind (MSBuild nodes, the compiler server) once the tests end.
+            var build = Node(
+                Repository.Root,
+                [Path.Combine(Repository.Root, "scripts", "cdk-app.js"), "--build"],
+                new Dictionary<string, string> { ["MSBUILDDISABLENODEREUSE"] = "1", ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0", ["UseSharedCompilation"] = "false" });
             Assert.True(build.ExitCode == 0, $"cdk-app.js --build failed in the checkout:\n{build.Stderr}");
         }
 
