@@ -30,16 +30,18 @@ public sealed class StorageStack : Stack
         var accessLogs = bucket.AccessLogs == true;
 
         // The construct id "ModelBucket" fixes the bucket's logical id (pinned by a test): renaming it replaces the
-        // bucket and, with RETAIN, leaves the old one and its weights behind.
+        // bucket and, retained, leaves the old one and its weights behind. A retained bucket is kept on update and delete
+        // but not when the stack's creation rolls back (RetainExceptOnCreate): it is empty then, and its fixed name would
+        // make the next attempt fail.
         ModelBucket = new ModelBucket(this, "ModelBucket", new ModelBucketProps
         {
             BucketName = ModelBucketConfig.OwnBucketName(config),
-            RemovalPolicy = bucket.Destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+            RemovalPolicy = bucket.Destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
             AutoDeleteObjects = bucket.Destroy,
             // Versioned, TLS-only, SSE-S3 (what server access logs require); its bucket keeps the logical id it had.
             ServerAccessLogsBucket = accessLogs ? new AccessLogBucket(this, "AccessLogBucket", new AccessLogBucketProps
             {
-                RemovalPolicy = bucket.Destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+                RemovalPolicy = bucket.Destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
             }).Bucket : null,
             ServerAccessLogsPrefix = accessLogs ? "model-bucket/" : null,
         });

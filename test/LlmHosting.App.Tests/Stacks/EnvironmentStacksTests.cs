@@ -50,7 +50,7 @@ public sealed class EnvironmentStacksTests(SynthesizedApp app)
 
         Assert.Equal(retained, stage.Storage!.TerminationProtection);
         var bucket = app.Template(environment, "Storage")["Resources"]![ModelBucketLogicalId]!;
-        Assert.Equal(retained ? "Retain" : "Delete", (string?)bucket["DeletionPolicy"]);
+        Assert.Equal(retained ? "RetainExceptOnCreate" : "Delete", (string?)bucket["DeletionPolicy"]);
     }
 
     [Theory]
