@@ -53,6 +53,67 @@ public sealed class UpdateGuardrailTests(SynthesizedApp app)
         }
     }
 
+    [Theory]
+    [MemberData(nameof(EnvironmentNames))]
+    public void RollbackAlarms_ArePlainAlarms_ThatEveryRoleSageMakerUsesForTheUpdateMayDescribe(string environment)
+    {
+        // SageMaker guide, Auto-Rollback Configuration and Monitoring: "Ensure that your IAM execution role has permission to
+        // perform the cloudwatch:DescribeAlarms action on the auto-rollback alarms you specify". An endpoint update uses the
+        // endpoint config's role and its models' roles; a component update its model's role.
+        var resources = app.Template(environment)["Resources"]!.AsObject();
+        var checkedAlarms = 0;
+        foreach (var (id, resource) in Of(resources, "AWS::SageMaker::Endpoint").Concat(Of(resources, "AWS::SageMaker::InferenceComponent")))
+        {
+            var alarms = resource["Properties"]!["DeploymentConfig"]!["AutoRollbackConfiguration"]!["Alarms"]!.AsArray().Select(a => (string)a!["AlarmName"]!["Ref"]!).ToList();
+            foreach (var alarm in alarms)
+            {
+                var properties = resources[alarm]!["Properties"]!;
+                Assert.True(properties["MetricName"] is not null && properties["Metrics"] is null, $"{environment}: {id} rolls back on {alarm}, which is not a plain single-metric alarm");
+            }
+
+            var roles = RolesSageMakerUses(resources, resource);
+            Assert.NotEmpty(roles);
+            foreach (var role in roles)
+            {
+                var readable = PoliciesOf(resources, role)
+                    .Where(s => Strings(s["Action"]).Contains("cloudwatch:DescribeAlarms"))
+                    .SelectMany(s => s["Resource"] is JsonArray list ? list.ToList() : [s["Resource"]])
+                    .Select(r => (string?)r?["Fn::GetAtt"]?[0])
+                    .ToHashSet();
+                Assert.True(alarms.All(readable.Contains), $"{environment}: role {role} may not describe every rollback alarm of {id} ({string.Join(", ", alarms.Where(a => !readable.Contains(a)))})");
+                checkedAlarms += alarms.Count;
+            }
+        }
+
+        Assert.True(checkedAlarms > 0, $"{environment}: no rollback alarm checked");
+    }
+
+    // The execution roles of the endpoint config and of the models an endpoint or component runs.
+    private static List<string> RolesSageMakerUses(JsonObject resources, JsonNode resource)
+    {
+        string? Target(JsonNode? reference) => (string?)reference?["Fn::GetAtt"]?[0] ?? (string?)reference?["Ref"];
+        var models = new List<string>();
+        var roles = new List<string>();
+        if (Target(resource["Properties"]!["EndpointConfigName"]) is { } configId)
+        {
+            var config = resources[configId]!["Properties"]!;
+            roles.AddRange(Target(config["ExecutionRoleArn"]) is { } configRole ? [configRole] : []);
+            models.AddRange(config["ProductionVariants"]!.AsArray().Select(v => Target(v!["ModelName"])).OfType<string>());
+        }
+
+        models.AddRange(Target(resource["Properties"]!["Specification"]?["ModelName"]) is { } model ? [model] : []);
+        roles.AddRange(models.Select(m => Target(resources[m]!["Properties"]!["ExecutionRoleArn"])).OfType<string>());
+        return roles.Distinct().ToList();
+    }
+
+    private static IEnumerable<JsonNode> PoliciesOf(JsonObject resources, string roleId)
+        => Of(resources, "AWS::IAM::Policy")
+            .Where(p => p.Resource["Properties"]!["Roles"]!.AsArray().Any(r => (string?)r!["Ref"] == roleId))
+            .SelectMany(p => p.Resource["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray())
+            .OfType<JsonNode>();
+
+    private static List<string> Strings(JsonNode? node) => node is JsonArray array ? array.Select(n => (string)n!).ToList() : node is null ? [] : [(string)node!];
+
     private static void AssertAlarmsOfTheTemplate(string environment, string id, JsonNode config, JsonObject resources)
     {
         var alarms = config["AutoRollbackConfiguration"]?["Alarms"]?.AsArray() ?? [];

@@ -129,6 +129,14 @@ public sealed class VllmEndpointTests(GptOss20bEndpointFixture fixture) : IClass
 
         Assert.Collection(
             statements.OrderBy(s => TestStacks.Actions(s)[0], StringComparer.Ordinal),
+            describe =>
+            {
+                // SageMaker's guardrails read the rollback alarms with this role (deployment-guardrails-configuration).
+                Assert.Equal(["cloudwatch:DescribeAlarms"], TestStacks.Actions(describe));
+                Assert.Equal(
+                    ["ErrorRateAlarm", "ModelLatencyAlarm"],
+                    describe["Resource"]!.AsArray().Select(r => ((string)r!["Fn::GetAtt"]![0]!)["GptOss20b".Length..^8]).Order(StringComparer.Ordinal));
+            },
             put =>
             {
                 Assert.Equal(["cloudwatch:PutMetricData"], TestStacks.Actions(put));
@@ -222,22 +230,25 @@ public sealed class VllmEndpointTests(GptOss20bEndpointFixture fixture) : IClass
     }
 
     [Fact]
-    public void Ctor_Default_AlarmsOn5xxErrorsAndModelLatency_NamedAfterTheEndpoint()
+    public void Ctor_Default_AlarmsOn5xxErrorRateAndModelLatency_NamedAfterTheEndpoint()
     {
         var alarms = TestStacks.Resources(fixture.Template, "AWS::CloudWatch::Alarm").ToDictionary(a => (string)a.Properties["AlarmName"]!, a => a.Properties);
-        Assert.Equal(["llm-dev-GPT-oss-20b-invocation-5xx-errors", "llm-dev-GPT-oss-20b-model-latency"], alarms.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["llm-dev-GPT-oss-20b-error-rate", "llm-dev-GPT-oss-20b-invocation-5xx-errors", "llm-dev-GPT-oss-20b-model-latency"],
+            alarms.Keys.Order(StringComparer.Ordinal));
+        // The rollback error-rate alarm does not notify: the alerting one does, once enough requests came.
         Assert.Equal(2, fixture.Endpoint.Alarms.Count);
+        Assert.DoesNotContain(fixture.Endpoint.ErrorRateRollbackAlarm, fixture.Endpoint.Alarms);
 
         var errors = alarms["llm-dev-GPT-oss-20b-invocation-5xx-errors"];
-        Assert.Equal("Invocation5XXErrors", (string)errors["MetricName"]!);
-        Assert.Equal("AWS/SageMaker", (string)errors["Namespace"]!);
-        Assert.Equal("Sum", (string)errors["Statistic"]!);
-        Assert.Equal(1, (double)errors["Threshold"]!);
+        var metrics = errors["Metrics"]!.AsArray().ToDictionary(m => (string)m!["Id"]!, m => m!["MetricStat"]?["Metric"]);
+        Assert.Equal("Invocation5XXErrors", (string)metrics["errors"]!["MetricName"]!);
+        Assert.Equal("AWS/SageMaker", (string)metrics["errors"]!["Namespace"]!);
 
         var latency = alarms["llm-dev-GPT-oss-20b-model-latency"];
         Assert.Equal("ModelLatency", (string)latency["MetricName"]!);
         Assert.Equal("p90", (string)latency["ExtendedStatistic"]!);
-        Assert.Equal(60_000_000, (double)latency["Threshold"]!);
+        Assert.Equal(1639_000_000, (double)latency["Threshold"]!);
         Assert.Equal(3, (double)latency["EvaluationPeriods"]!);
         var dimensions = latency["Dimensions"]!.AsArray().ToDictionary(d => (string)d!["Name"]!, d => (string)d!["Value"]!);
         Assert.Equal(new Dictionary<string, string> { ["EndpointName"] = "llm-dev-GPT-oss-20b", ["VariantName"] = "AllTraffic" }, dimensions);
