@@ -118,8 +118,13 @@ public sealed class VllmEndpoint : ServedModel
         if (maxInstances > minInstances)
         {
             // An update keeps the instance count autoscaling has reached instead of going back to InitialInstanceCount
-            // (UpdateEndpoint: RetainAllVariantProperties keeps DesiredInstanceCount, DesiredWeight, DataCaptureConfig).
-            Endpoint.AddPropertyOverride("RetainAllVariantProperties", true);
+            // (UpdateEndpoint: RetainAllVariantProperties keeps DesiredInstanceCount, DesiredWeight, DataCaptureConfig),
+            // unless the policy bounds a blue/green update's second fleet to InitialInstanceCount.
+            if (DeploymentPolicy.RetainInstanceCount)
+            {
+                Endpoint.AddPropertyOverride("RetainAllVariantProperties", true);
+            }
+
             Scaling.Register(
                 Endpoint, minInstances, maxInstances,
                 props.TargetInvocationsPerInstance ?? ServingDefaults.TargetInvocations,

@@ -109,6 +109,15 @@ public sealed class InferenceComponentEndpoint : Construct
         });
 
         DeploymentPolicy = props.DeploymentPolicy ?? EndpointDeploymentPolicy.AllAtOnce();
+        if (DeploymentPolicy.RetainInstanceCount)
+        {
+            // Without it an update starts the new fleet at InitialInstanceCount (botocore, UpdateEndpointInput
+            // RetainAllVariantProperties "The default is false"; VariantPropertyType DesiredInstanceCount "Overrides the
+            // existing variant instance counts using the InitialInstanceCount values"): one GPU instance for an endpoint
+            // idle at zero, too few for the copies placed on a scaled-out one. Managed instance scaling's limits are no
+            // retained property, so a new MinInstanceCount or MaxInstanceCount still applies.
+            Endpoint.AddPropertyOverride("RetainAllVariantProperties", true);
+        }
         _rollbackAlarms = new RollbackAlarmSet(Role);
         _rollbackAlarms.AddEndpointAlarms(props.RollbackAlarms ?? []);
         WriteDeploymentConfig();
