@@ -43,6 +43,7 @@ internal sealed class ArnRenderer(JsonObject template)
         "AWS::Region" => "us-east-1",
         "AWS::AccountId" => Account,
         "AWS::URLSuffix" => "amazonaws.com",
+        "AWS::StackId" => $"arn:aws:cloudformation:us-east-1:{Account}:stack/serving/0c0a3e40-0000-11f0-0000-0a0b0c0d0e0f",
         _ when _parameters.ContainsKey(id) => id.ToLowerInvariant(),
         _ => Type(id) switch
         {

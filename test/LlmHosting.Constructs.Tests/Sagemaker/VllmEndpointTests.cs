@@ -191,6 +191,23 @@ public sealed class VllmEndpointTests(GptOss20bEndpointFixture fixture) : IClass
     }
 
     [Fact]
+    public void ScalingHandlerRole_WritesTargetsOnStar_ReadsItsOwnStack_AndPassesNoRole()
+    {
+        var statements = TestStacks.PolicyStatements(fixture.Template);
+        var targets = Assert.Single(statements, s => TestStacks.Actions(s).Contains("application-autoscaling:RegisterScalableTarget"));
+        // Issue 19, hazard 5: scalable-target/* may not authorize a first registration (its id is assigned by it); "*" does
+        // under either reading of the Service Authorization Reference and the user guide.
+        Assert.Equal("*", (string)targets["Resource"]!);
+        Assert.Equal(
+            ["application-autoscaling:DeleteScalingPolicy", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:DescribeScalableTargets",
+             "application-autoscaling:DescribeScalingPolicies", "application-autoscaling:PutScalingPolicy", "application-autoscaling:RegisterScalableTarget"],
+            TestStacks.Actions(targets).Order(StringComparer.Ordinal));
+        var stack = Assert.Single(statements, s => TestStacks.Actions(s).Contains("cloudformation:DescribeStacks"));
+        Assert.Equal("AWS::StackId", (string)stack["Resource"]!["Ref"]!);
+        Assert.DoesNotContain(statements, s => TestStacks.Actions(s).Contains("iam:PassRole"));
+    }
+
+    [Fact]
     public void Ctor_MaxAboveMin_RegistersAfterTheEndpointThroughScalingResourcesThatTrackInvocationsPerInstance()
     {
         Assert.Empty(TestStacks.Resources(fixture.Template, "AWS::ApplicationAutoScaling::ScalableTarget"));
@@ -206,9 +223,8 @@ public sealed class VllmEndpointTests(GptOss20bEndpointFixture fixture) : IClass
         var registration = scaling["Scaling"].Properties;
         Assert.Equal("1", (string)registration["MinCapacity"]!);
         Assert.Equal("3", (string)registration["MaxCapacity"]!);
-        Assert.Equal(
-            "arn:aws:iam::123456789012:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
-            (string)registration["RoleArn"]!);
+        // No role to pass: Application Auto Scaling uses SageMaker's service-linked role (and ignores another).
+        Assert.Null(registration["RoleArn"]);
         var policy = Assert.Single(registration["Policies"]!.AsArray())!;
         Assert.Equal("llm-dev-GPT-oss-20b-invocations-per-instance", (string)policy["PolicyName"]!);
         Assert.Equal("TargetTrackingScaling", (string)policy["PolicyType"]!);
