@@ -16,7 +16,9 @@ public sealed class StorageStackProps : StackProps
 /// The stateful part of an environment: the model bucket (and its access-log bucket). It is deployed first and on
 /// its own, so that the weights can be uploaded before the <see cref="ServingStack"/> creates anything that reads
 /// them, and so that a failed or rolled-back serving deployment never touches the bucket. A retained bucket also
-/// gets termination protection on its stack.
+/// gets termination protection on its stack. CDK turns it on before the stack's creation runs, so a failed first
+/// creation leaves an empty stack that <c>cdk deploy</c> cannot delete until the protection is turned off (README,
+/// "First deployment"); the bucket itself is deleted then (RetainExceptOnCreate).
 /// </summary>
 public sealed class StorageStack : Stack
 {

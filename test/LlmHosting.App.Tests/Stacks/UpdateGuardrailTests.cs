@@ -97,6 +97,18 @@ public sealed class UpdateGuardrailTests(SynthesizedApp app)
         Assert.True(checkedAlarms > 0, $"{environment}: no rollback alarm checked");
     }
 
+    /// <summary>The figures of the README's "Alarms and notifications": the model's context length x 50 ms.</summary>
+    [Theory]
+    [InlineData("prod", "llm-prod-gpt-oss-120b-model-latency", 6554)]
+    [InlineData("staging", "llm-staging-gpt-oss-20b-model-latency", 3277)]
+    [InlineData("dev", "llm-dev-shared-gpt-oss-20b-model-latency", 1639)]
+    public void LatencyAlarms_Thresholds_AreTheReadmesFigures(string environment, string alarmName, int seconds)
+    {
+        var alarm = Of(app.Template(environment)["Resources"]!.AsObject(), "AWS::CloudWatch::Alarm")
+            .Single(a => (string?)a.Resource["Properties"]!["AlarmName"] == alarmName).Resource;
+        Assert.Equal(seconds * 1_000_000.0, (double)alarm["Properties"]!["Threshold"]!);
+    }
+
     // The execution roles of the endpoint config and of the models an endpoint or component runs.
     private static List<string> RolesSageMakerUses(JsonObject resources, JsonNode resource)
     {
