@@ -19,7 +19,11 @@ public sealed record LogsConfig
     /// </summary>
     public int? RetentionDays { get; init; }
 
-    /// <summary><c>retain</c> keeps the groups when their resources leave the stack; <c>destroy</c> deletes them. Default: <c>retain</c>.</summary>
+    /// <summary>
+    /// <c>retain</c> keeps the groups when their resources leave the stack (but not when the stack operation that created
+    /// them rolls back: <c>RetainExceptOnCreate</c>); <c>destroy</c> deletes them. It also decides the operations topic's
+    /// key: kept with <c>retain</c>, deleted with <c>destroy</c>. Default: <c>retain</c>.
+    /// </summary>
     public string? RemovalPolicy { get; init; }
 
     /// <summary>
@@ -92,7 +96,7 @@ public sealed record LogsConfig
         RemovalPolicy = RemovalPolicy switch
         {
             "destroy" => Amazon.CDK.RemovalPolicy.DESTROY,
-            "retain" => Amazon.CDK.RemovalPolicy.RETAIN,
+            "retain" => Amazon.CDK.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
             _ => null,
         },
         EncryptionKey = KmsKeyArn is { } arn ? Key.FromKeyArn(stack, ServingIds.LogsKey, arn) : null,

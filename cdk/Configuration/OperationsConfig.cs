@@ -41,6 +41,9 @@ public sealed record OperationsConfig
         ImportedModelNamePrefix = environment.NamePrefix + "-",
         AlarmEmails = AlarmEmails,
         TopicDisplayName = $"Model operations {environment.Name}",
+        // The key follows the environment's log groups: an environment that destroys them is short-lived, and the key
+        // encrypts no stored data (only notifications on their way), so it goes with the stack too.
+        TopicKeyRemovalPolicy = environment.Logs.RemovalPolicy == "destroy" ? Amazon.CDK.RemovalPolicy.DESTROY : null,
     };
 
     /// <summary>Where the operations props come from, for messages.</summary>
@@ -49,5 +52,6 @@ public sealed record OperationsConfig
         new(nameof(ModelOperationsEventsProps.AlarmEmails), $"{Path}.alarmEmails"),
         new(nameof(ModelOperationsEventsProps.EndpointNamePrefix), "namePrefix"),
         new(nameof(ModelOperationsEventsProps.ImportedModelNamePrefix), "namePrefix"),
+        new(nameof(ModelOperationsEventsProps.TopicKeyRemovalPolicy), "logs.removalPolicy"),
     ]);
 }

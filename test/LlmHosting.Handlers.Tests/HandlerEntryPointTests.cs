@@ -63,8 +63,20 @@ public sealed class HandlerEntryPointTests(GateMoto moto) : IClassFixture<GateMo
             ["Policies"] = new JsonArray(ScalingRequests.Policy("invocations", "70")),
         };
         var request = new JsonObject { ["RequestType"] = "Create", ["ResourceProperties"] = properties };
+        // A rollback's update on another type: the handler asks CloudFormation for the stack's status.
+        var rollback = properties.DeepClone().AsObject();
+        rollback["InstanceType"] = "ml.g6e.2xlarge";
+        var update = new JsonObject
+        {
+            ["RequestType"] = "Update",
+            ["StackId"] = "arn:aws:cloudformation:us-east-1:123456789012:stack/serving/1",
+            ["PhysicalResourceId"] = "Scaling:endpoint/llm-staging-gpt-oss-20b/variant/AllTraffic",
+            ["ResourceProperties"] = rollback,
+            ["OldResourceProperties"] = properties.DeepClone(),
+        };
+        api.StackStatus = "UPDATE_ROLLBACK_IN_PROGRESS";
 
-        var result = await WithEnvironment(
+        var (result, registered) = await WithEnvironment(
             new Dictionary<string, string?>
             {
                 ["AWS_REGION"] = "us-east-1",
@@ -73,18 +85,24 @@ public sealed class HandlerEntryPointTests(GateMoto moto) : IClassFixture<GateMo
                 ["AWS_SESSION_TOKEN"] = "session-token",
                 [EndpointScaling.Handler.SageMakerEndpointVariable] = api.BaseUri.ToString().TrimEnd('/'),
                 [EndpointScaling.Handler.AutoScalingEndpointVariable] = api.BaseUri.ToString(),
+                [EndpointScaling.Handler.CloudFormationEndpointVariable] = api.BaseUri.ToString(),
             },
             async () =>
             {
-                await using var output = await new EndpointScaling.Handler().OnEvent(new MemoryStream(Encoding.UTF8.GetBytes(request.ToJsonString())));
-                return (await JsonNode.ParseAsync(output))!;
+                var handler = new EndpointScaling.Handler();
+                await using var output = await handler.OnEvent(new MemoryStream(Encoding.UTF8.GetBytes(request.ToJsonString())));
+                var created = (await JsonNode.ParseAsync(output))!;
+                var target = api.TargetOf("endpoint/llm-staging-gpt-oss-20b/variant/AllTraffic");
+                await using var _ = await handler.OnEvent(new MemoryStream(Encoding.UTF8.GetBytes(update.ToJsonString())));
+                return (created, target);
             });
 
         Assert.Equal("Scaling:endpoint/llm-staging-gpt-oss-20b/variant/AllTraffic", (string)result["PhysicalResourceId"]!);
-        Assert.Equal((1, 2), (api.TargetOf("endpoint/llm-staging-gpt-oss-20b/variant/AllTraffic")!.Min, api.TargetOf("endpoint/llm-staging-gpt-oss-20b/variant/AllTraffic")!.Max));
+        Assert.Equal((1, 2), (registered!.Min, registered.Max));
+        Assert.Null(api.TargetOf("endpoint/llm-staging-gpt-oss-20b/variant/AllTraffic"));
         Assert.All(api.Calls, c => Assert.Equal(200, c.Status));
         Assert.All(api.Calls, c => Assert.Equal("session-token", c.Headers["x-amz-security-token"]));
-        Assert.Equal(["sagemaker", "application-autoscaling"], api.Calls.Select(c => c.Service).Distinct());
+        Assert.Equal(["sagemaker", "application-autoscaling", "cloudformation"], api.Calls.Select(c => c.Service).Distinct());
     }
 
     private static async Task<T> WithEnvironment<T>(Dictionary<string, string?> variables, Func<Task<T>> action)

@@ -43,6 +43,7 @@ internal sealed class ArnRenderer(JsonObject template)
         "AWS::Region" => "us-east-1",
         "AWS::AccountId" => Account,
         "AWS::URLSuffix" => "amazonaws.com",
+        "AWS::StackId" => $"arn:aws:cloudformation:us-east-1:{Account}:stack/serving/0c0a3e40-0000-11f0-0000-0a0b0c0d0e0f",
         _ when _parameters.ContainsKey(id) => id.ToLowerInvariant(),
         _ => Type(id) switch
         {
@@ -70,6 +71,8 @@ internal sealed class ArnRenderer(JsonObject template)
         ("AWS::Logs::LogGroup", "Arn") => $"arn:aws:logs:us-east-1:{Account}:log-group:{id}:*",
         ("AWS::SageMaker::InferenceComponent", "InferenceComponentArn") => $"arn:aws:sagemaker:us-east-1:{Account}:inference-component/{id.ToLowerInvariant()}",
         ("AWS::SageMaker::Endpoint", "EndpointName") or ("AWS::SageMaker::Model", "ModelName") => id.ToLowerInvariant(),
+        // The alarm's Arn attribute: arn:aws:cloudwatch:<region>:<account>:alarm:<name> (CloudFormation, AWS::CloudWatch::Alarm).
+        ("AWS::CloudWatch::Alarm", "Arn") => $"arn:aws:cloudwatch:us-east-1:{Account}:alarm:{(string?)(_resources[id]!["Properties"]?["AlarmName"] as System.Text.Json.Nodes.JsonValue) ?? id}",
         ("Custom::BedrockModelImport", "ModelArn") => $"arn:aws:bedrock:us-east-1:{Account}:imported-model/abcdef123456",
         var (type, _) => throw new InvalidOperationException($"ArnRenderer: no sample for Fn::GetAtt {id}.{attribute} of {type}; add one"),
     };

@@ -33,6 +33,13 @@ internal static class IamResourceTypes
         // ("Logging using CloudWatch Logs", Step Functions developer guide) grants these actions on "*".
         ("logs:CreateLogStream", "logs:CreateLogDelivery", "CDK Provider waiter state machine logging (Step Functions documents Resource \"*\")"),
         ("logs:PutLogEvents", "logs:CreateLogDelivery", "CDK Provider waiter state machine logging (Step Functions documents Resource \"*\")"),
+        // The endpoint scaling handler's writes: the resource type scalable-target has an id that the registration itself
+        // assigns, and the Application Auto Scaling user guide ("How Application Auto Scaling works with IAM") says to use
+        // "*"; "*" is right under both readings (VariantScaling).
+        ("application-autoscaling:RegisterScalableTarget", "application-autoscaling:DescribeScalableTargets", "Application Auto Scaling user guide: always use \"*\""),
+        ("application-autoscaling:DeregisterScalableTarget", "application-autoscaling:DescribeScalableTargets", "Application Auto Scaling user guide: always use \"*\""),
+        ("application-autoscaling:PutScalingPolicy", "application-autoscaling:DescribeScalableTargets", "Application Auto Scaling user guide: always use \"*\""),
+        ("application-autoscaling:DeleteScalingPolicy", "application-autoscaling:DescribeScalableTargets", "Application Auto Scaling user guide: always use \"*\""),
     ];
 
     /// <summary>

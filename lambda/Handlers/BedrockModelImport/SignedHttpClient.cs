@@ -36,8 +36,27 @@ internal sealed class SignedHttpClient(HttpClient http, Uri baseUri, string sign
         string contentType = "application/json",
         params HttpStatusCode[] accept)
     {
-        var uri = new Uri(BaseUri, path);
         var content = body is null ? null : Encoding.UTF8.GetBytes(body.ToJsonString());
+        var (status, text) = await SendTextAsync(operation, method, path, content, cancellationToken, headers, contentType, accept).ConfigureAwait(false);
+        return (status, Parse(text));
+    }
+
+    /// <summary>
+    /// Sends a request with any body (a query-protocol form, say) and returns the status and the body as text. Errors
+    /// are read from JSON (<c>__type</c>, <c>message</c>) or from the query protocol's XML (<c>&lt;Code&gt;</c>,
+    /// <c>&lt;Message&gt;</c>).
+    /// </summary>
+    public async Task<(HttpStatusCode Status, string Body)> SendTextAsync(
+        string operation,
+        HttpMethod method,
+        string path,
+        byte[]? content,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? headers = null,
+        string contentType = "application/json",
+        params HttpStatusCode[] accept)
+    {
+        var uri = new Uri(BaseUri, path);
         for (var attempt = 1; ; attempt++)
         {
             HttpStatusCode status;
@@ -59,10 +78,9 @@ internal sealed class SignedHttpClient(HttpClient http, Uri baseUri, string sign
                 continue;
             }
 
-            var node = Parse(text);
             if ((int)status is >= 200 and < 300 || accept.Contains(status))
             {
-                return (status, node);
+                return (status, text);
             }
 
             if (RetryPolicy.IsRetryable((int)status, errorType) && attempt < retry.MaxAttempts)
@@ -71,7 +89,8 @@ internal sealed class SignedHttpClient(HttpClient http, Uri baseUri, string sign
                 continue;
             }
 
-            var message = (string?)(node as JsonObject)?["message"] ?? (string?)(node as JsonObject)?["Message"];
+            var node = Parse(text) as JsonObject;
+            var message = (string?)node?["message"] ?? (string?)node?["Message"] ?? XmlElement(text, "Message");
             throw new AwsApiException(operation, status, errorType, message);
         }
     }
@@ -115,12 +134,21 @@ internal sealed class SignedHttpClient(HttpClient http, Uri baseUri, string sign
         return request;
     }
 
-    // AWS puts the error type in x-amzn-ErrorType ("ThrottlingException:http://...") or in the body's __type.
+    // AWS puts the error type in x-amzn-ErrorType ("ThrottlingException:http://..."), in a JSON body's __type, or in the
+    // query protocol's <ErrorResponse><Error><Code>.
     private static string? ErrorType(HttpResponseMessage response, string body)
     {
         var header = response.Headers.TryGetValues("x-amzn-ErrorType", out var values) ? values.FirstOrDefault() : null;
-        var type = header ?? (string?)(Parse(body) as JsonObject)?["__type"];
+        var type = header ?? (string?)(Parse(body) as JsonObject)?["__type"] ?? XmlElement(body, "Code");
         return type?.Split(':')[0].Split('#')[^1];
+    }
+
+    // The text of the first <name> element of an XML error body, or null.
+    private static string? XmlElement(string body, string name)
+    {
+        var start = body.IndexOf($"<{name}>", StringComparison.Ordinal);
+        var end = start < 0 ? -1 : body.IndexOf($"</{name}>", start, StringComparison.Ordinal);
+        return end < 0 ? null : WebUtility.HtmlDecode(body[(start + name.Length + 2)..end]);
     }
 
     private static JsonNode? Parse(string text)

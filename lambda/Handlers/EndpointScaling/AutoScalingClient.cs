@@ -34,7 +34,6 @@ internal sealed class AutoScalingClient(AwsJsonApi api)
         return new Registration(
             (int?)target["MinCapacity"] ?? 0,
             (int?)target["MaxCapacity"] ?? 0,
-            (string?)target["RoleARN"],
             target["SuspendedState"]?.DeepClone() as JsonObject,
             await DescribePoliciesAsync(resourceId, cancellationToken).ConfigureAwait(false));
     }
@@ -67,16 +66,18 @@ internal sealed class AutoScalingClient(AwsJsonApi api)
         return policies;
     }
 
-    /// <summary>Registers or updates the target (RegisterScalableTarget changes only the parameters it is given).</summary>
-    public async Task RegisterAsync(string resourceId, int minCapacity, int maxCapacity, string? roleArn, JsonObject? suspendedState, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers or updates the target (RegisterScalableTarget changes only the parameters it is given). It never sends
+    /// RoleARN: for SageMaker, Application Auto Scaling uses its service-linked role and ignores another ("How Application
+    /// Auto Scaling works with IAM", Service-linked roles: "If you specify a legacy service role for any other service
+    /// ... Application Auto Scaling ignores it. Instead, it uses a service-linked role"), so the caller needs no
+    /// iam:PassRole, whether or not passing that role would require it (undocumented).
+    /// </summary>
+    public async Task RegisterAsync(string resourceId, int minCapacity, int maxCapacity, JsonObject? suspendedState, CancellationToken cancellationToken)
     {
         var request = Target(resourceId);
         request["MinCapacity"] = minCapacity;
         request["MaxCapacity"] = maxCapacity;
-        if (!string.IsNullOrEmpty(roleArn))
-        {
-            request["RoleARN"] = roleArn;
-        }
 
         if (suspendedState is not null)
         {

@@ -16,11 +16,15 @@ namespace LlmHosting.Lambda.EndpointScaling;
 /// its <c>Snapshot</c> attribute and deregisters the target before the endpoint is updated.</item>
 /// <item>Restore&lt;type&gt; receives that snapshot; when it is deleted (the cleanup after a rollback or after success) and
 /// the endpoint runs the snapshot's type with no target registered, it registers the snapshot again.</item>
-/// <item>Scaling registers the template's target and policies when the endpoint runs the template's type, and
-/// deregisters otherwise (a rollback is about to change the type back).</item>
+/// <item>Scaling registers the template's target and policies when the endpoint runs the template's type. When it runs
+/// another type during a rollback (the stack's status says so), it deregisters: the rollback is about to change the type
+/// back, and the old Restore registers the old target then. Otherwise it fails, so that CloudFormation rolls the stack
+/// back: the endpoint did not take the new type (SageMaker rolled its update back on its own, and CloudFormation may
+/// report that update as successful: UNCONFIRMED either way), and succeeding would leave the variant deregistered and
+/// the old Restore, deleted in the clean-up, with an empty snapshot.</item>
 /// </list>
 /// </summary>
-internal sealed class EndpointScalingResource(SageMakerClient sageMaker, AutoScalingClient autoScaling, TextWriter log)
+internal sealed class EndpointScalingResource(SageMakerClient sageMaker, AutoScalingClient autoScaling, CloudFormationClient cloudFormation, TextWriter log)
 {
     /// <summary>CloudFormation's limit on a custom resource response body (User Guide, "Custom resource response objects").</summary>
     internal const int MaxResponseBytes = 4096;
@@ -44,7 +48,7 @@ internal sealed class EndpointScalingResource(SageMakerClient sageMaker, AutoSca
                 (ScalingRole.Pause, "Update") => await PauseAsync(request, properties, cancellationToken).ConfigureAwait(false),
                 (ScalingRole.Pause, "Create") => new JsonObject { ["Snapshot"] = "" },
                 (ScalingRole.Restore, "Delete") => await RestoreAsync(properties, cancellationToken).ConfigureAwait(false),
-                (ScalingRole.Scaling, "Create" or "Update") => await ApplyAsync(properties, cancellationToken).ConfigureAwait(false),
+                (ScalingRole.Scaling, "Create" or "Update") => await ApplyAsync(request, requestType, properties, cancellationToken).ConfigureAwait(false),
                 (ScalingRole.Scaling, "Delete") => await RemoveAsync(properties, cancellationToken).ConfigureAwait(false),
                 _ => null,
             };
@@ -151,7 +155,7 @@ internal sealed class EndpointScalingResource(SageMakerClient sageMaker, AutoSca
         }
 
         var registration = snapshot.Registration;
-        await autoScaling.RegisterAsync(properties.ResourceId, registration.MinCapacity, registration.MaxCapacity, registration.RoleArn, registration.SuspendedState, cancellationToken).ConfigureAwait(false);
+        await autoScaling.RegisterAsync(properties.ResourceId, registration.MinCapacity, registration.MaxCapacity, registration.SuspendedState, cancellationToken).ConfigureAwait(false);
         foreach (var policy in registration.Policies)
         {
             await autoScaling.PutPolicyAsync(properties.ResourceId, policy, cancellationToken).ConfigureAwait(false);
@@ -161,20 +165,32 @@ internal sealed class EndpointScalingResource(SageMakerClient sageMaker, AutoSca
         return null;
     }
 
-    private async Task<JsonObject?> ApplyAsync(ScalingProperties properties, CancellationToken cancellationToken)
+    private async Task<JsonObject?> ApplyAsync(JsonObject request, string requestType, ScalingProperties properties, CancellationToken cancellationToken)
     {
         var current = await sageMaker.CurrentInstanceTypeAsync(properties.EndpointName, properties.VariantName, cancellationToken).ConfigureAwait(false)
             ?? throw new EndpointScalingException($"endpoint {properties.EndpointName} does not exist.");
         if (current != properties.InstanceType)
         {
-            // Only a rollback gets here: the endpoint still runs the new type and is about to be updated back to ours.
+            // A rollback's update of this resource comes with the old properties while the endpoint still runs the new
+            // type, which the rollback is about to change back; the same request outside a rollback means the endpoint
+            // never took the template's type. Only the stack's status tells the two apart (a Create is never a rollback).
+            var status = requestType == "Update"
+                ? await cloudFormation.StackStatusAsync((string?)request["StackId"] ?? throw new EndpointScalingException("the request has no StackId."), cancellationToken).ConfigureAwait(false)
+                : null;
+            if (status?.Contains("ROLLBACK_IN_PROGRESS", StringComparison.Ordinal) != true)
+            {
+                throw new EndpointScalingException(
+                    $"the endpoint runs {current}, not {properties.InstanceType} as this deployment set (stack {status ?? "creating"}): SageMaker did not complete its update "
+                    + "(DescribeEndpoint shows its FailureReason). Failing, so that CloudFormation rolls the stack back and the previous autoscaling is registered again.");
+            }
+
             var removed = await autoScaling.DeregisterAsync(properties.ResourceId, cancellationToken).ConfigureAwait(false);
-            log.WriteLine($"Scaling {properties.ResourceId}: the endpoint runs {current}, not {properties.InstanceType}; {(removed ? "deregistered" : "nothing registered")} until it does.");
+            log.WriteLine($"Scaling {properties.ResourceId}: stack {status}, the endpoint runs {current}, not {properties.InstanceType}; {(removed ? "deregistered" : "nothing registered")} until it does.");
             return null;
         }
 
         var template = properties.Template!;
-        await autoScaling.RegisterAsync(properties.ResourceId, template.MinCapacity, template.MaxCapacity, template.RoleArn, null, cancellationToken).ConfigureAwait(false);
+        await autoScaling.RegisterAsync(properties.ResourceId, template.MinCapacity, template.MaxCapacity, null, cancellationToken).ConfigureAwait(false);
         var existing = await autoScaling.DescribePoliciesAsync(properties.ResourceId, cancellationToken).ConfigureAwait(false);
         foreach (var policy in template.Policies)
         {

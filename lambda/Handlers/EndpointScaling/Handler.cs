@@ -19,6 +19,9 @@ public sealed class Handler
     /// <summary>Overrides the Application Auto Scaling endpoint (default <c>https://application-autoscaling.&lt;region&gt;.&lt;dns suffix&gt;/</c>).</summary>
     public const string AutoScalingEndpointVariable = "AUTOSCALING_ENDPOINT_URL";
 
+    /// <summary>Overrides the CloudFormation endpoint (default <c>https://cloudformation.&lt;region&gt;.&lt;dns suffix&gt;/</c>).</summary>
+    public const string CloudFormationEndpointVariable = "CLOUDFORMATION_ENDPOINT_URL";
+
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     private readonly EndpointScalingResource _resource;
@@ -47,22 +50,26 @@ public sealed class Handler
             ?? throw new InvalidOperationException("AWS_REGION is not set.");
         var region = RegionEndpoint.GetBySystemName(regionName);
         var credentials = DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
-        // Hosts from botocore's models: endpointPrefix api.sagemaker and application-autoscaling.
+        // Hosts from botocore's models: endpointPrefix api.sagemaker, application-autoscaling and cloudformation.
         var sageMakerUri = EndpointFromEnvironment(SageMakerEndpointVariable) ?? new Uri($"https://api.sagemaker.{regionName}.{region.PartitionDnsSuffix}/");
         var autoScalingUri = EndpointFromEnvironment(AutoScalingEndpointVariable) ?? new Uri($"https://application-autoscaling.{regionName}.{region.PartitionDnsSuffix}/");
-        return Connect(Http, sageMakerUri, autoScalingUri, region, credentials, new RetryPolicy(), Console.Out);
+        var cloudFormationUri = EndpointFromEnvironment(CloudFormationEndpointVariable) ?? new Uri($"https://cloudformation.{regionName}.{region.PartitionDnsSuffix}/");
+        return Connect(Http, new ServiceUris(sageMakerUri, autoScalingUri, cloudFormationUri), region, credentials, new RetryPolicy(), Console.Out);
     }
 
-    /// <summary>The resource logic over signed clients of both services (signing names sagemaker and application-autoscaling, per botocore).</summary>
-    internal static EndpointScalingResource Connect(
-        HttpClient http, Uri sageMakerUri, Uri autoScalingUri, RegionEndpoint region, AWSCredentials credentials, RetryPolicy retry, TextWriter log)
+    /// <summary>The resource logic over signed clients of the three services (signing names sagemaker, application-autoscaling and cloudformation, per botocore).</summary>
+    internal static EndpointScalingResource Connect(HttpClient http, ServiceUris uris, RegionEndpoint region, AWSCredentials credentials, RetryPolicy retry, TextWriter log)
     {
-        var sageMaker = new AwsJsonApi(new SignedHttpClient(http, sageMakerUri, "sagemaker", region, credentials, retry), "SageMaker", "SageMaker", "sagemaker", retry);
+        var sageMaker = new AwsJsonApi(new SignedHttpClient(http, uris.SageMaker, "sagemaker", region, credentials, retry), "SageMaker", "SageMaker", "sagemaker", retry);
         var autoScaling = new AwsJsonApi(
-            new SignedHttpClient(http, autoScalingUri, "application-autoscaling", region, credentials, retry),
+            new SignedHttpClient(http, uris.AutoScaling, "application-autoscaling", region, credentials, retry),
             "Application Auto Scaling", "AnyScaleFrontendService", "application-autoscaling", retry);
-        return new EndpointScalingResource(new SageMakerClient(sageMaker), new AutoScalingClient(autoScaling), log);
+        var cloudFormation = new CloudFormationClient(new SignedHttpClient(http, uris.CloudFormation, "cloudformation", region, credentials, retry));
+        return new EndpointScalingResource(new SageMakerClient(sageMaker), new AutoScalingClient(autoScaling), cloudFormation, log);
     }
+
+    /// <summary>Where the handler reaches each service.</summary>
+    internal sealed record ServiceUris(Uri SageMaker, Uri AutoScaling, Uri CloudFormation);
 
     private static Uri? EndpointFromEnvironment(string name)
         => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? new Uri(value.EndsWith('/') ? value : value + "/") : null;

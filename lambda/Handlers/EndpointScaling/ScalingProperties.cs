@@ -109,7 +109,8 @@ internal sealed record ScalingProperties(
             problems.Add($"PolicyName '{duplicate.Key}' is used {duplicate.Count()} times");
         }
 
-        return new Registration(min, max, (string?)Scalar(properties["RoleArn"]) is { Length: > 0 } role ? role : null, null, policies);
+        // A RoleArn property (templates before the handler stopped sending it) is ignored: see AutoScalingClient.RegisterAsync.
+        return new Registration(min, max, null, policies);
     }
 
     private static JsonObject ReadTargetTracking(JsonObject tracking, string where, List<string> problems)

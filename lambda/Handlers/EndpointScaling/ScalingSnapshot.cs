@@ -23,10 +23,10 @@ internal sealed record ScalingPolicy(string Name, string Type, JsonObject Config
 /// <summary>A variant's registration as a scalable target, with its policies.</summary>
 /// <param name="MinCapacity">Lowest instance count.</param>
 /// <param name="MaxCapacity">Highest instance count.</param>
-/// <param name="RoleArn">RoleARN of the target (the service-linked role for SageMaker), or null to let the service choose.</param>
 /// <param name="SuspendedState">The SuspendedState object as described, or null when it was not given.</param>
 /// <param name="Policies">The scaling policies.</param>
-internal sealed record Registration(int MinCapacity, int MaxCapacity, string? RoleArn, JsonObject? SuspendedState, IReadOnlyList<ScalingPolicy> Policies);
+/// <remarks>No RoleARN: Application Auto Scaling uses SageMaker's service-linked role (<see cref="AutoScalingClient.RegisterAsync"/>).</remarks>
+internal sealed record Registration(int MinCapacity, int MaxCapacity, JsonObject? SuspendedState, IReadOnlyList<ScalingPolicy> Policies);
 
 /// <summary>
 /// What the Pause role took away before an instance-type change: the registration and the instance type the endpoint ran
@@ -49,7 +49,6 @@ internal sealed record ScalingSnapshot(string InstanceType, Registration Registr
             ["InstanceType"] = InstanceType,
             ["MinCapacity"] = Registration.MinCapacity,
             ["MaxCapacity"] = Registration.MaxCapacity,
-            ["RoleARN"] = Registration.RoleArn,
             ["SuspendedState"] = Registration.SuspendedState?.DeepClone(),
             ["Policies"] = policies,
         };
@@ -72,7 +71,6 @@ internal sealed record ScalingSnapshot(string InstanceType, Registration Registr
                 new Registration(
                     (int?)node["MinCapacity"] ?? throw new JsonException("no MinCapacity"),
                     (int?)node["MaxCapacity"] ?? throw new JsonException("no MaxCapacity"),
-                    (string?)node["RoleARN"],
                     node["SuspendedState"]?.DeepClone() as JsonObject,
                     policies));
         }

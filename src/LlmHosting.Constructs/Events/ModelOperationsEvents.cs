@@ -107,6 +107,7 @@ public sealed class ModelOperationsEvents : Construct
             MaxEventAge = props.MaxEventAge,
             RetryAttempts = props.RetryAttempts,
             KeyConditions = props.TopicKeyConditions,
+            KeyRemovalPolicy = props.TopicKeyRemovalPolicy,
         });
         _endpointRules = new RuleFamily(OperationsRules.Endpoint, CreateRule);
         _importRules = new RuleFamily(OperationsRules.Import, CreateRule);

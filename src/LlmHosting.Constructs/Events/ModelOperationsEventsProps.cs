@@ -80,4 +80,10 @@ public sealed class ModelOperationsEventsProps
     /// Default: none (each is documented on <see cref="TopicKeyConditions"/>).
     /// </summary>
     public TopicKeyConditions? TopicKeyConditions { get; init; }
+
+    /// <summary>
+    /// What happens to the notification topic's key when it leaves the stack (<see cref="OperationsTopicProps.KeyRemovalPolicy"/>).
+    /// Default: <see cref="RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE"/>.
+    /// </summary>
+    public RemovalPolicy? TopicKeyRemovalPolicy { get; init; }
 }

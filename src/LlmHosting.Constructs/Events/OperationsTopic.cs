@@ -28,6 +28,15 @@ public sealed class OperationsTopicProps
 
     /// <summary>Conditions on the key policy statements of EventBridge and CloudWatch. Default: none (each is documented on <see cref="TopicKeyConditions"/>).</summary>
     public TopicKeyConditions? KeyConditions { get; init; }
+
+    /// <summary>
+    /// What happens to the topic's key when it leaves the stack. The key encrypts only notifications on their way (the
+    /// dead-letter queue has its own SSE-SQS encryption), so nothing stored becomes unreadable when it goes:
+    /// <see cref="RemovalPolicy.DESTROY"/> schedules its deletion (after <see cref="OperationsTopic.DestroyedKeyPendingWindow"/>)
+    /// with the stack, for short-lived environments. Default: <see cref="RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE"/>: kept
+    /// on update and delete, deleted when the stack operation that created it rolls back.
+    /// </summary>
+    public RemovalPolicy? KeyRemovalPolicy { get; init; }
 }
 
 /// <summary>
@@ -44,6 +53,12 @@ public sealed class OperationsTopic : Construct
     /// <summary>Default for <see cref="OperationsTopicProps.RetryAttempts"/>.</summary>
     public const int DefaultRetryAttempts = 24;
 
+    /// <summary>
+    /// The waiting period of a key removed with <see cref="RemovalPolicy.DESTROY"/>: 7 days, the shortest KMS allows
+    /// (ScheduleKeyDeletion, 7-30 days), since the key protects nothing at rest.
+    /// </summary>
+    public static readonly Duration DestroyedKeyPendingWindow = Duration.Days(7);
+
     /// <summary>Creates the key, the topic, its subscriptions and the dead-letter queue.</summary>
     /// <param name="scope">Parent construct.</param>
     /// <param name="id">Construct id.</param>
@@ -58,6 +73,8 @@ public sealed class OperationsTopic : Construct
             // The owner's path: this construct is usually the hidden "Default" child of ModelOperationsEvents.
             Description = $"Encrypts the model operations notifications of {OwnerPath()}",
             EnableKeyRotation = true,
+            RemovalPolicy = props.KeyRemovalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+            PendingWindow = props.KeyRemovalPolicy == RemovalPolicy.DESTROY ? DestroyedKeyPendingWindow : null,
         });
         // Publishing to an encrypted topic needs the publisher to be able to use the key (SNS calls KMS with the
         // publisher's identity): EventBridge for the rules, CloudWatch for alarm actions (SNS developer guide, "Key

@@ -41,7 +41,12 @@ public sealed class LogGroupOptions
     /// <summary>
     /// What happens to a log group when it leaves the stack. A retained group that carries a fixed name (the SageMaker
     /// ones) makes a later deployment that declares it again fail: see the repository README, "Security model".
-    /// Default: <see cref="RemovalPolicy.RETAIN"/>, so that no log event is lost with a resource.
+    /// Default: <see cref="RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE"/> (<c>DeletionPolicy: RetainExceptOnCreate</c>,
+    /// <c>UpdateReplacePolicy: Retain</c>), so that no log event is lost with a resource, while a group created by a stack
+    /// operation that rolls back is deleted with it: kept, its fixed name would make the next attempt fail with "already
+    /// exists" (CloudFormation user guide, <c>DeletionPolicy</c> attribute: "RetainExceptOnCreate behaves like Retain for
+    /// stack operations, except for the stack operation that initially created the resource"). <see cref="RemovalPolicy.RETAIN"/>
+    /// keeps even those.
     /// </summary>
     public RemovalPolicy? RemovalPolicy { get; init; }
 
@@ -75,7 +80,7 @@ public sealed class LogGroupOptions
         return new ResolvedLogGroupOptions(
             own?.Retention ?? defaults?.Retention ?? DefaultRetention,
             own?.EncryptionKey ?? defaults?.EncryptionKey,
-            own?.RemovalPolicy ?? defaults?.RemovalPolicy ?? Amazon.CDK.RemovalPolicy.RETAIN);
+            own?.RemovalPolicy ?? defaults?.RemovalPolicy ?? Amazon.CDK.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
     }
 
     /// <summary>The problems of <paramref name="options"/>, named under <paramref name="property"/> (for example <c>Logs</c>).</summary>

@@ -58,8 +58,18 @@ public abstract class ServedModel : Construct, IServedModel
     /// <summary>The default alerting alarms, empty when turned off.</summary>
     public IReadOnlyList<IAlarm> Alarms => _alarms;
 
-    /// <summary>The alarms that roll an update back: the default 5XX and latency alarms, and the ones given.</summary>
+    /// <summary>
+    /// The alarms that roll an update back: the default error-rate (<see cref="ErrorRateRollbackAlarm"/>) and latency
+    /// alarms, and the ones given. Each is a plain single-metric alarm, the kind SageMaker's guardrails document.
+    /// </summary>
     public IReadOnlyList<IAlarm> RollbackAlarmList { get; private set; } = [];
+
+    /// <summary>
+    /// The plain alarm on the 5XX error rate that rolls updates back (3 of 5 minutes at or above
+    /// <see cref="VllmServingOptions.ErrorRateAlarmThreshold"/>), or null when the default alarms are off. It does not
+    /// notify: the alerting 5XX alarm in <see cref="Alarms"/> does, once enough requests came.
+    /// </summary>
+    public IAlarm? ErrorRateRollbackAlarm { get; private set; }
 
     /// <summary>A metric of this model, with the dimensions that select it. Default statistic: average over 5 minutes.</summary>
     /// <param name="metricName">CloudWatch metric name.</param>
@@ -97,8 +107,9 @@ public abstract class ServedModel : Construct, IServedModel
     public Grant GrantInvokeOpenAi(IGrantable grantee) => GrantInvoke(grantee).Combine(InvokeActions.GrantBearerToken(grantee));
 
     /// <summary>
-    /// Creates the default 5XX and latency alarms (unless turned off) and sets the rollback alarms; the subclass adds its
-    /// other alerting alarms afterwards with <see cref="AddAlarm"/>.
+    /// Creates the default alarms (unless turned off): the alerting 5XX rate and the latency in <see cref="Alarms"/>, the
+    /// plain 5XX rate that rolls updates back; and sets the rollback alarms. The subclass adds its other alerting alarms
+    /// afterwards with <see cref="AddAlarm"/>.
     /// </summary>
     /// <param name="options">The serving options.</param>
     /// <param name="alarmPrefix">Start of the alarm names; the events rules select an environment's alarms by it.</param>
@@ -108,11 +119,16 @@ public abstract class ServedModel : Construct, IServedModel
     {
         if (options.DefaultAlarms ?? true)
         {
-            _alarms.Add(SagemakerAlarms.Invocation5XXErrors(this, alarmPrefix, subject, LogGroupName, MetricInvocation5XXErrors()));
-            _alarms.Add(SagemakerAlarms.ModelLatency(this, alarmPrefix, subject, options.ModelLatencyAlarmThreshold ?? ServingDefaults.ModelLatencyAlarmThreshold, capacity, MetricModelLatency()));
+            var thresholds = AlarmThresholds.For(options);
+            _alarms.Add(SagemakerAlarms.ErrorRateAlert(this, alarmPrefix, subject, LogGroupName, MetricInvocation5XXErrors(), MetricInvocations(), thresholds));
+            var latency = SagemakerAlarms.ModelLatency(this, alarmPrefix, subject, thresholds, capacity, MetricModelLatency());
+            _alarms.Add(latency);
+            ErrorRateRollbackAlarm = SagemakerAlarms.ErrorRateRollback(
+                this, alarmPrefix, subject, MetricInvocation5XXErrors(new MetricOptions { Statistic = "Average", Period = Duration.Minutes(1) }), thresholds);
+            RollbackAlarmList = [ErrorRateRollbackAlarm, latency];
         }
 
-        RollbackAlarmList = [.. _alarms, .. options.RollbackAlarms ?? []];
+        RollbackAlarmList = [.. RollbackAlarmList, .. options.RollbackAlarms ?? []];
     }
 
     /// <summary>Adds an alerting alarm that does not roll updates back.</summary>

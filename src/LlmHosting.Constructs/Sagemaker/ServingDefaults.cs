@@ -17,8 +17,27 @@ public static class ServingDefaults
     /// <summary>How long SageMaker may take to copy the weights to an instance: 60 minutes (60-3600 s).</summary>
     public static readonly Duration ModelDataDownloadTimeout = Duration.Minutes(60);
 
-    /// <summary>p90 model latency above which the latency alarm fires: 60 seconds.</summary>
-    public static readonly Duration ModelLatencyAlarmThreshold = Duration.Seconds(60);
+    /// <summary>
+    /// Share of requests answered with a 5XX error at which the error-rate alarms fire: 5 (percent). SageMaker records
+    /// <c>Invocation5XXErrors</c> as 1 for each 5XX answer and 0 for every other, so its average is the error rate
+    /// (SageMaker developer guide, endpoint invocation metrics).
+    /// </summary>
+    public const double ErrorRateAlarmThreshold = 5;
+
+    /// <summary>Fewest requests in 5 minutes for the alerting error-rate alarm to judge the rate at all: 10.</summary>
+    public const int ErrorRateAlarmMinimumInvocations = 10;
+
+    /// <summary>
+    /// The slowest a healthy vLLM server generates a token for one request under full load: 50 ms (20 tokens per second).
+    /// With the model's context length it bounds the time of the longest request the model allows.
+    /// </summary>
+    public static readonly Duration SlowestTokenInterval = Duration.Millis(50);
+
+    /// <summary>The lowest latency alarm threshold: 60 seconds, the time SageMaker gives a request that is not streamed.</summary>
+    public static readonly Duration MinimumModelLatencyAlarmThreshold = Duration.Seconds(60);
+
+    /// <summary>The latency alarm threshold of a model whose context length is unknown: 1 hour.</summary>
+    public static readonly Duration UnknownLengthModelLatencyAlarmThreshold = Duration.Hours(1);
 
     /// <summary>
     /// Target of the autoscaling policies: invocations per instance (endpoint) or per copy (component) per minute, 10, suited

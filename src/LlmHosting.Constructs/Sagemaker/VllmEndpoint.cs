@@ -103,6 +103,12 @@ public sealed class VllmEndpoint : ServedModel
         LogGroup = ServingLogs.Declare(this, "LogGroup", LogGroupName, props.Logs, declareLogGroup, Endpoint);
 
         AddDefaultAlarms(props, _endpointName, $"SageMaker endpoint {_endpointName}", "more instances");
+        if (RollbackAlarms.DescribeStatement(RollbackAlarmList) is { } readAlarms)
+        {
+            // SageMaker reads the rollback alarms with the model's execution role; the model already waits for its policy.
+            Role.AddToPrincipalPolicy(readAlarms);
+        }
+
         // Guardrails of every update: SageMaker deploys a new configuration step by step and rolls back when a rollback
         // alarm fires (CDK 2.160's L1 lacks the rolling policy: the whole DeploymentConfig goes in as an override).
         Endpoint.AddPropertyOverride("DeploymentConfig", DeploymentPolicy.Render(RollbackAlarmList));
@@ -112,8 +118,13 @@ public sealed class VllmEndpoint : ServedModel
         if (maxInstances > minInstances)
         {
             // An update keeps the instance count autoscaling has reached instead of going back to InitialInstanceCount
-            // (UpdateEndpoint: RetainAllVariantProperties keeps DesiredInstanceCount, DesiredWeight, DataCaptureConfig).
-            Endpoint.AddPropertyOverride("RetainAllVariantProperties", true);
+            // (UpdateEndpoint: RetainAllVariantProperties keeps DesiredInstanceCount, DesiredWeight, DataCaptureConfig),
+            // unless the policy bounds a blue/green update's second fleet to InitialInstanceCount.
+            if (DeploymentPolicy.RetainInstanceCount)
+            {
+                Endpoint.AddPropertyOverride("RetainAllVariantProperties", true);
+            }
+
             Scaling.Register(
                 Endpoint, minInstances, maxInstances,
                 props.TargetInvocationsPerInstance ?? ServingDefaults.TargetInvocations,
@@ -250,6 +261,7 @@ public sealed class VllmEndpoint : ServedModel
 
         var ami = definition.Image.HostAmi(this, props.InferenceAmiVersion, nameof(VllmEndpointProps.InferenceAmiVersion), problems);
         DeploymentPolicy.AddProblems(problems, nameof(VllmEndpointProps.DeploymentPolicy), min);
+        problems.AddRange(AlarmThresholds.Problems(props));
         problems.AddRange(definition.Problems(this));
         problems.ThrowIfAny();
         return ami!;

@@ -62,10 +62,11 @@ public sealed class VllmEndpointProps : VllmServingOptions
 
     /// <summary>
     /// How SageMaker rolls out a new configuration (model, image, vLLM settings, instance type). Default:
-    /// <see cref="EndpointDeploymentPolicy.DefaultFor"/> the instance type and <see cref="MinInstanceCount"/>: rolling in
-    /// batches of half the instances for 8-GPU instances with at least 2 instances, a blue/green canary of one instance
-    /// for other instances with at least 2, blue/green all at once for one instance; each step baked 10 minutes and rolled
-    /// back when a rollback alarm fires.
+    /// <see cref="EndpointDeploymentPolicy.DefaultFor"/> the instance type and <see cref="MinInstanceCount"/>: on 8-GPU
+    /// instances never more than one extra instance (rolling one instance at a time from 2 instances, blue/green all at
+    /// once at the initial instance count from 1); on others a blue/green canary of one instance from 2 instances, blue/green
+    /// all at once from 1, keeping the autoscaled count; each step baked 10 minutes and rolled back when a rollback alarm
+    /// fires.
     /// </summary>
     public EndpointDeploymentPolicy? DeploymentPolicy { get; init; }
 }

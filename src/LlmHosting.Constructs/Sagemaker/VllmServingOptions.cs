@@ -38,12 +38,21 @@ public abstract class VllmServingOptions
     /// <summary>How long SageMaker may take to copy the weights, 60-3600 s. Default: <see cref="ServingDefaults.ModelDataDownloadTimeout"/> (60 minutes).</summary>
     public Duration? ModelDataDownloadTimeout { get; init; }
 
-    /// <summary>Create the default alarms (5XX errors, model latency), which also roll updates back. Default: true.</summary>
+    /// <summary>Create the default alarms (5XX error rate, model latency), which also roll updates back. Default: true.</summary>
     public bool? DefaultAlarms { get; init; }
 
     /// <summary>
-    /// p90 model latency above which the latency alarm fires (three 5-minute periods in a row).
-    /// Default: <see cref="ServingDefaults.ModelLatencyAlarmThreshold"/> (60 seconds).
+    /// Percentage of requests answered with a 5XX error at which the error-rate alarms fire: the rollback alarm in 3 of
+    /// 5 minutes, the alerting alarm over 5 minutes of at least <see cref="ServingDefaults.ErrorRateAlarmMinimumInvocations"/>
+    /// requests. Above 0, at most 100. Default: <see cref="ServingDefaults.ErrorRateAlarmThreshold"/> (5%).
+    /// </summary>
+    public double? ErrorRateAlarmThreshold { get; init; }
+
+    /// <summary>
+    /// p90 model latency above which the latency alarm fires (three 5-minute periods in a row). Default: the time the
+    /// longest request the model allows can take, its context length (<c>Vllm.MaxModelLength</c>, else the model's
+    /// <see cref="KnownModel.MaxContextLength"/>) x <see cref="ServingDefaults.SlowestTokenInterval"/> (50 ms), at least
+    /// 60 seconds (gpt-oss-120b with 131072 tokens: 6554 s; a 32768-token limit: 1639 s); 1 hour when no length is known.
     /// </summary>
     public Duration? ModelLatencyAlarmThreshold { get; init; }
 

@@ -13,7 +13,9 @@ public sealed class AccessLogBucketProps
     /// <summary>
     /// What happens to the bucket when it leaves the stack. <see cref="RemovalPolicy.DESTROY"/> also empties it first
     /// (every version: CDK's <c>autoDeleteObjects</c>), so that the stack can delete it, for short-lived environments.
-    /// Default: <see cref="RemovalPolicy.RETAIN"/>: access logs are evidence.
+    /// Default: <see cref="RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE"/> (<c>DeletionPolicy: RetainExceptOnCreate</c>): access
+    /// logs are evidence, so the bucket is kept when it leaves the stack, except when the stack operation that created it
+    /// rolls back (it is then empty, and keeping it would only leave a bucket to clean up).
     /// </summary>
     public RemovalPolicy? RemovalPolicy { get; init; }
 
@@ -77,7 +79,7 @@ public sealed class AccessLogBucket : Construct
             EnforceSSL = true,
             ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
             Versioned = true,
-            RemovalPolicy = props.RemovalPolicy ?? RemovalPolicy.RETAIN,
+            RemovalPolicy = props.RemovalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
             // A versioned bucket that still holds objects cannot be deleted: DESTROY would fail without it.
             AutoDeleteObjects = props.RemovalPolicy == RemovalPolicy.DESTROY,
             LifecycleRules =

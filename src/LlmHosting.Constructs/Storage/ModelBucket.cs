@@ -51,7 +51,7 @@ public sealed class ModelBucket : Construct, IModelBucket
             MinimumTLSVersion = 1.2,
             ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
             Versioned = true,
-            RemovalPolicy = props.RemovalPolicy ?? RemovalPolicy.RETAIN,
+            RemovalPolicy = props.RemovalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
             AutoDeleteObjects = props.AutoDeleteObjects ?? false,
             ServerAccessLogsBucket = props.ServerAccessLogsBucket,
             ServerAccessLogsPrefix = props.ServerAccessLogsBucket is null ? null : props.ServerAccessLogsPrefix,
@@ -104,7 +104,7 @@ public sealed class ModelBucket : Construct, IModelBucket
     private static void Validate(ModelBucketProps props)
     {
         var problems = new List<string>();
-        var removal = props.RemovalPolicy ?? RemovalPolicy.RETAIN;
+        var removal = props.RemovalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
         if (props.AutoDeleteObjects == true && removal != RemovalPolicy.DESTROY)
         {
             problems.Add($"AutoDeleteObjects is true but RemovalPolicy is {removal}; emptying the bucket only makes sense with RemovalPolicy.DESTROY");

@@ -22,7 +22,11 @@ public sealed class ModelBucketProps
 
     /// <summary>
     /// What happens to the bucket when it leaves the stack.
-    /// Default: <see cref="RemovalPolicy.RETAIN"/>, because weights take hours to upload again.
+    /// Default: <see cref="RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE"/> (<c>DeletionPolicy: RetainExceptOnCreate</c>,
+    /// <c>UpdateReplacePolicy: Retain</c>): kept when it leaves the stack, because weights take hours to upload again, but
+    /// deleted when the stack operation that created it rolls back. It is empty then (nothing can be uploaded before the
+    /// bucket's stack operation completes), and a kept bucket with a fixed <see cref="BucketName"/> would make the next
+    /// attempt fail with "already exists" (CloudFormation user guide, <c>DeletionPolicy</c> attribute).
     /// </summary>
     public RemovalPolicy? RemovalPolicy { get; init; }
 

@@ -48,7 +48,7 @@ public sealed class EnvironmentStacksTests(SynthesizedApp app)
         // As the cloud assembly tells cdk deploy, from the one synthesis every test shares.
         Assert.Equal(retained, app.TerminationProtection[$"{environment}/Storage"]);
         var bucket = app.Template(environment, "Storage")["Resources"]![ModelBucketLogicalId]!;
-        Assert.Equal(retained ? "Retain" : "Delete", (string?)bucket["DeletionPolicy"]);
+        Assert.Equal(retained ? "RetainExceptOnCreate" : "Delete", (string?)bucket["DeletionPolicy"]);
     }
 
     [Theory]

@@ -38,8 +38,8 @@ public sealed class SecurityWiringTests(SynthesizedApp app)
 
     [Theory]
     [InlineData("dev", 7, "Delete")]
-    [InlineData("staging", 30, "Retain")]
-    [InlineData("prod", 365, "Retain")]
+    [InlineData("staging", 30, "RetainExceptOnCreate")]
+    [InlineData("prod", 365, "RetainExceptOnCreate")]
     public void LogGroups_EveryOneOfEveryStack_HasTheEnvironmentsRetentionAndRemoval(string environment, int days, string deletion)
     {
         foreach (var stack in new[] { "Storage", "Serving" })

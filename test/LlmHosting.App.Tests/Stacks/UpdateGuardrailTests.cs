@@ -28,15 +28,24 @@ public sealed class UpdateGuardrailTests(SynthesizedApp app)
 
     [Theory]
     [MemberData(nameof(EnvironmentNames))]
-    public void AutoscaledEndpoints_RetainTheirVariantPropertiesThroughUpdates(string environment)
+    public void Endpoints_KeepTheirInstanceCountThroughUpdates_ExceptBlueGreenOnEightGpuInstances(string environment)
     {
+        // Autoscaled endpoints and component endpoints (managed instance scaling) keep the instance count they reached;
+        // a blue/green update of an 8-GPU endpoint redeploys at its initial count instead, so that it needs one extra
+        // instance, not a second scaled-out fleet (prod's ml.p5.48xlarge).
         var resources = app.Template(environment)["Resources"]!.AsObject();
         var scaled = AutoscaledEndpointNames(resources);
         foreach (var (id, endpoint) in Of(resources, "AWS::SageMaker::Endpoint"))
         {
             var name = (string)endpoint["Properties"]!["EndpointName"]!;
+            var variant = resources[(string)endpoint["Properties"]!["EndpointConfigName"]!["Fn::GetAtt"]![0]!]!["Properties"]!["ProductionVariants"]![0]!;
+            var managed = variant["ManagedInstanceScaling"] is not null;
+            var type = (string)variant["InstanceType"]!;
+            var scarceBlueGreen = (type.StartsWith("ml.p", StringComparison.Ordinal) || type.EndsWith(".48xlarge", StringComparison.Ordinal))
+                && endpoint["Properties"]!["DeploymentConfig"]!["BlueGreenUpdatePolicy"] is not null;
+            var expected = managed || (scaled.Contains(name) && !scarceBlueGreen);
             var retain = (bool?)endpoint["Properties"]!["RetainAllVariantProperties"] == true;
-            Assert.True(retain == scaled.Contains(name), $"{environment}: {id} ({name}) autoscaled: {scaled.Contains(name)}, RetainAllVariantProperties: {retain}");
+            Assert.True(retain == expected, $"{environment}: {id} ({name}) autoscaled: {scaled.Contains(name)}, managed: {managed}, RetainAllVariantProperties: {retain}");
         }
     }
 
@@ -52,6 +61,79 @@ public sealed class UpdateGuardrailTests(SynthesizedApp app)
             AssertAlarmsOfTheTemplate(environment, id, config!, resources);
         }
     }
+
+    [Theory]
+    [MemberData(nameof(EnvironmentNames))]
+    public void RollbackAlarms_ArePlainAlarms_ThatEveryRoleSageMakerUsesForTheUpdateMayDescribe(string environment)
+    {
+        // SageMaker guide, Auto-Rollback Configuration and Monitoring: "Ensure that your IAM execution role has permission to
+        // perform the cloudwatch:DescribeAlarms action on the auto-rollback alarms you specify". An endpoint update uses the
+        // endpoint config's role and its models' roles; a component update its model's role.
+        var resources = app.Template(environment)["Resources"]!.AsObject();
+        var checkedAlarms = 0;
+        foreach (var (id, resource) in Of(resources, "AWS::SageMaker::Endpoint").Concat(Of(resources, "AWS::SageMaker::InferenceComponent")))
+        {
+            var alarms = resource["Properties"]!["DeploymentConfig"]!["AutoRollbackConfiguration"]!["Alarms"]!.AsArray().Select(a => (string)a!["AlarmName"]!["Ref"]!).ToList();
+            foreach (var alarm in alarms)
+            {
+                var properties = resources[alarm]!["Properties"]!;
+                Assert.True(properties["MetricName"] is not null && properties["Metrics"] is null, $"{environment}: {id} rolls back on {alarm}, which is not a plain single-metric alarm");
+            }
+
+            var roles = RolesSageMakerUses(resources, resource);
+            Assert.NotEmpty(roles);
+            foreach (var role in roles)
+            {
+                var readable = PoliciesOf(resources, role)
+                    .Where(s => Strings(s["Action"]).Contains("cloudwatch:DescribeAlarms"))
+                    .SelectMany(s => s["Resource"] is JsonArray list ? list.ToList() : [s["Resource"]])
+                    .Select(r => (string?)r?["Fn::GetAtt"]?[0])
+                    .ToHashSet();
+                Assert.True(alarms.All(readable.Contains), $"{environment}: role {role} may not describe every rollback alarm of {id} ({string.Join(", ", alarms.Where(a => !readable.Contains(a)))})");
+                checkedAlarms += alarms.Count;
+            }
+        }
+
+        Assert.True(checkedAlarms > 0, $"{environment}: no rollback alarm checked");
+    }
+
+    /// <summary>The figures of the README's "Alarms and notifications": the model's context length x 50 ms.</summary>
+    [Theory]
+    [InlineData("prod", "llm-prod-gpt-oss-120b-model-latency", 6554)]
+    [InlineData("staging", "llm-staging-gpt-oss-20b-model-latency", 3277)]
+    [InlineData("dev", "llm-dev-shared-gpt-oss-20b-model-latency", 1639)]
+    public void LatencyAlarms_Thresholds_AreTheReadmesFigures(string environment, string alarmName, int seconds)
+    {
+        var alarm = Of(app.Template(environment)["Resources"]!.AsObject(), "AWS::CloudWatch::Alarm")
+            .Single(a => (string?)a.Resource["Properties"]!["AlarmName"] == alarmName).Resource;
+        Assert.Equal(seconds * 1_000_000.0, (double)alarm["Properties"]!["Threshold"]!);
+    }
+
+    // The execution roles of the endpoint config and of the models an endpoint or component runs.
+    private static List<string> RolesSageMakerUses(JsonObject resources, JsonNode resource)
+    {
+        string? Target(JsonNode? reference) => (string?)reference?["Fn::GetAtt"]?[0] ?? (string?)reference?["Ref"];
+        var models = new List<string>();
+        var roles = new List<string>();
+        if (Target(resource["Properties"]!["EndpointConfigName"]) is { } configId)
+        {
+            var config = resources[configId]!["Properties"]!;
+            roles.AddRange(Target(config["ExecutionRoleArn"]) is { } configRole ? [configRole] : []);
+            models.AddRange(config["ProductionVariants"]!.AsArray().Select(v => Target(v!["ModelName"])).OfType<string>());
+        }
+
+        models.AddRange(Target(resource["Properties"]!["Specification"]?["ModelName"]) is { } model ? [model] : []);
+        roles.AddRange(models.Select(m => Target(resources[m]!["Properties"]!["ExecutionRoleArn"])).OfType<string>());
+        return roles.Distinct().ToList();
+    }
+
+    private static IEnumerable<JsonNode> PoliciesOf(JsonObject resources, string roleId)
+        => Of(resources, "AWS::IAM::Policy")
+            .Where(p => p.Resource["Properties"]!["Roles"]!.AsArray().Any(r => (string?)r!["Ref"] == roleId))
+            .SelectMany(p => p.Resource["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray())
+            .OfType<JsonNode>();
+
+    private static List<string> Strings(JsonNode? node) => node is JsonArray array ? array.Select(n => (string)n!).ToList() : node is null ? [] : [(string)node!];
 
     private static void AssertAlarmsOfTheTemplate(string environment, string id, JsonNode config, JsonObject resources)
     {

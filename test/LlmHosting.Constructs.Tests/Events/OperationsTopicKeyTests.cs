@@ -47,6 +47,26 @@ public sealed class OperationsTopicKeyFixture
 public sealed class OperationsTopicKeyTests(OperationsTopicKeyFixture fixture) : IClassFixture<OperationsTopicKeyFixture>
 {
     [Fact]
+    public void KeyRemoval_Default_KeptOnUpdateAndDelete_ButNotWhenItsCreationRollsBack()
+    {
+        var key = fixture.Template["Resources"]!.AsObject().First(r => (string?)r.Value!["Type"] == "AWS::KMS::Key").Value!;
+
+        Assert.Equal(("RetainExceptOnCreate", "Retain"), ((string)key["DeletionPolicy"]!, (string)key["UpdateReplacePolicy"]!));
+        Assert.Null(key["Properties"]!["PendingWindowInDays"]);
+    }
+
+    [Fact]
+    public void KeyRemoval_Destroy_DeletesTheKeyWithTheStack_AfterTheShortestWaitingPeriod()
+    {
+        var stack = TestStacks.New();
+        _ = new ModelOperationsEvents(stack, "Operations", new ModelOperationsEventsProps { TopicKeyRemovalPolicy = Amazon.CDK.RemovalPolicy.DESTROY });
+
+        var (id, key) = Assert.Single(TestStacks.Resources(TestStacks.Json(stack), "AWS::KMS::Key"));
+        Assert.Equal("Delete", (string)TestStacks.Json(stack)["Resources"]![id]!["DeletionPolicy"]!);
+        Assert.Equal(7, (double)key["PendingWindowInDays"]!);
+    }
+
+    [Fact]
     public void KeyPolicy_EventBridge_HasNoCondition_SnsGuideSaysSourceAccountAndSourceArnAreNotSupportedForEventBridgeToEncryptedTopics()
     {
         // SNS developer guide, Key management: "Adding the aws:SourceAccount and aws:SourceArn to a AWS KMS policy is not

@@ -34,6 +34,22 @@ public sealed class LogGroupOptionsTests
     }
 
     [Fact]
+    public void Removal_Default_KeepsGroupsOnUpdateAndDelete_ButDeletesThemWhenTheirCreationRollsBack()
+    {
+        // A kept group with SageMaker's fixed name would make the retry of a failed first deployment fail ("already exists").
+        var stack = TestStacks.New();
+        var bucket = new ModelBucket(stack, "Weights");
+        _ = Endpoint(stack, bucket);
+        var template = TestStacks.Json(stack);
+
+        var groups = TestStacks.Resources(template, "AWS::Logs::LogGroup");
+        Assert.Contains(groups, g => g.Properties["LogGroupName"] is JsonValue name && (string)name! == EndpointGroup);
+        Assert.All(groups, g => Assert.Equal(
+            ("RetainExceptOnCreate", "Retain"),
+            ((string)template["Resources"]![g.Id]!["DeletionPolicy"]!, (string)template["Resources"]![g.Id]!["UpdateReplacePolicy"]!)));
+    }
+
+    [Fact]
     public void EncryptionKey_EncryptsEveryGroup_AndItsPolicyLetsCloudWatchLogsUseItForThoseGroupsOnly()
     {
         var stack = TestStacks.New();

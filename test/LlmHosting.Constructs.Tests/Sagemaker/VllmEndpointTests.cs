@@ -133,6 +133,14 @@ public sealed class VllmEndpointTests(GptOss20bEndpointFixture fixture) : IClass
 
         Assert.Collection(
             statements.OrderBy(s => TestStacks.Actions(s)[0], StringComparer.Ordinal),
+            describe =>
+            {
+                // SageMaker's guardrails read the rollback alarms with this role (deployment-guardrails-configuration).
+                Assert.Equal(["cloudwatch:DescribeAlarms"], TestStacks.Actions(describe));
+                Assert.Equal(
+                    ["ErrorRateAlarm", "ModelLatencyAlarm"],
+                    describe["Resource"]!.AsArray().Select(r => ((string)r!["Fn::GetAtt"]![0]!)["GptOss20b".Length..^8]).Order(StringComparer.Ordinal));
+            },
             put =>
             {
                 Assert.Equal(["cloudwatch:PutMetricData"], TestStacks.Actions(put));
@@ -187,6 +195,23 @@ public sealed class VllmEndpointTests(GptOss20bEndpointFixture fixture) : IClass
     }
 
     [Fact]
+    public void ScalingHandlerRole_WritesTargetsOnStar_ReadsItsOwnStack_AndPassesNoRole()
+    {
+        var statements = TestStacks.PolicyStatements(fixture.Template);
+        var targets = Assert.Single(statements, s => TestStacks.Actions(s).Contains("application-autoscaling:RegisterScalableTarget"));
+        // Issue 19, hazard 5: scalable-target/* may not authorize a first registration (its id is assigned by it); "*" does
+        // under either reading of the Service Authorization Reference and the user guide.
+        Assert.Equal("*", (string)targets["Resource"]!);
+        Assert.Equal(
+            ["application-autoscaling:DeleteScalingPolicy", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:DescribeScalableTargets",
+             "application-autoscaling:DescribeScalingPolicies", "application-autoscaling:PutScalingPolicy", "application-autoscaling:RegisterScalableTarget"],
+            TestStacks.Actions(targets).Order(StringComparer.Ordinal));
+        var stack = Assert.Single(statements, s => TestStacks.Actions(s).Contains("cloudformation:DescribeStacks"));
+        Assert.Equal("AWS::StackId", (string)stack["Resource"]!["Ref"]!);
+        Assert.DoesNotContain(statements, s => TestStacks.Actions(s).Contains("iam:PassRole"));
+    }
+
+    [Fact]
     public void Ctor_MaxAboveMin_RegistersAfterTheEndpointThroughScalingResourcesThatTrackInvocationsPerInstance()
     {
         Assert.Empty(TestStacks.Resources(fixture.Template, "AWS::ApplicationAutoScaling::ScalableTarget"));
@@ -202,9 +227,8 @@ public sealed class VllmEndpointTests(GptOss20bEndpointFixture fixture) : IClass
         var registration = scaling["Scaling"].Properties;
         Assert.Equal("1", (string)registration["MinCapacity"]!);
         Assert.Equal("3", (string)registration["MaxCapacity"]!);
-        Assert.Equal(
-            "arn:aws:iam::123456789012:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
-            (string)registration["RoleArn"]!);
+        // No role to pass: Application Auto Scaling uses SageMaker's service-linked role (and ignores another).
+        Assert.Null(registration["RoleArn"]);
         var policy = Assert.Single(registration["Policies"]!.AsArray())!;
         Assert.Equal("llm-dev-GPT-oss-20b-invocations-per-instance", (string)policy["PolicyName"]!);
         Assert.Equal("TargetTrackingScaling", (string)policy["PolicyType"]!);
@@ -226,22 +250,25 @@ public sealed class VllmEndpointTests(GptOss20bEndpointFixture fixture) : IClass
     }
 
     [Fact]
-    public void Ctor_Default_AlarmsOn5xxErrorsAndModelLatency_NamedAfterTheEndpoint()
+    public void Ctor_Default_AlarmsOn5xxErrorRateAndModelLatency_NamedAfterTheEndpoint()
     {
         var alarms = TestStacks.Resources(fixture.Template, "AWS::CloudWatch::Alarm").ToDictionary(a => (string)a.Properties["AlarmName"]!, a => a.Properties);
-        Assert.Equal(["llm-dev-GPT-oss-20b-invocation-5xx-errors", "llm-dev-GPT-oss-20b-model-latency"], alarms.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["llm-dev-GPT-oss-20b-error-rate", "llm-dev-GPT-oss-20b-invocation-5xx-errors", "llm-dev-GPT-oss-20b-model-latency"],
+            alarms.Keys.Order(StringComparer.Ordinal));
+        // The rollback error-rate alarm does not notify: the alerting one does, once enough requests came.
         Assert.Equal(2, fixture.Endpoint.Alarms.Count);
+        Assert.DoesNotContain(fixture.Endpoint.ErrorRateRollbackAlarm, fixture.Endpoint.Alarms);
 
         var errors = alarms["llm-dev-GPT-oss-20b-invocation-5xx-errors"];
-        Assert.Equal("Invocation5XXErrors", (string)errors["MetricName"]!);
-        Assert.Equal("AWS/SageMaker", (string)errors["Namespace"]!);
-        Assert.Equal("Sum", (string)errors["Statistic"]!);
-        Assert.Equal(1, (double)errors["Threshold"]!);
+        var metrics = errors["Metrics"]!.AsArray().ToDictionary(m => (string)m!["Id"]!, m => m!["MetricStat"]?["Metric"]);
+        Assert.Equal("Invocation5XXErrors", (string)metrics["errors"]!["MetricName"]!);
+        Assert.Equal("AWS/SageMaker", (string)metrics["errors"]!["Namespace"]!);
 
         var latency = alarms["llm-dev-GPT-oss-20b-model-latency"];
         Assert.Equal("ModelLatency", (string)latency["MetricName"]!);
         Assert.Equal("p90", (string)latency["ExtendedStatistic"]!);
-        Assert.Equal(60_000_000, (double)latency["Threshold"]!);
+        Assert.Equal(1639_000_000, (double)latency["Threshold"]!);
         Assert.Equal(3, (double)latency["EvaluationPeriods"]!);
         var dimensions = latency["Dimensions"]!.AsArray().ToDictionary(d => (string)d!["Name"]!, d => (string)d!["Value"]!);
         Assert.Equal(new Dictionary<string, string> { ["EndpointName"] = "llm-dev-GPT-oss-20b", ["VariantName"] = "AllTraffic" }, dimensions);

@@ -66,13 +66,13 @@ public sealed class AccessLogBucketTests
     }
 
     [Fact]
-    public void AccessLogBucket_Default_IsRetainedAndNeverEmptied()
+    public void AccessLogBucket_Default_IsRetainedExceptOnAFailedCreateAndNeverEmptied()
     {
         var stack = TestStacks.New();
         _ = new AccessLogBucket(stack, "AccessLogBucket");
         var template = TestStacks.Json(stack);
 
-        Assert.Equal("Retain", (string)template["Resources"]![Assert.Single(TestStacks.Resources(template, "AWS::S3::Bucket")).Id]!["DeletionPolicy"]!);
+        Assert.Equal("RetainExceptOnCreate", (string)template["Resources"]![Assert.Single(TestStacks.Resources(template, "AWS::S3::Bucket")).Id]!["DeletionPolicy"]!);
         Assert.Empty(TestStacks.Resources(template, "Custom::S3AutoDeleteObjects"));
     }
 

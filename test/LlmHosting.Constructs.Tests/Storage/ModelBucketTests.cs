@@ -78,11 +78,11 @@ public sealed class ModelBucketTests
     }
 
     [Fact]
-    public void Ctor_Default_IsRetainedOnStackDeletion()
+    public void Ctor_Default_IsRetainedOnUpdateAndStackDeletion_ButNotOnAFailedCreate()
     {
         var (template, _) = Synth();
         var resource = template["Resources"]!.AsObject().Single(r => (string?)r.Value!["Type"] == "AWS::S3::Bucket").Value!;
-        Assert.Equal("Retain", (string)resource["DeletionPolicy"]!);
+        Assert.Equal("RetainExceptOnCreate", (string)resource["DeletionPolicy"]!);
         Assert.Equal("Retain", (string)resource["UpdateReplacePolicy"]!);
         Assert.Empty(TestStacks.Resources(template, "Custom::S3AutoDeleteObjects"));
     }
@@ -213,7 +213,7 @@ public sealed class ModelBucketTests
             AbortIncompleteMultipartUploadAfter = Duration.Hours(12),
         }));
         Assert.StartsWith("Invalid ModelBucketProps: ", error.Message);
-        Assert.Contains("AutoDeleteObjects is true but RemovalPolicy is RETAIN", error.Message);
+        Assert.Contains("AutoDeleteObjects is true but RemovalPolicy is RETAIN_ON_UPDATE_OR_DELETE", error.Message);
         Assert.Contains("ServerAccessLogsPrefix is set without ServerAccessLogsBucket", error.Message);
         Assert.Contains("AbortIncompleteMultipartUploadAfter is 12 hours", error.Message);
     }

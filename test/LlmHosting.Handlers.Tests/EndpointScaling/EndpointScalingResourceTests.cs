@@ -24,7 +24,7 @@ public sealed class EndpointScalingResourceTests : IAsyncLifetime
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
     [Fact]
-    public async Task Scaling_StringProperties_AreSentAsTypedJson()
+    public async Task Scaling_StringProperties_AreSentAsTypedJson_WithoutTheTemplatesRoleArn()
     {
         _api.CreateEndpoint(Endpoint, "AllTraffic", "ml.p5.48xlarge");
         var policy = Policy("invocations", "70.5");
@@ -34,9 +34,51 @@ public sealed class EndpointScalingResourceTests : IAsyncLifetime
 
         Assert.Equal($"Scaling:{ResourceId}", (string)response["PhysicalResourceId"]!);
         var register = Assert.Single(_api.Calls, c => c.Operation == "RegisterScalableTarget").Request;
-        Assert.Equal("""{"ServiceNamespace":"sagemaker","ResourceId":"endpoint/llm-prod-gpt-oss-120b/variant/AllTraffic","ScalableDimension":"sagemaker:variant:DesiredInstanceCount","MinCapacity":1,"MaxCapacity":2,"RoleARN":"arn:aws:iam::123456789012:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"}""", register.ToJsonString());
+        // The request's RoleArn (as templates before this handler passed it) is not sent: Application Auto Scaling uses
+        // SageMaker's service-linked role and ignores another, so no iam:PassRole is needed.
+        Assert.Equal("""{"ServiceNamespace":"sagemaker","ResourceId":"endpoint/llm-prod-gpt-oss-120b/variant/AllTraffic","ScalableDimension":"sagemaker:variant:DesiredInstanceCount","MinCapacity":1,"MaxCapacity":2}""", register.ToJsonString());
+        Assert.Equal(FakeScalingApi.ServiceLinkedRole, _api.TargetOf(ResourceId)!.RoleArn);
         var put = Assert.Single(_api.Calls, c => c.Operation == "PutScalingPolicy").Request;
         Assert.Equal("""{"TargetValue":70.5,"PredefinedMetricSpecification":{"PredefinedMetricType":"SageMakerVariantInvocationsPerInstance"},"ScaleInCooldown":300,"ScaleOutCooldown":60,"DisableScaleIn":true}""", put["TargetTrackingScalingPolicyConfiguration"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("UPDATE_IN_PROGRESS", false)]
+    [InlineData("UPDATE_ROLLBACK_IN_PROGRESS", true)]
+    public async Task Scaling_Update_EndpointOnAnotherType_DeregistersOnlyDuringARollback_ElseFails(string stackStatus, bool succeeds)
+    {
+        _api.CreateEndpoint(Endpoint, "AllTraffic", "ml.p5.48xlarge");
+        await _handler.OnEventAsync(Request("Create", Scaling("1", "2", Policy("a", "10"))), default);
+        _api.StackStatus = stackStatus;
+        var update = Scaling("1", "2", Policy("a", "10"));
+        update["InstanceType"] = "ml.p5e.48xlarge";
+
+        var call = _handler.OnEventAsync(Request("Update", update, Scaling("1", "2", Policy("a", "10")), $"Scaling:{ResourceId}"), default);
+
+        if (succeeds)
+        {
+            await call;
+            Assert.Null(_api.TargetOf(ResourceId));
+        }
+        else
+        {
+            var error = await Assert.ThrowsAsync<EndpointScalingException>(() => call);
+            Assert.Contains("the endpoint runs ml.p5.48xlarge, not ml.p5e.48xlarge as this deployment set (stack UPDATE_IN_PROGRESS)", error.Message, StringComparison.Ordinal);
+            Assert.NotNull(_api.TargetOf(ResourceId));
+        }
+    }
+
+    [Fact]
+    public async Task Scaling_Create_EndpointOnAnotherType_FailsWithoutAskingCloudFormation()
+    {
+        _api.CreateEndpoint(Endpoint, "AllTraffic", "ml.p5.48xlarge");
+        var create = Scaling("1", "2", Policy("a", "10"));
+        create["InstanceType"] = "ml.p5e.48xlarge";
+
+        var error = await Assert.ThrowsAsync<EndpointScalingException>(() => _handler.OnEventAsync(Request("Create", create), default));
+
+        Assert.Contains("(stack creating)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_api.Calls, c => c.Service == "cloudformation");
     }
 
     [Fact]

@@ -41,6 +41,9 @@ internal sealed partial class FakeScalingApi : IAsyncDisposable
     /// <summary>Policies per DescribeScalingPolicies page.</summary>
     public int PageSize { get; set; } = 50;
 
+    /// <summary>What CloudFormation's DescribeStacks answers as the stack's status (the harness sets it per operation).</summary>
+    public string StackStatus { get; set; } = "UPDATE_IN_PROGRESS";
+
     /// <summary>Every call, in order.</summary>
     public List<Call> Calls { get; } = [];
 
@@ -92,9 +95,11 @@ internal sealed partial class FakeScalingApi : IAsyncDisposable
     /// <summary>
     /// UpdateEndpoint as SageMaker runs it: fails (and records a violation) when it changes the instance type of a
     /// variant registered as a scalable target; fails when <paramref name="fail"/> (a model that does not start). A
-    /// failed update leaves the endpoint on its old configuration. True when the endpoint runs the new configuration.
+    /// failed update leaves the endpoint on its old configuration. True when the endpoint runs the new configuration, or
+    /// when <paramref name="rollsBackSilently"/>: SageMaker rolled its own update back and the caller sees success, the
+    /// endpoint still on the old configuration (whether CloudFormation reports it so is UNCONFIRMED).
     /// </summary>
-    public bool UpdateEndpoint(string name, string instanceType, bool fail = false)
+    public bool UpdateEndpoint(string name, string instanceType, bool fail = false, bool rollsBackSilently = false)
     {
         lock (_lock)
         {
@@ -107,9 +112,9 @@ internal sealed partial class FakeScalingApi : IAsyncDisposable
                 return false;
             }
 
-            if (fail)
+            if (fail || rollsBackSilently)
             {
-                return false;
+                return rollsBackSilently;
             }
 
             _endpoints[name] = (NewConfig(variant, instanceType), variant);
@@ -174,6 +179,12 @@ internal sealed partial class FakeScalingApi : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        if (context.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) == true)
+        {
+            await HandleCloudFormationAsync(context);
+            return;
+        }
+
         var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
         var target = context.Request.Headers["X-Amz-Target"].ToString();
         var authorization = context.Request.Headers.Authorization.ToString();
@@ -221,6 +232,57 @@ internal sealed partial class FakeScalingApi : IAsyncDisposable
         context.Response.ContentType = "application/x-amz-json-1.1";
         await context.Response.WriteAsync(answer.Response.ToJsonString());
     }
+
+    // CloudFormation's query protocol (botocore cloudformation/2010-05-15): a form with Action and Version, an XML answer.
+    private async Task HandleCloudFormationAsync(HttpContext context)
+    {
+        var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+        var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(body);
+        var authorization = context.Request.Headers.Authorization.ToString();
+        var request = new JsonObject(form.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)JsonValue.Create(f.Value.ToString()))));
+        int status;
+        string xml;
+        string stackStatus;
+        lock (_lock)
+        {
+            stackStatus = StackStatus;
+        }
+
+        if (!Signed().IsMatch(authorization) || !authorization.Contains($"/{Region}/cloudformation/aws4_request,", StringComparison.Ordinal))
+        {
+            (status, xml) = (403, QueryError("IncompleteSignature", $"expected a SigV4 signature for cloudformation in {Region}"));
+        }
+        else if ((string?)request["Action"] != "DescribeStacks" || (string?)request["Version"] != "2010-05-15"
+                 || ((string?)request["StackName"])?.StartsWith("arn:aws:cloudformation:", StringComparison.Ordinal) != true)
+        {
+            (status, xml) = (400, QueryError("ValidationError", $"unexpected request {request.ToJsonString()}"));
+        }
+        else
+        {
+            (status, xml) = (200, $"""
+                <DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
+                  <DescribeStacksResult><Stacks><member>
+                    <StackId>{request["StackName"]}</StackId><StackName>serving</StackName><StackStatus>{stackStatus}</StackStatus>
+                  </member></Stacks></DescribeStacksResult>
+                  <ResponseMetadata><RequestId>b9b4b068-3a41-11e5-94eb-example</RequestId></ResponseMetadata>
+                </DescribeStacksResponse>
+                """);
+        }
+
+        lock (_lock)
+        {
+            var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+            Calls.Add(new Call("cloudformation", (string?)request["Action"] ?? "", request, status, new JsonObject { ["StackStatus"] = stackStatus, ["Xml"] = xml },
+                authorization, headers, body, $"http://{context.Request.Host}{context.Request.Path}"));
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/xml";
+        await context.Response.WriteAsync(xml);
+    }
+
+    private static string QueryError(string code, string message)
+        => $"<ErrorResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error></ErrorResponse>";
 
     [GeneratedRegex("^AWS4-HMAC-SHA256 Credential=[^/]+/[0-9]{8}/[^/]+/[^/]+/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$")]
     private static partial Regex Signed();

@@ -138,6 +138,31 @@ public sealed class ScalingDeploymentTests : IAsyncLifetime
         Assert.Equal(["Scaling's successor failed"], _stack.Failures);
     }
 
+    /// <summary>
+    /// Issue 19, hazard 3: SageMaker rolls an instance-type change back on its own and CloudFormation reports the endpoint
+    /// update as successful (UNCONFIRMED whether it does; the fake's endpoint keeps the old type). Before, the
+    /// registration deregistered and succeeded, and the clean-up deleted the old Restore with its empty snapshot:
+    /// UPDATE_COMPLETE with autoscaling off. Now the registration fails, CloudFormation rolls back, and the new Restore's
+    /// snapshot (or the registration's own rollback) registers the old target again.
+    /// </summary>
+    [Theory]
+    [InlineData(RollbackOrder.Dependency)]
+    [InlineData(RollbackOrder.Reverse)]
+    public async Task InstanceTypeChange_SageMakerKeepsTheOldTypeButTheUpdateSucceeds_FailsTheStackAndRegistersTheOldTargetAgain(RollbackOrder order)
+    {
+        Assert.True(await _stack.DeployAsync(V1));
+        SuspendScaleIn();
+
+        Assert.False(await _stack.DeployAsync(NewType, endpointRollsBackSilently: true, order: order));
+
+        Assert.Equal("ml.g6e.xlarge", _api.InstanceTypeOf("llm-staging-gpt-oss-20b"));
+        AssertRegisteredAs(Before);
+        Assert.Empty(_api.Violations);
+        var failure = Assert.Single(_stack.Failures);
+        Assert.StartsWith("Scaling of endpoint/llm-staging-gpt-oss-20b/variant/AllTraffic (Update): the endpoint runs ml.g6e.xlarge, not ml.g6e.2xlarge as this deployment set (stack UPDATE_IN_PROGRESS)", failure);
+        Assert.Contains(_api.Calls, c => c.Service == "cloudformation" && c.Operation == "DescribeStacks" && c.Status == 200);
+    }
+
     [Fact]
     public async Task InstanceTypeChange_PauseDenied_FailsNamingThePermissionAndKeepsTheRegistration()
     {

@@ -19,6 +19,6 @@ internal static class ScalingHandlers
                 return Task.CompletedTask;
             },
         };
-        return Handler.Connect(Http, api.BaseUri, api.BaseUri, RegionEndpoint.USEast1, new BasicAWSCredentials("AKIDEXAMPLE", "secret"), retry, log);
+        return Handler.Connect(Http, new Handler.ServiceUris(api.BaseUri, api.BaseUri, api.BaseUri), RegionEndpoint.USEast1, new BasicAWSCredentials("AKIDEXAMPLE", "secret"), retry, log);
     }
 }

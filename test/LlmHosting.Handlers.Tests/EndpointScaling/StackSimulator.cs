@@ -26,6 +26,8 @@ internal sealed record VariantTemplate(string InstanceType, string Model, Scalin
 /// resources in dependency order and updates those whose resolved properties changed (the Restore's <c>Snapshot</c> is
 /// <c>Fn::GetAtt Pause.Snapshot</c>); success deletes the removed resources in the cleanup, in reverse dependency order;
 /// a failure reverts each touched resource (the failed one included) in the chosen order and then deletes the created ones.
+/// The fake's DescribeStacks answers the stack status of each phase (CREATE_IN_PROGRESS, UPDATE_IN_PROGRESS,
+/// UPDATE_ROLLBACK_IN_PROGRESS, ..., as CloudFormation's StackStatus enum names them).
 /// </summary>
 internal sealed class StackSimulator(FakeScalingApi api, EndpointScalingResource handler, string endpointName)
 {
@@ -52,9 +54,13 @@ internal sealed class StackSimulator(FakeScalingApi api, EndpointScalingResource
     /// <param name="failAfter">A logical id after which another resource of the stack fails.</param>
     /// <param name="endpointUpdateFails">SageMaker fails the endpoint update (a model that does not start) and keeps the old type.</param>
     /// <param name="order">The order of the rollback's updates.</param>
-    public async Task<bool> DeployAsync(VariantTemplate template, string? failAfter = null, bool endpointUpdateFails = false, RollbackOrder order = RollbackOrder.Dependency)
+    /// <param name="endpointRollsBackSilently">SageMaker rolls the endpoint update back on its own and CloudFormation reports success.</param>
+    public async Task<bool> DeployAsync(
+        VariantTemplate template, string? failAfter = null, bool endpointUpdateFails = false, RollbackOrder order = RollbackOrder.Dependency, bool endpointRollsBackSilently = false)
     {
         var resources = Resources(template);
+        var creating = _deployed.Count == 0;
+        api.StackStatus = creating ? "CREATE_IN_PROGRESS" : "UPDATE_IN_PROGRESS";
         var touched = new List<(string LogicalId, Deployed? Before, JsonObject Attempted)>();
         var failed = false;
         foreach (var resource in resources)
@@ -64,7 +70,7 @@ internal sealed class StackSimulator(FakeScalingApi api, EndpointScalingResource
             if (before is null || !JsonNode.DeepEquals(before.Properties, properties))
             {
                 touched.Add((resource.LogicalId, before, properties));
-                if (!await ApplyAsync(resource with { Properties = properties }, before, endpointUpdateFails))
+                if (!await ApplyAsync(resource with { Properties = properties }, before, endpointUpdateFails, endpointRollsBackSilently))
                 {
                     failed = true;
                     break;
@@ -81,6 +87,7 @@ internal sealed class StackSimulator(FakeScalingApi api, EndpointScalingResource
 
         if (!failed)
         {
+            api.StackStatus = creating ? "CREATE_COMPLETE" : "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS";
             foreach (var removed in _deployed.Where(d => resources.All(r => r.LogicalId != d.LogicalId)).Reverse().ToList())
             {
                 await RemoveAsync(removed);
@@ -91,12 +98,14 @@ internal sealed class StackSimulator(FakeScalingApi api, EndpointScalingResource
             return true;
         }
 
+        api.StackStatus = creating ? "ROLLBACK_IN_PROGRESS" : "UPDATE_ROLLBACK_IN_PROGRESS";
         var updated = touched.Where(t => t.Before is not null).ToList();
         foreach (var (_, before, attempted) in order == RollbackOrder.Dependency ? updated : Enumerable.Reverse(updated))
         {
             await RevertAsync(before!, attempted);
         }
 
+        api.StackStatus = creating ? "ROLLBACK_IN_PROGRESS" : "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS";
         foreach (var (logicalId, _, _) in Enumerable.Reverse(touched).Where(t => t.Before is null))
         {
             if (Find(logicalId) is { } created)
@@ -111,6 +120,7 @@ internal sealed class StackSimulator(FakeScalingApi api, EndpointScalingResource
     /// <summary>Deletes the stack: every resource, in reverse dependency order.</summary>
     public async Task DeleteStackAsync()
     {
+        api.StackStatus = "DELETE_IN_PROGRESS";
         foreach (var deployed in Enumerable.Reverse(_deployed).ToList())
         {
             await RemoveAsync(deployed);
@@ -138,7 +148,6 @@ internal sealed class StackSimulator(FakeScalingApi api, EndpointScalingResource
         var apply = Common("Scaling");
         apply["MinCapacity"] = scaling.Min.ToString(CultureInfo.InvariantCulture);
         apply["MaxCapacity"] = scaling.Max.ToString(CultureInfo.InvariantCulture);
-        apply["RoleArn"] = FakeScalingApi.ServiceLinkedRole;
         apply["Policies"] = new JsonArray(scaling.Policies.Select(p => (JsonNode)new JsonObject
         {
             ["PolicyName"] = p.Name,
@@ -171,7 +180,7 @@ internal sealed class StackSimulator(FakeScalingApi api, EndpointScalingResource
         return resolved;
     }
 
-    private async Task<bool> ApplyAsync(Resource resource, Deployed? before, bool endpointUpdateFails)
+    private async Task<bool> ApplyAsync(Resource resource, Deployed? before, bool endpointUpdateFails, bool endpointRollsBackSilently)
     {
         var type = (string)resource.Properties["InstanceType"]!;
         if (resource.Kind == "Endpoint")
@@ -181,7 +190,7 @@ internal sealed class StackSimulator(FakeScalingApi api, EndpointScalingResource
             {
                 api.CreateEndpoint(endpointName, Variant, type);
             }
-            else if (!api.UpdateEndpoint(endpointName, type, endpointUpdateFails))
+            else if (!api.UpdateEndpoint(endpointName, type, endpointUpdateFails, endpointRollsBackSilently))
             {
                 Failures.Add($"Endpoint update to {type} failed");
                 return false;

@@ -23,35 +23,49 @@ public sealed class WireFormatTests
         from botocore.awsrequest import AWSRequest
         from botocore.credentials import Credentials
         from botocore.parsers import create_parser
+        from botocore.serialize import create_serializer
+        from urllib.parse import parse_qsl
         from botocore.validate import ParamValidator
         session = botocore.session.get_session()
-        models = {s: session.get_service_model(s) for s in ("sagemaker", "application-autoscaling")}
+        models = {s: session.get_service_model(s) for s in ("sagemaker", "application-autoscaling", "cloudformation")}
         problems, covered = [], set()
         for c in json.load(sys.stdin):
             model = models[c["service"]]
             op = model.operation_model(c["operation"])
             where = c["service"] + " " + c["operation"]
             covered.add(where)
-            if c["headers"]["x-amz-target"] != model.metadata["targetPrefix"] + "." + op.name:
-                problems.append(where + ": X-Amz-Target " + c["headers"]["x-amz-target"])
-            if c["headers"]["content-type"] != "application/x-amz-json-" + model.metadata["jsonVersion"]:
-                problems.append(where + ": content type " + c["headers"]["content-type"])
-            report = ParamValidator().validate(c["request"], op.input_shape)
-            if report.has_errors():
-                problems.append(where + " request: " + report.generate_report())
-            if c["status"] == 200:
-                report = ParamValidator().validate(c["response"], op.output_shape)
-                if report.has_errors():
-                    problems.append(where + " response: " + report.generate_report())
+            if model.metadata["protocol"] == "query":
+                # A form with Action and Version (botocore's query serializer), an XML answer parsed by its query parser.
+                params = {k: v for k, v in c["request"].items() if k not in ("Action", "Version")}
+                expected = create_serializer("query").serialize_to_request(params, op)["body"]
+                if sorted(parse_qsl(c["body"])) != sorted(expected.items()):
+                    problems.append(where + ": form " + c["body"] + " is not botocore's " + json.dumps(expected))
+                if not c["headers"]["content-type"].startswith("application/x-www-form-urlencoded"):
+                    problems.append(where + ": content type " + c["headers"]["content-type"])
+                parsed = create_parser("query").parse({"status_code": c["status"], "headers": {}, "body": c["response"]["Xml"].encode()}, op.output_shape)
+                if c["status"] != 200 or parsed["Stacks"][0]["StackStatus"] != c["response"]["StackStatus"]:
+                    problems.append(where + " response parsed as " + json.dumps(parsed, default=str))
             else:
-                parsed = create_parser("json").parse(
-                    {"status_code": c["status"], "headers": {}, "body": json.dumps(c["response"]).encode()}, op.output_shape)
-                if parsed["Error"]["Code"] != c["response"]["__type"] or not parsed["Error"]["Message"]:
-                    problems.append(where + " error parsed as " + json.dumps(parsed["Error"]))
+                if c["headers"]["x-amz-target"] != model.metadata["targetPrefix"] + "." + op.name:
+                    problems.append(where + ": X-Amz-Target " + c["headers"]["x-amz-target"])
+                if c["headers"]["content-type"] != "application/x-amz-json-" + model.metadata["jsonVersion"]:
+                    problems.append(where + ": content type " + c["headers"]["content-type"])
+                report = ParamValidator().validate(c["request"], op.input_shape)
+                if report.has_errors():
+                    problems.append(where + " request: " + report.generate_report())
+                if c["status"] == 200:
+                    report = ParamValidator().validate(c["response"], op.output_shape)
+                    if report.has_errors():
+                        problems.append(where + " response: " + report.generate_report())
+                else:
+                    parsed = create_parser("json").parse(
+                        {"status_code": c["status"], "headers": {}, "body": json.dumps(c["response"]).encode()}, op.output_shape)
+                    if parsed["Error"]["Code"] != c["response"]["__type"] or not parsed["Error"]["Message"]:
+                        problems.append(where + " error parsed as " + json.dumps(parsed["Error"]))
             signed = c["signed"].split(";")
             headers = {k: v for k, v in c["headers"].items() if k in signed and k != "host"}
             req = AWSRequest(method="POST", url=c["url"], data=c["body"].encode(), headers=headers)
-            auth = SigV4Auth(Credentials("AKIDEXAMPLE", "secret"), model.metadata["signingName"], "us-east-1")
+            auth = SigV4Auth(Credentials("AKIDEXAMPLE", "secret"), model.signing_name, "us-east-1")
             req.context["timestamp"] = c["headers"]["x-amz-date"]
             if auth.signature(auth.string_to_sign(req, auth.canonical_request(req)), req) != c["signature"]:
                 problems.append(where + ": signature differs from botocore's")
@@ -92,7 +106,7 @@ public sealed class WireFormatTests
             [
                 "application-autoscaling DeleteScalingPolicy", "application-autoscaling DeregisterScalableTarget", "application-autoscaling DescribeScalableTargets",
                 "application-autoscaling DescribeScalingPolicies", "application-autoscaling PutScalingPolicy", "application-autoscaling RegisterScalableTarget",
-                "sagemaker DescribeEndpoint", "sagemaker DescribeEndpointConfig",
+                "cloudformation DescribeStacks", "sagemaker DescribeEndpoint", "sagemaker DescribeEndpointConfig",
             ],
             result["covered"]!.AsArray().Select(c => (string)c!));
         Assert.Contains(api.Calls, c => c.Operation == "DescribeEndpoint" && c.Status == 400);

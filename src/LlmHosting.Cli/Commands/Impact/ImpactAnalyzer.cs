@@ -120,6 +120,13 @@ internal sealed class EnvironmentComparison
                     row.DeployFails = true;
                 }
 
+                if (verdict.Action == ResourceAction.Updated
+                    && RolloutCapacity.Of(id, after, pair.AfterResources, PropertyDiff.Compare(before["Properties"], after["Properties"], r => CauseOf(pair, r))) is { } need)
+                {
+                    row.Reasons.Add(need.Describe());
+                    row.Capacity = need;
+                }
+
                 rows.Add(row);
             }
         }
@@ -221,7 +228,7 @@ internal sealed class EnvironmentComparison
                 .ThenByDescending(r => r.Action)
                 .ThenBy(r => r.LogicalId, StringComparer.Ordinal)
                 .ToList();
-            return new StackImpact(Environment, Stack, change, impacts);
+            return new StackImpact(Environment, Stack, change, impacts, [.. rows.Select(r => r.Capacity).OfType<CapacityNeed>()]);
         }
 
         private static Dictionary<string, JsonObject> Resources(StackTemplate? stack)
@@ -254,6 +261,8 @@ internal sealed class EnvironmentComparison
         public List<string> Reasons { get; }
 
         public bool DeployFails { get; set; }
+
+        public CapacityNeed? Capacity { get; set; }
 
         public ResourceImpact ToImpact()
         {

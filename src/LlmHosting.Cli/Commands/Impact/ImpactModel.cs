@@ -56,8 +56,21 @@ internal enum StackChange
 }
 
 /// <summary>The impact on one stack, <c>&lt;environment&gt;/&lt;stack&gt;</c>.</summary>
-internal sealed record StackImpact(string Environment, string Stack, StackChange Change, IReadOnlyList<ResourceImpact> Resources)
+/// <param name="Capacity">The extra instances each endpoint or component rollout of the stack needs at its peak.</param>
+internal sealed record StackImpact(string Environment, string Stack, StackChange Change, IReadOnlyList<ResourceImpact> Resources, IReadOnlyList<CapacityNeed> Capacity)
 {
+    /// <summary>
+    /// The extra instances by type if every rollout of the stack peaks at once (CloudFormation updates independent
+    /// resources in parallel): "1 x ml.p5e.48xlarge, up to 2 x ml.g6e.12xlarge (component copies)"; null without rollouts.
+    /// </summary>
+    public string? PeakExtraInstances => Capacity.Count == 0 ? null : string.Join(", ", Capacity
+        .GroupBy(c => c.InstanceType, StringComparer.Ordinal)
+        .OrderBy(g => g.Key, StringComparer.Ordinal)
+        .Select(g => (Sure: g.Where(c => !c.AtMost).Sum(c => c.Instances), Maybe: g.Where(c => c.AtMost).Sum(c => c.Instances), Type: g.Key))
+        .Select(t => t.Sure > 0
+            ? $"{t.Sure} x {t.Type}" + (t.Maybe > 0 ? $" (and up to {t.Maybe} more for component copies)" : "")
+            : $"up to {t.Maybe} x {t.Type} (component copies)"));
+
     /// <summary>The stack's display name, as in the cloud assembly (<c>dev/Serving</c>).</summary>
     public string Name => Environment.Length == 0 ? Stack : $"{Environment}/{Stack}";
 }

@@ -38,6 +38,11 @@ internal static class ImpactReportWriter
                 var flags = string.Join(" ", resource.Flags.Select(f => $"**{Label(f)}**"));
                 text.AppendLine($"| `{resource.LogicalId}` | {Escape(resource.Type)} | {action} | {string.Join("<br>", resource.Reasons.Select(Escape))} | {flags} |");
             }
+
+            if (stack.PeakExtraInstances is { } peak)
+            {
+                text.AppendLine().AppendLine($"**Peak extra instances during the rollout** (check quotas and capacity): {Escape(peak)}");
+            }
         }
 
         AppendUnchanged(text.AppendLine(), report, s => $"`{s}`", "Unchanged: ");
@@ -61,6 +66,11 @@ internal static class ImpactReportWriter
                 {
                     text.AppendLine($"                - {reason}");
                 }
+            }
+
+            if (stack.PeakExtraInstances is { } peak)
+            {
+                text.AppendLine($"  peak extra instances during the rollout (check quotas and capacity): {peak}");
             }
         }
 

@@ -61,6 +61,7 @@ public sealed partial class InferenceComponent
         }
 
         DeploymentPolicy.AddProblems(problems, nameof(InferenceComponentOptions.DeploymentPolicy), MinCopyCount);
+        problems.AddRange(AlarmThresholds.Problems(options));
         problems.AddRange(definition.Problems(this));
         Endpoint.CheckImage(definition.Image, problems);
         foreach (var (property, message) in ComponentPacking.SingleCopyProblems(demand, Endpoint.InstanceType))

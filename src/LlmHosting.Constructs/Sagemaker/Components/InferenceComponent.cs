@@ -114,12 +114,15 @@ public sealed partial class InferenceComponent : ServedModel, IInferenceComponen
         }
 
         AddDefaultAlarms(options, AlarmPrefix, $"inference component {InferenceComponentName}", "more copies");
-        if (options.DefaultAlarms ?? true)
+        if (ErrorRateRollbackAlarm is { } errorRate)
         {
             AddNoCapacityAlarm();
-            // The 5XX alarm also guards updates of the endpoint, which move every component.
-            endpoint.AddRollbackAlarm(Alarms[0]);
+            // The error-rate alarm also guards updates of the endpoint, which move every component.
+            endpoint.AddRollbackAlarm(errorRate);
         }
+
+        // SageMaker reads them with the models' execution role: the endpoint's.
+        endpoint.AllowRollbackAlarms(RollbackAlarmList);
 
         // Guardrails of every update (CDK 2.160's L1 lacks DeploymentConfig: an override). The 5XX and latency alarms roll
         // an update back; the no-capacity alarm does not, since a component that scales to zero has no copy to answer.

@@ -39,7 +39,7 @@ public sealed class InferenceComponentEndpoint : Construct
     private readonly List<InferenceComponent> _components = [];
     private readonly List<Version> _componentCudaVersions = [];
     private readonly InferenceAmiVersion? _chosenAmi;
-    private readonly List<IAlarm> _rollbackAlarms = [];
+    private readonly RollbackAlarmSet _rollbackAlarms;
     private readonly List<ComponentDemand> _demands = [];
     private readonly PolicyStatement _componentLogs;
 
@@ -109,7 +109,17 @@ public sealed class InferenceComponentEndpoint : Construct
         });
 
         DeploymentPolicy = props.DeploymentPolicy ?? EndpointDeploymentPolicy.AllAtOnce();
-        _rollbackAlarms.AddRange(props.RollbackAlarms ?? []);
+        if (DeploymentPolicy.RetainInstanceCount)
+        {
+            // Without it an update starts the new fleet at InitialInstanceCount (botocore, UpdateEndpointInput
+            // RetainAllVariantProperties "The default is false"; VariantPropertyType DesiredInstanceCount "Overrides the
+            // existing variant instance counts using the InitialInstanceCount values"): one GPU instance for an endpoint
+            // idle at zero, too few for the copies placed on a scaled-out one. Managed instance scaling's limits are no
+            // retained property, so a new MinInstanceCount or MaxInstanceCount still applies.
+            Endpoint.AddPropertyOverride("RetainAllVariantProperties", true);
+        }
+        _rollbackAlarms = new RollbackAlarmSet(Role);
+        _rollbackAlarms.AddEndpointAlarms(props.RollbackAlarms ?? []);
         WriteDeploymentConfig();
         EndpointArn = SagemakerAddresses.EndpointArn(this, EndpointName, Endpoint);
         LogGroup = ServingLogs.Declare(this, "LogGroup", LogGroupName, props.Logs, declareLogGroup, Endpoint);
@@ -167,7 +177,7 @@ public sealed class InferenceComponentEndpoint : Construct
     /// The alarms that roll back an update of the endpoint: <see cref="InferenceComponentEndpointProps.RollbackAlarms"/>,
     /// then the 5XX alarm of each component, up to SageMaker's 10.
     /// </summary>
-    public IReadOnlyList<IAlarm> RollbackAlarmList => _rollbackAlarms.Take(RollbackAlarms.Maximum).ToList();
+    public IReadOnlyList<IAlarm> RollbackAlarmList => _rollbackAlarms.EndpointAlarms;
 
     /// <summary>The components of this endpoint, in the order they were added.</summary>
     public IReadOnlyList<InferenceComponent> Components => _components;
@@ -219,9 +229,16 @@ public sealed class InferenceComponentEndpoint : Construct
     /// <summary>Adds a component's alarm to the alarms that roll back an endpoint update.</summary>
     internal void AddRollbackAlarm(IAlarm alarm)
     {
-        _rollbackAlarms.Add(alarm);
+        _rollbackAlarms.AddEndpointAlarms([alarm]);
         WriteDeploymentConfig();
     }
+
+    /// <summary>
+    /// Lets the execution role read a component's rollback alarms: SageMaker's guardrails read those of an endpoint
+    /// update with the endpoint config's role, and those of a component update with its model's role, this one. The
+    /// endpoint config and every component wait for the role's policy.
+    /// </summary>
+    internal void AllowRollbackAlarms(IEnumerable<IAlarm> alarms) => _rollbackAlarms.Allow(alarms);
 
     // Rewritten as components add their alarms (CDK 2.160's L1 lacks the rolling policy: the whole DeploymentConfig is an override).
     private void WriteDeploymentConfig() => Endpoint.AddPropertyOverride("DeploymentConfig", DeploymentPolicy.Render(RollbackAlarmList));

@@ -33,6 +33,9 @@ public sealed class CapacitySize
     /// <inheritdoc />
     public override string ToString() => IsPercent ? $"{Value}%" : Value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>The whole instances or copies this size stands for out of <paramref name="total"/>: a percentage rounds up, to at least one.</summary>
+    internal int Instances(int total) => IsPercent ? Math.Max(1, (int)Math.Ceiling(total * Value / 100.0)) : Value;
+
     /// <summary>The CloudFormation <c>{Type, Value}</c>, with <paramref name="countType"/> (<c>INSTANCE_COUNT</c> or <c>COPY_COUNT</c>) for counts.</summary>
     internal Dictionary<string, object> Render(string countType) => new()
     {
@@ -42,9 +45,11 @@ public sealed class CapacitySize
 
     /// <summary>
     /// The problems of this step for a capacity that can be as low as <paramref name="fewest"/> when a deployment
-    /// starts: at most half of it (<paramref name="maximumPercent"/>), at least <paramref name="minimumPercent"/>.
+    /// starts: at most half of it (<paramref name="maximumPercent"/>), at least <paramref name="minimumPercent"/>. With
+    /// <paramref name="oneAlwaysFits"/> (inference component copies), a count of 1 is always accepted, the smallest step
+    /// there is, and a percentage must stand for at least one whole unit at <paramref name="fewest"/>.
     /// </summary>
-    internal IEnumerable<string> Problems(string what, int fewest, string unit, int minimumPercent, int maximumPercent)
+    internal IEnumerable<string> Problems(string what, int fewest, string unit, int minimumPercent, int maximumPercent, bool oneAlwaysFits = false)
     {
         if (IsPercent)
         {
@@ -52,10 +57,19 @@ public sealed class CapacitySize
             {
                 yield return $"{what} {this} must be between {minimumPercent}% and {maximumPercent}% of the {unit}";
             }
+            else if (oneAlwaysFits && Value * fewest < 100)
+            {
+                yield return $"{what} {this} is less than one of the {fewest} {unit} there can be when a deployment starts (how SageMaker rounds it is not documented); "
+                    + $"use a count such as CapacitySize.Count(1)";
+            }
         }
         else if (Value < 1)
         {
             yield return $"{what} {Value} must be at least 1 {unit.TrimEnd('s')}";
+        }
+        else if (oneAlwaysFits && Value == 1)
+        {
+            yield break;
         }
         else if (Value * 100 > fewest * maximumPercent)
         {

@@ -28,11 +28,16 @@ public sealed class ComponentDeploymentPolicy
     }
 
     /// <summary>
-    /// The default: batches of 50% of the copies. A percentage rather than one copy, because a batch must be at most 50% of
-    /// the copies and a component that scales can be down to one copy when an update starts. (How SageMaker rounds 50%
-    /// of a single copy is not documented: UNCONFIRMED; the update of a one-copy component replaces that copy.)
+    /// The default: one copy at a time, rolled back one copy at a time. botocore's
+    /// <c>InferenceComponentRollingUpdatePolicy.MaximumBatchSize</c>: "The value must be between 5% to 50% of the copy
+    /// count of the inference component"; a batch is a whole number of copies (<c>InferenceComponentCapacitySize</c>:
+    /// "A count of inference component copies" or "The overall percentage of your fleet"). One copy is the smallest batch
+    /// there is, the only one a one-copy component can have, and it never rounds to zero copies, as 50% of one copy
+    /// could (the rounding is not documented). With no copy running an update has nothing to roll. Without a rollback
+    /// batch SageMaker brings every old copy back at once ("the default, which is 100% of the total capacity").
+    /// Whether SageMaker accepts one copy of a one-copy component, and below 5% of more than 20 copies, is UNCONFIRMED.
     /// </summary>
-    public static ComponentDeploymentPolicy Default { get; } = new(CapacitySize.Percent(50), null, null, null);
+    public static ComponentDeploymentPolicy Default { get; } = new(CapacitySize.Count(1), CapacitySize.Count(1), null, null);
 
     /// <summary>The batch of copies replaced at a time.</summary>
     public CapacitySize Batch { get; }
@@ -54,12 +59,12 @@ public sealed class ComponentDeploymentPolicy
     internal void AddProblems(PropsProblems problems, string property, int fewestCopies)
     {
         var p = Property.Ref(property);
-        foreach (var problem in Batch.Problems($"{p} batch", Math.Max(fewestCopies, 1), "copies", 5, 50))
+        foreach (var problem in Batch.Problems($"{p} batch", Math.Max(fewestCopies, 1), "copies", 5, 50, oneAlwaysFits: true))
         {
             problems.Add(property, problem);
         }
 
-        foreach (var problem in RollbackBatch?.Problems($"{p} rollback batch", Math.Max(fewestCopies, 1), "copies", 5, 100) ?? [])
+        foreach (var problem in RollbackBatch?.Problems($"{p} rollback batch", Math.Max(fewestCopies, 1), "copies", 5, 100, oneAlwaysFits: true) ?? [])
         {
             problems.Add(property, problem);
         }
@@ -74,6 +79,13 @@ public sealed class ComponentDeploymentPolicy
             problems.Add(property, $"{p} timeout {Timeout.ToHumanString()} must be 600 to 28800 seconds");
         }
     }
+
+    /// <summary>
+    /// The most copies this policy adds at once, beyond those serving, during an update or its rollback, for a component
+    /// of up to <paramref name="maxCopies"/> copies: a batch, or a rollback batch (every copy when none is set).
+    /// </summary>
+    public int PeakExtraCopies(int maxCopies)
+        => Math.Max(Batch.Instances(maxCopies), RollbackBatch?.Instances(maxCopies) ?? maxCopies);
 
     /// <summary>The component's <c>DeploymentConfig</c>, rolling back on <paramref name="alarms"/>.</summary>
     internal Dictionary<string, object> Render(IReadOnlyList<IAlarm> alarms)

@@ -26,9 +26,10 @@ public sealed class EndpointDeploymentPolicy
     /// <summary>Default limit of a rolling deployment: 8 hours, SageMaker's maximum (600-28800 s).</summary>
     public static readonly Duration DefaultRollingTimeout = Duration.Hours(8);
 
-    private EndpointDeploymentPolicy(string kind, CapacitySize? step, CapacitySize? rollbackStep, Duration? bakeTime, Duration? terminationWait, Duration? timeout)
+    private EndpointDeploymentPolicy(string kind, CapacitySize? step, CapacitySize? rollbackStep, Duration? bakeTime, Duration? terminationWait, Duration? timeout, bool retainInstanceCount = true)
     {
         Kind = kind;
+        RetainInstanceCount = retainInstanceCount;
         Step = step;
         RollbackStep = rollbackStep;
         BakeTime = bakeTime ?? DefaultBakeTime;
@@ -60,19 +61,30 @@ public sealed class EndpointDeploymentPolicy
     public bool IsBlueGreen => Kind != RollingKind;
 
     /// <summary>
+    /// True when an update of an autoscaled endpoint keeps the instance count autoscaling reached
+    /// (<c>RetainAllVariantProperties</c>); false when it redeploys at <c>InitialInstanceCount</c> (botocore,
+    /// <c>VariantPropertyType</c> DesiredInstanceCount: "Overrides the existing variant instance counts using the
+    /// InitialInstanceCount values"), so that a blue/green update needs only that many extra instances and autoscaling
+    /// scales out again after it.
+    /// </summary>
+    public bool RetainInstanceCount { get; }
+
+    /// <summary>
     /// Blue/green with all traffic moved at once after the new fleet is in service, then baked. Needs a second full fleet
     /// for the duration of the deployment; the only blue/green choice for an endpoint that can have a single instance.
+    /// With <paramref name="retainInstanceCount"/> false the second fleet has <c>InitialInstanceCount</c> instances
+    /// (see <see cref="RetainInstanceCount"/>).
     /// </summary>
-    public static EndpointDeploymentPolicy AllAtOnce(Duration? bakeTime = null, Duration? terminationWait = null, Duration? timeout = null)
-        => new("ALL_AT_ONCE", null, null, bakeTime, terminationWait, timeout);
+    public static EndpointDeploymentPolicy AllAtOnce(Duration? bakeTime = null, Duration? terminationWait = null, Duration? timeout = null, bool retainInstanceCount = true)
+        => new("ALL_AT_ONCE", null, null, bakeTime, terminationWait, timeout, retainInstanceCount);
 
     /// <summary>Blue/green that sends <paramref name="canary"/> of the traffic to the new fleet first, bakes, then the rest.</summary>
-    public static EndpointDeploymentPolicy Canary(CapacitySize canary, Duration? bakeTime = null, Duration? terminationWait = null, Duration? timeout = null)
-        => new("CANARY", canary ?? throw new ArgumentNullException(nameof(canary)), null, bakeTime, terminationWait, timeout);
+    public static EndpointDeploymentPolicy Canary(CapacitySize canary, Duration? bakeTime = null, Duration? terminationWait = null, Duration? timeout = null, bool retainInstanceCount = true)
+        => new("CANARY", canary ?? throw new ArgumentNullException(nameof(canary)), null, bakeTime, terminationWait, timeout, retainInstanceCount);
 
     /// <summary>Blue/green that moves the traffic in steps of <paramref name="step"/>, baking each.</summary>
-    public static EndpointDeploymentPolicy Linear(CapacitySize step, Duration? bakeTime = null, Duration? terminationWait = null, Duration? timeout = null)
-        => new("LINEAR", step ?? throw new ArgumentNullException(nameof(step)), null, bakeTime, terminationWait, timeout);
+    public static EndpointDeploymentPolicy Linear(CapacitySize step, Duration? bakeTime = null, Duration? terminationWait = null, Duration? timeout = null, bool retainInstanceCount = true)
+        => new("LINEAR", step ?? throw new ArgumentNullException(nameof(step)), null, bakeTime, terminationWait, timeout, retainInstanceCount);
 
     /// <summary>
     /// Rolling: replaces <paramref name="batch"/> of the instances at a time, baking each batch, so that only one batch of
@@ -84,24 +96,50 @@ public sealed class EndpointDeploymentPolicy
 
     /// <summary>
     /// The default policy for an endpoint of <paramref name="instanceType"/> that keeps at least
-    /// <paramref name="minInstances"/> instances:
+    /// <paramref name="minInstances"/> instances. 8-GPU instances (p4d, p5, <c>*.48xlarge</c>: the scarcest, and the ones
+    /// quotas are smallest for) never need more than one extra instance at a time:
     /// <list type="bullet">
-    /// <item>8-GPU instances (p4d, p5, g*.48xlarge...) with at least 2 instances: rolling, half the instances at a time,
-    /// so that at most half a fleet of the scarcest GPUs is added.</item>
-    /// <item>other instances with at least 2 instances: blue/green with a canary of one instance.</item>
-    /// <item>one instance: blue/green all at once (a canary or a batch cannot be less than the whole of one instance).</item>
+    /// <item>8 GPUs, at least 2 instances: rolling, one instance at a time, rolled back one at a time too (SageMaker's
+    /// default rollback brings the whole old fleet back at once).</item>
+    /// <item>8 GPUs, 1 instance: blue/green all at once at <c>InitialInstanceCount</c> (<see cref="RetainInstanceCount"/>
+    /// false): one extra instance even when autoscaling had added more; they are added again after the update.</item>
+    /// <item>other instances, at least 2 instances: blue/green with a canary of one instance; a whole second fleet.</item>
+    /// <item>other instances, 1 instance: blue/green all at once; a whole second fleet, as large as autoscaling made the
+    /// first (up to the maximum instance count).</item>
     /// </list>
-    /// Each bakes for <see cref="DefaultBakeTime"/> and rolls back on the rollback alarms.
+    /// A rolling update needs at least 2 instances (a batch is at most 50% of them), and a canary or a batch cannot be
+    /// less than one instance. Each bakes for <see cref="DefaultBakeTime"/> and rolls back on the rollback alarms.
+    /// <see cref="PeakExtraInstances"/> says how many instances each needs.
     /// </summary>
     public static EndpointDeploymentPolicy DefaultFor(GpuInstanceType instanceType, int minInstances)
     {
         ArgumentNullException.ThrowIfNull(instanceType);
+        var scarce = instanceType.GpuCount >= 8;
         if (minInstances < 2)
         {
-            return AllAtOnce();
+            return AllAtOnce(retainInstanceCount: !scarce);
         }
 
-        return instanceType.GpuCount >= 8 ? Rolling(CapacitySize.Percent(50)) : Canary(CapacitySize.Count(1));
+        return scarce ? Rolling(CapacitySize.Count(1), CapacitySize.Count(1)) : Canary(CapacitySize.Count(1));
+    }
+
+    /// <summary>
+    /// The most instances this policy adds at once, beyond those serving, during an update or its rollback, for an
+    /// endpoint created with <paramref name="initialInstances"/> that autoscaling can take up to
+    /// <paramref name="maxInstances"/>: blue/green builds a whole new fleet (as large as the current one when
+    /// <see cref="RetainInstanceCount"/>, else <paramref name="initialInstances"/>; SageMaker guide, "Blue/Green
+    /// Deployments"); rolling adds a batch, and a rollback a rollback batch (all the old instances at once when none is
+    /// set: botocore <c>RollingUpdatePolicy.RollbackMaximumBatchSize</c>). Percentages round up to whole instances.
+    /// </summary>
+    public int PeakExtraInstances(int initialInstances, int maxInstances)
+    {
+        var fleet = Math.Max(initialInstances, maxInstances);
+        if (IsBlueGreen)
+        {
+            return RetainInstanceCount ? fleet : initialInstances;
+        }
+
+        return Math.Max(Step!.Instances(fleet), RollbackStep?.Instances(fleet) ?? fleet);
     }
 
     /// <summary>Adds what SageMaker would reject for an endpoint that can be down to <paramref name="minInstances"/> instances.</summary>
@@ -179,7 +217,7 @@ public sealed class EndpointDeploymentPolicy
         "CANARY" => $"blue/green, canary of {Step}",
         "LINEAR" => $"blue/green, linear steps of {Step}",
         _ => "blue/green, all at once",
-    } + $", baked {BakeTime.ToHumanString()}";
+    } + (IsBlueGreen && !RetainInstanceCount ? " at the initial instance count" : "") + $", baked {BakeTime.ToHumanString()}";
 
     private IEnumerable<string> DurationProblems(string property)
     {

@@ -68,7 +68,6 @@ internal sealed partial class VariantScaling : Construct
         {
             ["MinCapacity"] = min.ToString(CultureInfo.InvariantCulture),
             ["MaxCapacity"] = max.ToString(CultureInfo.InvariantCulture),
-            ["RoleArn"] = ServingAutoScaling.ServiceLinkedRoleArn(this),
             ["Policies"] = new object[]
         {
             new Dictionary<string, object>
@@ -142,19 +141,26 @@ internal sealed partial class VariantScaling : Construct
         }));
         provider.Role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
-            // Both support no resource type (Service Authorization Reference, cfn-lint's Policies.json).
-            Actions = ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies"],
+            // The Describe actions support no resource type. The writes support the resource type scalable-target in the
+            // Service Authorization Reference (cfn-lint's Policies.json: arn:...:scalable-target/<id>), but the id is
+            // assigned by the registration itself, so what a first RegisterScalableTarget is authorized against is not
+            // documented; the Application Auto Scaling user guide ("How Application Auto Scaling works with IAM") says
+            // to always use "*", and so do AWS's examples. "*" works under both readings; scalable-target/* only under
+            // the first. The actions cannot reach beyond Application Auto Scaling's own targets and policies.
+            Actions =
+            [
+                "application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies",
+                "application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget",
+                "application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy",
+            ],
             Resources = ["*"],
         }));
         provider.Role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
-            // Scalable target ids are assigned at registration and opaque: the account's targets are the narrowest ARN.
-            Actions =
-            [
-                "application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget",
-                "application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy",
-            ],
-            Resources = [$"arn:{partition}:application-autoscaling:{region}:{account}:scalable-target/*"],
+            // The stack's status tells a rollback's update of the registration from a forward one (the handler's
+            // ApplyAsync); resource type stack, this stack only.
+            Actions = ["cloudformation:DescribeStacks"],
+            Resources = [stack.StackId],
         }));
         provider.Role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
@@ -174,9 +180,9 @@ internal sealed partial class VariantScaling : Construct
             },
         }));
         NagSuppressions.Add(provider.Role, "AwsSolutions-IAM5",
-            "DescribeScalableTargets and DescribeScalingPolicies support no resource type, and endpoint configurations, scalable targets and target-tracking alarms get their names at run time, so those grants cover this account's in the region (Service Authorization Reference; AWSApplicationAutoscalingSageMakerEndpointPolicy).",
+            "Application Auto Scaling's Describe actions support no resource type and its writes are documented on * (Application Auto Scaling user guide, How Application Auto Scaling works with IAM), and endpoint configurations and target-tracking alarms get their names at run time, so those grants cover this account's in the region (Service Authorization Reference; AWSApplicationAutoscalingSageMakerEndpointPolicy).",
             "Resource::*",
-            "/^Resource::arn:.+:(sagemaker:.+:endpoint-config\\/\\*|application-autoscaling:.+:scalable-target\\/\\*|cloudwatch:.+:alarm:TargetTracking-\\*)$/");
+            "/^Resource::arn:.+:(sagemaker:.+:endpoint-config\\/\\*|cloudwatch:.+:alarm:TargetTracking-\\*)$/");
         return provider;
     }
 

@@ -240,7 +240,7 @@ public sealed class InferenceComponentPackingTests
         var template = TestStacks.Json(Amazon.CDK.Stack.Of(endpoint));
         var names = TestStacks.Resources(template, "AWS::CloudWatch::Alarm").Select(a => (string)a.Properties["AlarmName"]!).Order(System.StringComparer.Ordinal);
         Assert.Equal(
-            ["llm-dev-shared-qwen-invocation-5xx-errors", "llm-dev-shared-qwen-model-latency", "llm-dev-shared-qwen-no-capacity", "llm-dev-shared-qwen-scale-out-from-zero"],
+            ["llm-dev-shared-qwen-error-rate", "llm-dev-shared-qwen-invocation-5xx-errors", "llm-dev-shared-qwen-model-latency", "llm-dev-shared-qwen-no-capacity", "llm-dev-shared-qwen-scale-out-from-zero"],
             names);
     }
 

@@ -214,12 +214,16 @@ public sealed class InferenceComponentTests(SharedEndpointFixture fixture) : ICl
         var names = TestStacks.Resources(fixture.Template, "AWS::CloudWatch::Alarm").Select(a => (string)a.Properties["AlarmName"]!).ToList();
         Assert.All(names, n => Assert.StartsWith("llm-dev-shared-", n));
         Assert.Contains($"{GptOssComponent}-invocation-5xx-errors", names);
+        Assert.Contains($"{GptOssComponent}-error-rate", names);
+        Assert.DoesNotContain(fixture.GptOss.ErrorRateRollbackAlarm, fixture.GptOss.Alarms);
         Assert.Contains($"{GptOssComponent}-model-latency", names);
         Assert.Contains($"{GptOssComponent}-no-capacity", names);
         Assert.Equal(3, fixture.GptOss.Alarms.Count);
         // Every alarm has one dimension: the component's name (never the endpoint's, which components share).
         Assert.All(TestStacks.Resources(fixture.Template, "AWS::CloudWatch::Alarm"),
-            a => Assert.Equal("InferenceComponentName", (string)Assert.Single(a.Properties["Dimensions"]!.AsArray())!["Name"]!));
+            a => Assert.All(
+                a.Properties["Metrics"]?.AsArray().Select(m => m!["MetricStat"]?["Metric"]).OfType<JsonNode>() ?? [a.Properties],
+                m => Assert.Equal("InferenceComponentName", (string)Assert.Single(m["Dimensions"]!.AsArray())!["Name"]!)));
         // The alerting alarms notify nobody yet; the scaling alarm's only action is scaling.
         Assert.All(TestStacks.Resources(fixture.Template, "AWS::CloudWatch::Alarm").Where(a => !((string)a.Properties["AlarmName"]!).EndsWith("scale-out-from-zero", StringComparison.Ordinal)),
             a => Assert.False(a.Properties.ContainsKey("AlarmActions")));
