@@ -88,12 +88,7 @@ public sealed class PrivateInvocationEndpoints : Construct
     {
         ArgumentNullException.ThrowIfNull(target);
         var arns = target is InferenceComponent component ? [target.EndpointArn, component.InferenceComponentArn] : new[] { target.EndpointArn };
-        var first = _sageMakerArns.Count == 0;
-        _sageMakerArns.AddRange(arns);
-        if (first)
-        {
-            AddStatements(SageMakerRuntime, InvokeActions.Invoke, _sageMakerArns, InvokeActions.BearerToken);
-        }
+        AddStatements(SageMakerRuntime, InvokeActions.Invoke, arns, _sageMakerArns, InvokeActions.BearerToken);
     }
 
     /// <summary>
@@ -105,24 +100,26 @@ public sealed class PrivateInvocationEndpoints : Construct
     {
         ArgumentNullException.ThrowIfNull(modelArns);
         var endpoint = BedrockRuntime ?? throw new InvalidOperationException("PrivateInvocationEndpoints has no Bedrock runtime endpoint: set BedrockRuntime.");
-        var first = _bedrockArns.Count == 0;
-        _bedrockArns.AddRange(modelArns);
-        if (first && _bedrockArns.Count > 0)
+        var arns = modelArns.ToArray();
+        if (arns.Length > 0)
         {
-            AddStatements(endpoint, BedrockGrants.InvokeActions, _bedrockArns, BedrockGrants.BearerKeyActions);
+            AddStatements(endpoint, BedrockGrants.InvokeActions, arns, _bedrockArns, BedrockGrants.BearerKeyActions);
         }
     }
 
-    // One statement for the given ARNs (filled in until synthesis) and, with bearer tokens, one for the token action on *.
-    private void AddStatements(InterfaceVpcEndpoint endpoint, IReadOnlyList<string> actions, List<string> arns, IReadOnlyList<string> bearerActions)
+    // A statement for the given ARNs (IAM's policy minimization merges those of one endpoint) and, the first time and with
+    // bearer tokens, one for the token action on *.
+    private void AddStatements(InterfaceVpcEndpoint endpoint, IReadOnlyList<string> actions, string[] arns, List<string> allowed, IReadOnlyList<string> bearerActions)
     {
+        var first = allowed.Count == 0;
+        allowed.AddRange(arns);
         endpoint.AddToPolicy(new PolicyStatement(new PolicyStatementProps
         {
             Principals = [new AnyPrincipal()],
             Actions = actions.ToArray(),
-            Resources = Amazon.CDK.Lazy.List(new LazyArns(arns)),
+            Resources = arns,
         }));
-        if (_bearerTokens)
+        if (first && _bearerTokens)
         {
             endpoint.AddToPolicy(new PolicyStatement(new PolicyStatementProps
             {
@@ -141,27 +138,35 @@ public sealed class PrivateInvocationEndpoints : Construct
         {
             subnets = props.Vpc.SelectSubnets(props.Subnets).Subnets;
         }
-        catch (Exception e) when (e.GetType().Name == "JsiiError" || e is ArgumentException or InvalidOperationException)
+        catch (Exception)
         {
-            // The VPC has no subnet of the selected type: the same problem as an empty selection.
+            // CDK (through jsii) throws when the VPC has no subnet of the selected type: the same problem as an empty selection.
         }
 
         if (subnets.Length == 0)
         {
             problems.Add(nameof(PrivateInvocationEndpointsProps.Subnets), $"{Property.Ref(nameof(PrivateInvocationEndpointsProps.Subnets))} selects no subnet of the VPC; an interface endpoint needs at least one (one per Availability Zone of the clients)");
         }
-        else if ((props.S3GatewayEndpoint ?? true) && subnets.Any(s => string.IsNullOrEmpty(s.RouteTable?.RouteTableId)))
+        else if ((props.S3GatewayEndpoint ?? true) && subnets.Where(s => RouteTableOf(s) is null).Select(s => s.SubnetId).ToList() is { Count: > 0 } without)
         {
-            problems.Add(nameof(PrivateInvocationEndpointsProps.S3GatewayEndpoint), $"{Property.Ref(nameof(PrivateInvocationEndpointsProps.S3GatewayEndpoint))} needs the route table of every subnet, and the VPC does not give one for {string.Join(", ", subnets.Where(s => string.IsNullOrEmpty(s.RouteTable?.RouteTableId)).Select(s => s.SubnetId))}");
+            problems.Add(nameof(PrivateInvocationEndpointsProps.S3GatewayEndpoint), $"{Property.Ref(nameof(PrivateInvocationEndpointsProps.S3GatewayEndpoint))} needs the route table of every subnet, and the VPC does not give one for {string.Join(", ", without)}");
         }
 
         problems.ThrowIfAny();
         return subnets;
     }
 
-    private sealed class LazyArns(List<string> arns) : DeputyBase, Amazon.CDK.IStableListProducer
+    // An imported subnet without a route table id fails when its id is read.
+    private static string? RouteTableOf(ISubnet subnet)
     {
-        public string[]? Produce() => arns.Distinct(StringComparer.Ordinal).ToArray();
+        try
+        {
+            return string.IsNullOrEmpty(subnet.RouteTable?.RouteTableId) ? null : subnet.RouteTable.RouteTableId;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
     }
 
     private sealed class NotEmpty(string name, List<string> arns) : DeputyBase, IValidation

@@ -23,8 +23,9 @@ internal static class ServingNetwork
         {
             subnets = vpc.SelectSubnets(selection).Subnets;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException || e.GetType().Name == "JsiiError")
+        catch (Exception e)
         {
+            // CDK (through jsii) throws when the VPC has no subnet of the selected type.
             problems.Add(property, $"{p}: the subnet selection matches no subnet ({e.Message.Split('\n')[0]})");
             return;
         }

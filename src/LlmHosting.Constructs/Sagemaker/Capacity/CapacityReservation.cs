@@ -67,7 +67,7 @@ public sealed partial class CapacityReservation
                 var type = match.Groups["type"].Value;
                 if (!ResourceTypes.Contains(type))
                 {
-                    problems.Add(arnProperty, $"{p} '{arn}' names a {type}, not an ML capacity reservation (ml-reservation) or a training plan (training-plan)");
+                    problems.Add(arnProperty, $"{p} '{arn}' names a resource of type {type}, not an ML capacity reservation (ml-reservation) or a training plan (training-plan)");
                 }
 
                 var region = match.Groups["region"].Value;

@@ -109,7 +109,9 @@ internal sealed partial class VariantCapacity
         var fallback = Fallbacks[index];
         foreach (var problem in found.Where(p => p.Property is "InstanceType" or "Vllm.TensorParallelSize" or "Gpus"))
         {
-            var message = problem.Message.Replace(Property.Ref("InstanceType"), Property.Ref(entry), StringComparison.Ordinal);
+            var message = problem.Message
+                .Replace($"choose an {Property.Ref("InstanceType")} with more GPU memory", $"remove {Property.Ref(entry)} or choose a type with more GPU memory", StringComparison.Ordinal)
+                .Replace(Property.Ref("InstanceType"), Property.Ref(entry), StringComparison.Ordinal);
             if (fallback.TensorParallelSize is not null)
             {
                 message = message.Replace(Property.Ref("Vllm.TensorParallelSize"), Property.Ref($"{entry}.TensorParallelSize"), StringComparison.Ordinal);

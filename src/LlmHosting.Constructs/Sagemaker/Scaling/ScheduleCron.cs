@@ -58,9 +58,11 @@ public static partial class ScheduleCron
             }
         }
 
-        if ((fields[2] == "?") == (fields[4] == "?"))
+        // EventBridge: "You can't specify the Day-of-month and Day-of-week fields in the same cron expression. If you
+        // specify a value or a * in one of the fields, you must use a ? in the other."
+        if (fields[2] != "?" && fields[4] != "?")
         {
-            problems.Add($"exactly one of day-of-month ('{fields[2]}') and day-of-week ('{fields[4]}') must be '?'");
+            problems.Add($"day-of-month ('{fields[2]}') and day-of-week ('{fields[4]}') cannot both be given: make one of them '?'");
         }
 
         return problems;
