@@ -97,6 +97,20 @@ public sealed class CapacityConfigTests
         => Line(ConfigErrors.OfParse(Edit(find, replace)), expected);
 
     [Fact]
+    public void ReadmeExample_OfTheCapacitySection_IsAValidEndpointEntry()
+    {
+        var readme = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "README.md"));
+        var section = readme[readme.IndexOf("### Capacity and scaling:", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```json\n", StringComparison.Ordinal) + "```json\n".Length;
+        var example = section[start..section.IndexOf("```", start, StringComparison.Ordinal)].Trim();
+        var json = Edit("\"fallbackInstanceTypes\": [ { \"instanceType\": \"ml.p5e.48xlarge\" } ],", example + ",")
+            .Replace("\"scaling\": { \"signal\": \"concurrency\", \"scaleOutCooldownSeconds\": 240 } }", "\"vllm\": {} }", StringComparison.Ordinal);
+        var config = EnvironmentCatalog.Parse("test", json, ConfigErrors.Source);
+        Assert.Equal(900, config.Endpoints[0].InstanceProvisionTimeoutSeconds);
+        ModelHostingApp.AddEnvironments(new Amazon.CDK.App(new AppProps { Context = SynthesizedApp.CdkJsonContext() }), [config]);
+    }
+
+    [Fact]
     public void Network_WithoutSubnets_IsNamed()
     {
         var json = Edit("\"invoker\"", """
