@@ -75,7 +75,7 @@ public sealed class ProgramTests
             var (exitCode, stderr) = Run(copy, """{"env":"staging"}""");
             Assert.Equal(1, exitCode);
             Assert.Equal(
-                ["error: cdk/config/staging.json: tags must be an object, not null", "error: cdk/config/staging.json: x is not a known key (known keys: account, bedrockModels, componentEndpoint, endpoints, invoker, logs, modelBucket, modelImports, namePrefix, operations, productionLike, region, tags)"],
+                ["error: cdk/config/staging.json: tags must be an object, not null", "error: cdk/config/staging.json: x is not a known key (known keys: account, bedrockModels, componentEndpoint, endpoints, invoker, logs, modelBucket, modelImports, namePrefix, network, operations, productionLike, region, tags)"],
                 Lines(stderr));
         }
         finally

@@ -43,7 +43,8 @@ internal static class ServingNetwork
         }
 
         var isolatedIds = vpc.IsolatedSubnets.Select(s => s.SubnetId).ToHashSet(StringComparer.Ordinal);
-        var isolated = subnets.Where(s => isolatedIds.Contains(s.SubnetId)).Select(s => s.SubnetId).ToList();
+        // A subnet of a VPC defined in the app has no id before deployment: its construct id names it.
+        var isolated = subnets.Where(s => isolatedIds.Contains(s.SubnetId)).Select(s => Validation.Tokens.IsUnresolved(s.SubnetId) ? s.Node.Id : s.SubnetId).ToList();
         if (isolated.Count == 0)
         {
             return;

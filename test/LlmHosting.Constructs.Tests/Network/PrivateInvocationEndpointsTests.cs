@@ -111,6 +111,14 @@ public sealed class PrivateInvocationEndpointsTests
     }
 
     [Fact]
+    public void IsolatedSubnetsOfAVpcDefinedInTheApp_AreNamedByTheirConstructIds()
+    {
+        var stack = TestStacks.New();
+        var vpc = new Vpc(stack, "Vpc", new VpcProps { MaxAzs = 2, NatGateways = 0, SubnetConfiguration = [new SubnetConfiguration { Name = "isolated", SubnetType = SubnetType.PRIVATE_ISOLATED }] });
+        Assert.Contains("but the subnets isolatedSubnet1, isolatedSubnet2 are isolated (no NAT) and the VPC has no S3 gateway endpoint", Assert.ThrowsAny<ArgumentException>(() => Endpoint(stack, vpc)).Message);
+    }
+
+    [Fact]
     public void HuggingFaceWeightsInIsolatedSubnets_AreRefused()
     {
         var stack = TestStacks.New();
