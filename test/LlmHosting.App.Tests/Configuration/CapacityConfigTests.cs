@@ -99,7 +99,7 @@ public sealed class CapacityConfigTests
     [Fact]
     public void ReadmeExample_OfTheCapacitySection_IsAValidEndpointEntry()
     {
-        var readme = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "README.md"));
+        var readme = File.ReadAllText(Path.Combine(LlmHosting.TestSupport.Readme.ReadmeDocument.RepositoryRoot(AppContext.BaseDirectory), "README.md"));
         var section = readme[readme.IndexOf("### Capacity and scaling:", StringComparison.Ordinal)..];
         var start = section.IndexOf("```json\n", StringComparison.Ordinal) + "```json\n".Length;
         var example = section[start..section.IndexOf("```", start, StringComparison.Ordinal)].Trim();
