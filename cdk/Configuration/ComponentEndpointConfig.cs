@@ -10,7 +10,7 @@ namespace LlmHosting.App.Configuration;
 /// <c>&lt;namePrefix&gt;-&lt;name&gt;-&lt;component name&gt;</c>. The constructs check the instance and copy counts and
 /// whether the copies fit; their problems are reported with the keys of this section.
 /// </summary>
-public sealed record ComponentEndpointConfig
+public sealed partial record ComponentEndpointConfig
 {
     internal const string Path = "componentEndpoint";
 
@@ -43,6 +43,7 @@ public sealed record ComponentEndpointConfig
         ConfigNames.ValidateName(problems, Path, Name, namePrefix, "endpoint");
         ConfigNames.ValidateInstanceType(problems, $"{Path}.instanceType", InstanceType, "ml.g6e.12xlarge");
         ConfigNames.ValidateInferenceAmiVersion(problems, $"{Path}.inferenceAmiVersion", InferenceAmiVersion);
+        CapacitySettings.Validate(problems, Path, FallbackInstanceTypes, CapacityReservation);
 
         if (Components.Count == 0)
         {
@@ -57,13 +58,19 @@ public sealed record ComponentEndpointConfig
 
     /// <summary>The props of the endpoint's construct, from this validated section.</summary>
     /// <param name="namePrefix">The environment's name prefix.</param>
-    internal InferenceComponentEndpointProps ToProps(string namePrefix) => new()
+    /// <param name="network">The environment's VPC and subnets, or null.</param>
+    internal InferenceComponentEndpointProps ToProps(string namePrefix, ServingNetworkPlacement? network = null) => new()
     {
         EndpointName = EndpointNameIn(namePrefix),
         InstanceType = GpuInstanceType.FromName(InstanceType),
         InferenceAmiVersion = ConfigNames.InferenceAmiVersionOf(InferenceAmiVersion),
         MinInstanceCount = MinInstances,
         MaxInstanceCount = MaxInstances,
+        FallbackInstanceTypes = FallbackInstanceTypes?.Select(f => f.ToFallback()).ToArray(),
+        InstanceProvisionTimeout = InstanceProvisionTimeoutSeconds is { } seconds ? Amazon.CDK.Duration.Seconds(seconds) : null,
+        CapacityReservation = CapacityReservation?.ToReservation(),
+        Vpc = network?.Vpc,
+        VpcSubnets = network?.Subnets,
     };
 
     /// <summary>Where the endpoint's props come from, for messages.</summary>
@@ -77,11 +84,12 @@ public sealed record ComponentEndpointConfig
         new(propsPrefix + nameof(InferenceComponentEndpointProps.InferenceAmiVersion), $"{Path}.inferenceAmiVersion"),
         new(propsPrefix + nameof(InferenceComponentEndpointProps.MinInstanceCount), $"{Path}.minInstances"),
         new(propsPrefix + nameof(InferenceComponentEndpointProps.MaxInstanceCount), $"{Path}.maxInstances"),
+        .. CapacityKeys(propsPrefix),
     ];
 }
 
 /// <summary>One model of a <see cref="ComponentEndpointConfig"/> (<c>componentEndpoint.components[i]</c>).</summary>
-public sealed record ComponentConfig : ServedModelConfig
+public sealed partial record ComponentConfig : ServedModelConfig
 {
     /// <summary>GPUs per copy. Default: the fewest that hold the weights.</summary>
     public int? Gpus { get; init; }
@@ -108,7 +116,10 @@ public sealed record ComponentConfig : ServedModelConfig
     internal KnownModel KnownModel => ResolveModel();
 
     internal void Validate(ICollection<string> problems, string path, string endpointName)
-        => ValidateServedModel(problems, path, endpointName, "component");
+    {
+        ValidateServedModel(problems, path, endpointName, "component");
+        ValidateScaling(problems, path);
+    }
 
     /// <summary>The options of the component's construct, from this validated entry.</summary>
     /// <param name="endpointName">The physical name of the component endpoint.</param>
@@ -126,6 +137,12 @@ public sealed record ComponentConfig : ServedModelConfig
         MemoryInMb = MemoryInMb,
         MinCopyCount = MinCopies,
         MaxCopyCount = MaxCopies,
+        Scaling = Scaling?.ToSignal(),
+        ScaleInCooldown = Scaling?.ScaleInCooldown,
+        ScaleOutCooldown = Scaling?.ScaleOutCooldown,
+        WarmWindows = WarmWindows?.Select(w => w.ToWindow()).ToArray(),
+        CacheModelData = CacheModelData,
+        Placement = Placement?.ToPlacement(),
     };
 
     /// <summary>Where the component's options come from, for messages; the endpoint's settings are named by their full path.</summary>
@@ -142,6 +159,7 @@ public sealed record ComponentConfig : ServedModelConfig
             new(nameof(InferenceComponentOptions.MemoryInMb), $"{path}.memoryInMb"),
             new(nameof(InferenceComponentOptions.MinCopyCount), $"{path}.minCopies"),
             new(nameof(InferenceComponentOptions.MaxCopyCount), $"{path}.maxCopies"),
+            .. ScalingKeysAt(path),
         ],
         // Stand-in: the packing check still names the endpoint's props in plain text (see LibraryMessages).
         plainWords: new Dictionary<string, string>

@@ -8,7 +8,7 @@ namespace LlmHosting.App.Configuration;
 /// <c>&lt;namePrefix&gt;-&lt;name&gt;</c>. The construct checks the instance counts and the vLLM settings; its problems are
 /// reported with the keys of this entry (<see cref="KeysAt"/>).
 /// </summary>
-public sealed record EndpointConfig : ServedModelConfig
+public sealed partial record EndpointConfig : ServedModelConfig
 {
     /// <summary>SageMaker GPU instance type of the catalog, for example <c>ml.g6e.xlarge</c>.</summary>
     public string InstanceType { get; init; } = "";
@@ -43,13 +43,16 @@ public sealed record EndpointConfig : ServedModelConfig
         {
             ConfigNames.Check(problems, $"{path}.vllm.imageTag", () => VllmImage.FromDlcTag(tag));
         }
+
+        ValidateCapacity(problems, path);
     }
 
     /// <summary>The props of the endpoint's construct, from this validated entry.</summary>
     /// <param name="namePrefix">The environment's name prefix.</param>
     /// <param name="bucket">The environment's model bucket.</param>
     /// <param name="productionLike">Whether the environment is production-like: Hugging Face sources must be pinned.</param>
-    internal VllmEndpointProps ToProps(string namePrefix, IModelBucket bucket, bool productionLike) => new()
+    /// <param name="network">The environment's VPC and subnets, or null.</param>
+    internal VllmEndpointProps ToProps(string namePrefix, IModelBucket bucket, bool productionLike, ServingNetworkPlacement? network = null) => new()
     {
         RequirePinnedRevision = productionLike,
         EndpointName = EndpointNameIn(namePrefix),
@@ -61,6 +64,14 @@ public sealed record EndpointConfig : ServedModelConfig
         Vllm = Vllm.ToSettings(),
         MinInstanceCount = MinInstances,
         MaxInstanceCount = MaxInstances,
+        FallbackInstanceTypes = FallbackInstanceTypes?.Select(f => f.ToFallback()).ToArray(),
+        InstanceProvisionTimeout = InstanceProvisionTimeoutSeconds is { } seconds ? Amazon.CDK.Duration.Seconds(seconds) : null,
+        CapacityReservation = CapacityReservation?.ToReservation(),
+        Scaling = Scaling?.ToSignal(),
+        ScaleInCooldown = Scaling?.ScaleInCooldown,
+        ScaleOutCooldown = Scaling?.ScaleOutCooldown,
+        Vpc = network?.Vpc,
+        VpcSubnets = network?.Subnets,
     };
 
     /// <summary>Where each of <see cref="ToProps"/>'s props comes from, for messages.</summary>
@@ -74,6 +85,7 @@ public sealed record EndpointConfig : ServedModelConfig
         new(nameof(VllmEndpointProps.InferenceAmiVersion), $"{path}.inferenceAmiVersion"),
         new(nameof(VllmEndpointProps.MinInstanceCount), $"{path}.minInstances"),
         new(nameof(VllmEndpointProps.MaxInstanceCount), $"{path}.maxInstances"),
+        .. CapacityKeysAt(path),
     ]);
 }
 

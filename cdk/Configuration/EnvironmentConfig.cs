@@ -65,6 +65,9 @@ public sealed record EnvironmentConfig
     /// <summary>Bedrock's own models the environment may use on demand (invoke grants, directory entries). Default: none.</summary>
     public IReadOnlyList<BedrockModelConfig> BedrockModels { get; init; } = [];
 
+    /// <summary>The VPC every endpoint runs in, and private invocation from it. Default: none (SageMaker's managed network).</summary>
+    public NetworkConfig? Network { get; init; }
+
     /// <summary>Name of the Storage stack (the model bucket).</summary>
     internal string StorageStackName => $"{NamePrefix}-storage";
 
@@ -111,6 +114,7 @@ public sealed record EnvironmentConfig
         }
 
         ComponentEndpoint?.Validate(problems, NamePrefix);
+        Network?.Validate(problems);
         for (var i = 0; i < ModelImports.Count; i++)
         {
             ModelImports[i].Validate(problems, $"modelImports[{i}]", NamePrefix);

@@ -19,6 +19,8 @@ internal static class ServingIds
     internal const string ComponentEndpointMetrics = "ComponentEndpointMetrics";
     internal const string ModelDirectory = "ModelDirectory";
     internal const string LogsKey = "LogsKey";
+    internal const string Vpc = "Vpc";
+    internal const string PrivateInvocation = "PrivateInvocation";
 
     /// <summary>Suffixes of the outputs of an endpoint (after its construct id).</summary>
     internal static readonly string[] EndpointOutputs = ["EndpointName", "OpenAiBaseUrl", "ServedModelName"];
@@ -39,7 +41,7 @@ internal static class ServingIds
     /// <param name="environment">A validated environment.</param>
     internal static IEnumerable<(string Id, string Owner)> Of(EnvironmentConfig environment)
     {
-        foreach (var id in new[] { ModelBucket, ModelBucketByName, ModelBucketKey, Operations, OperationsDashboard, OperationsTopicArn, Invoker, InvokerRoleArn, ComponentEndpoint, ComponentEndpointMetrics, ModelDirectory, LogsKey })
+        foreach (var id in new[] { ModelBucket, ModelBucketByName, ModelBucketKey, Operations, OperationsDashboard, OperationsTopicArn, Invoker, InvokerRoleArn, ComponentEndpoint, ComponentEndpointMetrics, ModelDirectory, LogsKey, Vpc, PrivateInvocation })
         {
             yield return (id, "the app");
         }

@@ -50,14 +50,21 @@ public sealed class ServingStack : Stack
         Operations = problems.Create(OperationsConfig.Keys, () => new ModelOperationsEvents(this, ServingIds.Operations, config.Operations.ToProps(config)))
             ?? throw problems.Failure();
         OperationsDashboard = AddDashboard(config);
+        (_network, PrivateInvocation) = ServingNetworkWiring.Add(this, config, problems);
         AddEndpoints(config, problems);
         AddInferenceComponents(config, problems);
         AddModelImports(config, problems);
         AddBedrockModels(config, problems);
         AddInvoker(config, problems);
+        ServingNetworkWiring.AllowModels(this, PrivateInvocation);
         Directory = ServingDirectory.Add(this, config, problems);
         problems.ThrowIfAny();
     }
+
+    private readonly ServingNetworkPlacement? _network;
+
+    /// <summary>The VPC endpoints of private invocation, or null without <c>network.privateInvocation</c>.</summary>
+    public LlmHosting.Constructs.Network.PrivateInvocationEndpoints? PrivateInvocation { get; }
 
     /// <summary>The environment's model bucket, referenced by name.</summary>
     public IModelBucket ModelBucket { get; }
@@ -120,7 +127,7 @@ public sealed class ServingStack : Stack
         {
             var endpoint = config.Endpoints[i];
             var id = endpoint.ConstructId;
-            if (problems.Create(endpoint.KeysAt($"endpoints[{i}]"), () => new VllmEndpoint(this, id, endpoint.ToProps(config.NamePrefix, ModelBucket, config.ProductionLike))) is not { } created)
+            if (problems.Create(endpoint.KeysAt($"endpoints[{i}]"), () => new VllmEndpoint(this, id, endpoint.ToProps(config.NamePrefix, ModelBucket, config.ProductionLike, _network))) is not { } created)
             {
                 continue;
             }
@@ -149,7 +156,7 @@ public sealed class ServingStack : Stack
 
         var endpoint = problems.Create(
             ComponentEndpointConfig.Keys,
-            () => new Components.InferenceComponentEndpoint(this, ServingIds.ComponentEndpoint, endpointConfig.ToProps(config.NamePrefix)));
+            () => new Components.InferenceComponentEndpoint(this, ServingIds.ComponentEndpoint, endpointConfig.ToProps(config.NamePrefix, _network)));
         if (endpoint is null)
         {
             return;

@@ -34,6 +34,21 @@ internal sealed class SageMakerClient(AwsJsonApi api)
             ?? throw new EndpointScalingException(
                 $"Endpoint {endpointName} (configuration {configName}) has no production variant '{variantName}'; it has: {string.Join(", ", variants.Select(v => (string?)v["VariantName"]))}.");
         return (string?)variant["InstanceType"]
+            ?? PoolTypes(variant)
             ?? throw new EndpointScalingException($"Variant {variantName} of endpoint configuration {configName} has no InstanceType (serverless variants do not autoscale this way).");
+    }
+
+    /// <summary>
+    /// The instance types of a variant that has instance pools instead of an InstanceType, in priority order and joined by
+    /// commas (the form the construct writes into the resources' InstanceType), or null without pools. Pools replace
+    /// InstanceType (SageMaker developer guide, "Deploy to multiple instance types with instance pools"; botocore
+    /// <c>ProductionVariant.InstancePools[]{InstanceType, Priority}</c>).
+    /// </summary>
+    internal static string? PoolTypes(JsonObject variant)
+    {
+        var pools = (variant["InstancePools"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        return pools.Count == 0
+            ? null
+            : string.Join(",", pools.OrderBy(p => (int?)p["Priority"] ?? int.MaxValue).Select(p => (string?)p["InstanceType"]));
     }
 }

@@ -28,7 +28,7 @@ namespace LlmHosting.Constructs.Sagemaker;
 /// endpoint.GrantInvokeOpenAi(clientRole);
 /// </code>
 /// </example>
-public sealed class VllmEndpoint : ServedModel
+public sealed partial class VllmEndpoint : ServedModel
 {
     /// <summary>Name of the endpoint's only production variant.</summary>
     public const string VariantName = "AllTraffic";
@@ -60,6 +60,8 @@ public sealed class VllmEndpoint : ServedModel
         var minInstances = props.MinInstanceCount ?? 1;
         var maxInstances = props.MaxInstanceCount ?? minInstances;
         DeploymentPolicy = props.DeploymentPolicy ?? EndpointDeploymentPolicy.DefaultFor(props.InstanceType, minInstances);
+        _capacity = CapacityOf(props);
+        _fallbackDefinitions = FallbackDefinitions(props);
         HostAmi = Validate(props, definition, minInstances);
 
         InstanceType = props.InstanceType;
@@ -72,7 +74,8 @@ public sealed class VllmEndpoint : ServedModel
         Role = ExecutionRoles.Create(this, $"Execution role of the SageMaker endpoint {_endpointName} ({props.Model.Name} on vLLM)");
         var declareLogGroup = props.DeclareLogGroup ?? true;
         definition.GrantExecution(this, Role, [LogGroupName], declareLogGroup);
-        Model = definition.CreateModel(this, "Model", Role, VpcConfig(props));
+        var vpcConfig = VpcConfig(props);
+        Model = definition.CreateModel(this, "Model", Role, vpcConfig);
 
         EndpointConfig = new CfnEndpointConfig(this, "Config", new CfnEndpointConfigProps
         {
@@ -93,6 +96,7 @@ public sealed class VllmEndpoint : ServedModel
         });
         // CDK 2.160's L1 lacks InferenceAmiVersion; CloudFormation's current schema has it (a string).
         EndpointConfig.AddPropertyOverride("ProductionVariants.0.InferenceAmiVersion", HostAmi.Value);
+        WriteCapacity(definition, vpcConfig);
 
         Endpoint = new CfnEndpoint(this, "Endpoint", new CfnEndpointProps
         {
@@ -114,7 +118,7 @@ public sealed class VllmEndpoint : ServedModel
         Endpoint.AddPropertyOverride("DeploymentConfig", DeploymentPolicy.Render(RollbackAlarmList));
 
         // Autoscaling goes through resources that deregister the variant before an update that changes its instance type.
-        Scaling = new VariantScaling(this, "Scaling", Endpoint, _endpointName, VariantName, props.InstanceType);
+        Scaling = new VariantScaling(this, "Scaling", Endpoint, _endpointName, VariantName, _capacity.Key);
         if (maxInstances > minInstances)
         {
             // An update keeps the instance count autoscaling has reached instead of going back to InitialInstanceCount
@@ -125,11 +129,7 @@ public sealed class VllmEndpoint : ServedModel
                 Endpoint.AddPropertyOverride("RetainAllVariantProperties", true);
             }
 
-            Scaling.Register(
-                Endpoint, minInstances, maxInstances,
-                props.TargetInvocationsPerInstance ?? ServingDefaults.TargetInvocations,
-                props.ScaleInCooldown ?? ServingDefaults.ScaleInCooldown,
-                props.ScaleOutCooldown ?? ServingDefaults.EndpointScaleOutCooldown);
+            RegisterScaling(props, definition, minInstances, maxInstances);
         }
     }
 
@@ -259,6 +259,7 @@ public sealed class VllmEndpoint : ServedModel
             problems.Add(nameof(VllmEndpointProps.Vpc), $"{P(nameof(VllmEndpointProps.VpcSubnets))} or {P(nameof(VllmEndpointProps.SecurityGroups))} is set without {P(nameof(VllmEndpointProps.Vpc))}");
         }
 
+        AddCapacityProblems(problems, props, definition, min);
         var ami = definition.Image.HostAmi(this, props.InferenceAmiVersion, nameof(VllmEndpointProps.InferenceAmiVersion), problems);
         DeploymentPolicy.AddProblems(problems, nameof(VllmEndpointProps.DeploymentPolicy), min);
         problems.AddRange(AlarmThresholds.Problems(props));

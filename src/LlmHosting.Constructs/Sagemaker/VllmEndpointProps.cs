@@ -5,7 +5,7 @@ using LlmHosting.Constructs.Sagemaker.Deployment;
 namespace LlmHosting.Constructs.Sagemaker;
 
 /// <summary>Properties of a <see cref="VllmEndpoint"/>: the serving options, the instances and how they scale and update.</summary>
-public sealed class VllmEndpointProps : VllmServingOptions
+public sealed partial class VllmEndpointProps : VllmServingOptions
 {
     /// <summary>The GPU instance type, for example <see cref="GpuInstanceType.G6E_XLARGE"/>.</summary>
     public required GpuInstanceType InstanceType { get; init; }

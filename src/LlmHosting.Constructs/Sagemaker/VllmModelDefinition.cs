@@ -35,7 +35,8 @@ internal sealed partial class VllmModelDefinition
     /// <param name="options">The model, its source, settings, image and the other serving options.</param>
     /// <param name="instanceType">The instance type the model runs on.</param>
     /// <param name="gpus">GPUs given to the model: the instance's GPU count for an endpoint, N for a component.</param>
-    internal VllmModelDefinition(VllmServingOptions options, GpuInstanceType instanceType, int gpus)
+    /// <param name="tensorParallelSize">Tensor parallel size on this instance type when it differs from the settings' (a fallback instance type's own).</param>
+    internal VllmModelDefinition(VllmServingOptions options, GpuInstanceType instanceType, int gpus, int? tensorParallelSize = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
@@ -44,9 +45,12 @@ internal sealed partial class VllmModelDefinition
         InstanceType = instanceType ?? throw new ArgumentNullException(nameof(instanceType));
         Settings = options.Vllm ?? new VllmSettings();
         Gpus = gpus;
+        _tensorParallelSize = tensorParallelSize;
         Image = options.Image ?? VllmImage.Default;
         EnableNetworkIsolation = options.EnableNetworkIsolation ?? !Source.NeedsInternet;
     }
+
+    private readonly int? _tensorParallelSize;
 
     internal VllmServingOptions Options { get; }
 
@@ -64,8 +68,8 @@ internal sealed partial class VllmModelDefinition
 
     internal bool EnableNetworkIsolation { get; }
 
-    /// <summary>Tensor parallel size: as set, or every GPU given to the model.</summary>
-    internal int TensorParallelSize => Settings.TensorParallelSize ?? Gpus;
+    /// <summary>Tensor parallel size: as set for this instance type, else in the settings, else every GPU given to the model.</summary>
+    internal int TensorParallelSize => _tensorParallelSize ?? Settings.TensorParallelSize ?? Gpus;
 
     /// <summary>GPU memory utilisation: as set, or vLLM's default.</summary>
     internal double GpuMemoryUtilization => Settings.GpuMemoryUtilization ?? VllmSettings.DefaultGpuMemoryUtilization;

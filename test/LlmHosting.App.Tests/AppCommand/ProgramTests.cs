@@ -33,7 +33,7 @@ public sealed class ProgramTests(AppCommandFixture fixture)
         var run = _copy.Synth(new Dictionary<string, object> { ["env"] = "staging" });
         Assert.Equal(1, run.ExitCode);
         Assert.Equal(
-            ["error: cdk/config/staging.json: tags must be an object, not null", "error: cdk/config/staging.json: x is not a known key (known keys: account, bedrockModels, componentEndpoint, endpoints, invoker, logs, modelBucket, modelImports, namePrefix, operations, productionLike, region, tags)"],
+            ["error: cdk/config/staging.json: tags must be an object, not null", "error: cdk/config/staging.json: x is not a known key (known keys: account, bedrockModels, componentEndpoint, endpoints, invoker, logs, modelBucket, modelImports, namePrefix, network, operations, productionLike, region, tags)"],
             run.ErrorLines);
     }
 

@@ -40,7 +40,8 @@ public sealed class UpdateGuardrailTests(SynthesizedApp app)
             var name = (string)endpoint["Properties"]!["EndpointName"]!;
             var variant = resources[(string)endpoint["Properties"]!["EndpointConfigName"]!["Fn::GetAtt"]![0]!]!["Properties"]!["ProductionVariants"]![0]!;
             var managed = variant["ManagedInstanceScaling"] is not null;
-            var type = (string)variant["InstanceType"]!;
+            // A variant with fallback instance pools names its types there; the first pool is the primary type.
+            var type = (string?)variant["InstanceType"] ?? (string)variant["InstancePools"]![0]!["InstanceType"]!;
             var scarceBlueGreen = (type.StartsWith("ml.p", StringComparison.Ordinal) || type.EndsWith(".48xlarge", StringComparison.Ordinal))
                 && endpoint["Properties"]!["DeploymentConfig"]!["BlueGreenUpdatePolicy"] is not null;
             var expected = managed || (scaled.Contains(name) && !scarceBlueGreen);

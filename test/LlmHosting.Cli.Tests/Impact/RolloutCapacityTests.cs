@@ -18,34 +18,39 @@ public sealed class RolloutCapacityTests : IDisposable
     [Fact]
     public async Task CommittedSnapshots_ProdInstanceTypeChange_PrintsOneExtraInstanceOfTheNewType()
     {
-        // prod's gpt-oss-120b moves from ml.p5.48xlarge to ml.p5e.48xlarge, as a synthesis writes it
-        // (App tests, InstanceTypeChangeTests): a new config type, the same Pause and Registration with the new type, and
-        // a Restore under a logical id of the new type that the endpoint depends on.
+        // prod's gpt-oss-120b, on ml.p5.48xlarge with ml.p5e.48xlarge as its fallback pool, swaps the two, as a synthesis
+        // writes it (App tests, InstanceTypeChangeTests): a new config, the same Pause and Registration with the new types,
+        // and a Restore under a logical id of the new types that the endpoint depends on.
         var snapshots = Path.Combine(AssemblyLayouts.RepositoryRoot(), ImpactCommand.DefaultBefore);
         var prod = JsonNode.Parse(File.ReadAllText(Path.Combine(snapshots, "prod.Serving.template.json")))!.AsObject();
         var changed = prod.DeepClone().AsObject();
         var resources = Resources(changed);
         var config = resources.Single(r => r.Key.StartsWith(ProdEndpointConfig, StringComparison.Ordinal)).Value!;
-        Assert.Equal("ml.p5.48xlarge", (string)config["Properties"]!["ProductionVariants"]![0]!["InstanceType"]!);
-        config["Properties"]!["ProductionVariants"]![0]!["InstanceType"] = "ml.p5e.48xlarge";
+        var pools = config["Properties"]!["ProductionVariants"]![0]!["InstancePools"]!.AsArray();
+        Assert.Equal(["ml.p5.48xlarge", "ml.p5e.48xlarge"], pools.Select(p => (string)p!["InstanceType"]!));
+        pools[0]!["InstanceType"] = "ml.p5e.48xlarge";
+        pools[1]!["InstanceType"] = "ml.p5.48xlarge";
         foreach (var (_, scaling) in resources.Where(r => (string?)r.Value!["Type"] == "Custom::EndpointScaling").ToList())
         {
-            scaling!["Properties"]!["InstanceType"] = "ml.p5e.48xlarge";
+            if ((string?)scaling!["Properties"]!["EndpointName"] == "llm-prod-gpt-oss-120b")
+            {
+                scaling["Properties"]!["InstanceType"] = "ml.p5e.48xlarge,ml.p5.48xlarge";
+            }
         }
 
         var restore = resources.Single(r => r.Key.StartsWith("GptOss120bScalingRestoreMlP548xlarge", StringComparison.Ordinal)).Key;
-        resources["GptOss120bScalingRestoreMlP5e48xlarge0A1B2C3D"] = resources[restore]!.DeepClone();
+        resources["GptOss120bScalingRestoreMlP5e48xlargeMlP548xlarge0A1B2C3D"] = resources[restore]!.DeepClone();
         resources.Remove(restore);
         var endpoint = resources.Single(r => (string?)r.Value!["Type"] == "AWS::SageMaker::Endpoint" && r.Key.StartsWith("GptOss120b", StringComparison.Ordinal)).Value!;
         var dependsOn = endpoint["DependsOn"]!.AsArray();
-        dependsOn[dependsOn.Select(d => (string)d!).ToList().IndexOf(restore)] = "GptOss120bScalingRestoreMlP5e48xlarge0A1B2C3D";
+        dependsOn[dependsOn.Select(d => (string)d!).ToList().IndexOf(restore)] = "GptOss120bScalingRestoreMlP5e48xlargeMlP548xlarge0A1B2C3D";
         var after = _layouts.Snapshots("after", ("prod", "Serving", changed));
 
         var (exitCode, output) = await RunAsync("impact", "--format", "text", "--before", snapshots, "--after", after, "--env", "prod");
 
         Assert.Equal(0, exitCode);
-        Assert.Contains("- peak extra instances: 1 x ml.p5e.48xlarge (blue/green, a new fleet of InitialInstanceCount 1)", output, StringComparison.Ordinal);
-        Assert.Contains("  peak extra instances during the rollout (check quotas and capacity): 1 x ml.p5e.48xlarge", output, StringComparison.Ordinal);
+        Assert.Contains("- peak extra instances: 1 x ml.p5e.48xlarge (fallback ml.p5.48xlarge) (blue/green, a new fleet of InitialInstanceCount 1)", output, StringComparison.Ordinal);
+        Assert.Contains("  peak extra instances during the rollout (check quotas and capacity): 1 x ml.p5e.48xlarge (fallback ml.p5.48xlarge)", output, StringComparison.Ordinal);
     }
 
     [Fact]

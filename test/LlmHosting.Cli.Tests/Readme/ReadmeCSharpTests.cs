@@ -22,7 +22,8 @@ public sealed partial class ReadmeCSharpTests
         "System", "System.Collections.Generic", "Amazon.CDK", "Amazon.CDK.AWS.IAM", "Amazon.CDK.AWS.S3", "Amazon.CDK.AWS.CloudWatch", "Constructs",
         "LlmHosting.Constructs.Storage", "LlmHosting.Constructs.Sagemaker", "LlmHosting.Constructs.Sagemaker.Components", "LlmHosting.Constructs.Bedrock",
         "LlmHosting.Constructs.Bedrock.OnDemand", "LlmHosting.Constructs.Events", "LlmHosting.Constructs.Access", "LlmHosting.Constructs.Logs",
-        "LlmHosting.Constructs.Aspects", "LlmHosting.Constructs.Weights",
+        "LlmHosting.Constructs.Aspects", "LlmHosting.Constructs.Weights", "Amazon.CDK.AWS.EC2", "LlmHosting.Constructs.Sagemaker.Capacity",
+        "LlmHosting.Constructs.Sagemaker.Scaling", "LlmHosting.Constructs.Network",
     ];
 
     /// <summary>What a .NET SDK project with ImplicitUsings (the default of <c>dotnet new</c>) imports.</summary>
@@ -52,6 +53,7 @@ public sealed partial class ReadmeCSharpTests
         ["directory"] = "LlmHosting.Client.ModelDirectory",
         ["app"] = "Amazon.CDK.App",
         ["stack"] = "Amazon.CDK.Stack",
+        ["vpc"] = "Amazon.CDK.AWS.EC2.IVpc",
     };
 
     private static readonly Lazy<MetadataReference[]> References = new(() =>

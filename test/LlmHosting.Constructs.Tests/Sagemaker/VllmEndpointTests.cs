@@ -349,7 +349,9 @@ public sealed class VllmEndpointTests(GptOss20bEndpointFixture fixture) : IClass
         var stack = TestStacks.New("me-central-1");
         var key = new Key(stack, "Key");
         var bucket = new ModelBucket(stack, "Weights", new ModelBucketProps { EncryptionKey = key });
-        var vpc = new Vpc(stack, "Vpc", new VpcProps { MaxAzs = 2, NatGateways = 0, SubnetConfiguration = [new SubnetConfiguration { Name = "isolated", SubnetType = SubnetType.PRIVATE_ISOLATED }] });
+        var vpc = new Vpc(stack, "Vpc", new VpcProps { MaxAzs = 2, NatGateways = 0, SubnetConfiguration = [new SubnetConfiguration { Name = "isolated", SubnetType = SubnetType.PRIVATE_ISOLATED }],
+            // Isolated subnets reach the weights only through an S3 gateway endpoint (ServingNetwork's check).
+            GatewayEndpoints = new Dictionary<string, IGatewayVpcEndpointOptions> { ["S3"] = new GatewayVpcEndpointOptions { Service = GatewayVpcEndpointAwsService.S3 } } });
         _ = new VllmEndpoint(stack, "Endpoint", new VllmEndpointProps
         {
             EndpointName = "test-endpoint",

@@ -41,7 +41,7 @@ internal static class RolloutCapacity
 
     private static CapacityNeed? Endpoint(string id, JsonObject properties, IReadOnlyDictionary<string, JsonObject> resources)
     {
-        if (Variant(properties, resources) is not { } variant || (string?)variant["InstanceType"] is not { } type)
+        if (Variant(properties, resources) is not { } variant || TypeOf(variant) is not { } type)
         {
             return null;
         }
@@ -70,7 +70,7 @@ internal static class RolloutCapacity
     {
         var endpointId = TemplateReferences.Find(properties["EndpointName"]).Select(r => r.Target).FirstOrDefault(resources.ContainsKey);
         var endpoint = endpointId is null ? null : resources[endpointId]["Properties"] as JsonObject;
-        if (endpoint is null || Variant(endpoint, resources) is not { } variant || (string?)variant["InstanceType"] is not { } type)
+        if (endpoint is null || Variant(endpoint, resources) is not { } variant || TypeOf(variant) is not { } type)
         {
             return null;
         }
@@ -93,6 +93,26 @@ internal static class RolloutCapacity
     {
         var configId = TemplateReferences.Find(endpoint["EndpointConfigName"]).Select(r => r.Target).FirstOrDefault(resources.ContainsKey);
         return configId is null ? null : (resources[configId]["Properties"]?["ProductionVariants"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault();
+    }
+
+    // The variant's instance type, or for a variant with fallback instance pools (botocore's sagemaker model:
+    // ProductionVariant.InstancePools, tried in Priority order when capacity runs out) the first pool's type with the others.
+    private static string? TypeOf(JsonObject variant)
+    {
+        if ((string?)variant["InstanceType"] is { } type)
+        {
+            return type;
+        }
+
+        var pools = (variant["InstancePools"] as JsonArray ?? []).OfType<JsonObject>()
+            .OrderBy(p => Number(p["Priority"]) ?? int.MaxValue)
+            .Select(p => (string?)p["InstanceType"]).OfType<string>().ToList();
+        return pools.Count switch
+        {
+            0 => null,
+            1 => pools[0],
+            _ => $"{pools[0]} (fallback {string.Join(", then ", pools.Skip(1))})",
+        };
     }
 
     // The largest MaxCapacity that autoscales the endpoint's variant: the Registration of Custom::EndpointScaling, or a

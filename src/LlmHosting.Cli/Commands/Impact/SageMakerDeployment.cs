@@ -58,15 +58,19 @@ internal static class SageMakerDeployment
         return null;
     }
 
-    // VariantName → InstanceType of the endpoint config that the endpoint names (by Ref or Fn::GetAtt).
+    // VariantName → InstanceType of the endpoint config that the endpoint names (by Ref or Fn::GetAtt); a variant with
+    // instance pools, which replace InstanceType, runs on its pools' types in priority order.
     private static Dictionary<string, string> InstanceTypes(JsonObject endpoint, IReadOnlyDictionary<string, JsonObject> resources)
     {
         var configId = TemplateReferences.Find(endpoint["Properties"]?["EndpointConfigName"]).Select(r => r.Target).FirstOrDefault();
         var variants = configId is not null && resources.TryGetValue(configId, out var config) ? config["Properties"]?["ProductionVariants"] as JsonArray : null;
         return (variants ?? []).OfType<JsonObject>()
-            .Where(v => v["VariantName"] is JsonValue && v["InstanceType"] is JsonValue)
-            .ToDictionary(v => (string)v["VariantName"]!, v => (string)v["InstanceType"]!);
+            .Where(v => v["VariantName"] is JsonValue && (v["InstanceType"] is JsonValue || v["InstancePools"] is JsonArray))
+            .ToDictionary(v => (string)v["VariantName"]!, v => v["InstanceType"] is JsonValue type ? (string)type! : PoolTypes((JsonArray)v["InstancePools"]!));
     }
+
+    private static string PoolTypes(JsonArray pools)
+        => string.Join(",", pools.OfType<JsonObject>().OrderBy(p => p["Priority"] is JsonValue priority && priority.TryGetValue<int>(out var value) ? value : int.MaxValue).Select(p => p["InstanceType"]?.ToString()));
 
     // ResourceId is "endpoint/<name>/variant/<variant>", literal or built from a reference to the endpoint.
     private static bool Autoscales(JsonObject resource, string endpointId, string? endpointName, string variant)

@@ -24,13 +24,19 @@ public sealed partial class InferenceComponent
     private void AddAutoscaling(InferenceComponentOptions options)
     {
         var scaleOutCooldown = options.ScaleOutCooldown ?? ServingDefaults.ComponentScaleOutCooldown;
+        var signal = options.Scaling ?? ScalingSignal.Invocations(options.TargetInvocationsPerCopy);
+        // vLLM's batch limit per copy: as set, else its default on the smallest GPU among the endpoint's instance types.
+        var maxNumSeqs = options.Vllm?.MaxNumSeqs ?? Endpoint.InstanceTypes.Min(ScalingSignal.VllmDefaultMaxNumSeqs);
         var target = ServingAutoScaling.Create(
             this, $"inference-component/{InferenceComponentName}", ScalableDimension, MinCopyCount, MaxCopyCount, Resource,
-            "InvocationsPerCopy", PredefinedMetric.SAGEMAKER_INFERENCE_COMPONENT_INVOCATIONS_PER_COPY,
-            options.TargetInvocationsPerCopy ?? ServingDefaults.TargetInvocations,
+            // The policy's construct id keeps the name it had before signals were selectable.
+            signal.IsConcurrency ? "ConcurrentRequestsPerCopy" : "InvocationsPerCopy", signal.ComponentMetric,
+            signal.TargetFor(maxNumSeqs),
             options.ScaleInCooldown ?? ServingDefaults.ScaleInCooldown,
             scaleOutCooldown);
         ScalableTarget = target;
+        ScalingSignal = signal;
+        AddWarmWindows(target, options.WarmWindows ?? []);
 
         if (MinCopyCount > 0)
         {

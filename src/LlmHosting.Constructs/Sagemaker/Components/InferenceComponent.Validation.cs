@@ -64,10 +64,13 @@ public sealed partial class InferenceComponent
         problems.AddRange(AlarmThresholds.Problems(options));
         problems.AddRange(definition.Problems(this));
         Endpoint.CheckImage(definition.Image, problems);
-        foreach (var (property, message) in ComponentPacking.SingleCopyProblems(demand, Endpoint.InstanceType))
+        foreach (var (property, message) in Endpoint.InstanceTypes.SelectMany(t => ComponentPacking.SingleCopyProblems(demand, t)).Distinct())
         {
             problems.Add(property, message);
         }
+
+        AddCapacityProblems(problems, options);
+        Endpoint.CheckNetwork(definition.Source, problems);
 
         problems.ThrowIfAny(Describe());
 

@@ -56,16 +56,18 @@ public sealed partial class InferenceComponent : ServedModel, IInferenceComponen
         Endpoint = endpoint;
         var instance = endpoint.InstanceType;
         InferenceComponentName = SagemakerNames.NameOrDefault(this, options.InferenceComponentName);
-        Gpus = options.Gpus ?? ComponentSizing.DefaultGpus(options.Model, instance, options.Vllm);
-        CpuCores = options.CpuCores ?? ComponentSizing.DefaultCpuCores(instance, Gpus);
-        MemoryInMb = options.MemoryInMb ?? ComponentSizing.DefaultMemoryInMb(instance, Gpus);
+        // One specification serves every instance type of the endpoint: the defaults fit the smallest.
+        Gpus = options.Gpus ?? endpoint.InstanceTypes.Max(t => ComponentSizing.DefaultGpus(options.Model, t, options.Vllm));
+        CpuCores = options.CpuCores ?? endpoint.InstanceTypes.Min(t => ComponentSizing.DefaultCpuCores(t, Gpus));
+        MemoryInMb = options.MemoryInMb ?? endpoint.InstanceTypes.Min(t => ComponentSizing.DefaultMemoryInMb(t, Gpus));
         MinCopyCount = options.MinCopyCount ?? 0;
         MaxCopyCount = options.MaxCopyCount ?? Math.Max(1, MinCopyCount);
         InitialCopyCount = options.InitialCopyCount ?? Math.Max(1, MinCopyCount);
         DeploymentPolicy = options.DeploymentPolicy ?? ComponentDeploymentPolicy.Default;
 
         var definition = new VllmModelDefinition(options, instance, Gpus);
-        var demand = new ComponentDemand(InferenceComponentName, Gpus, CpuCores, MemoryInMb, Math.Max(InitialCopyCount, MinCopyCount));
+        var warmCopies = options.WarmWindows?.Select(w => w.MinCopies).DefaultIfEmpty(0).Max() ?? 0;
+        var demand = new ComponentDemand(InferenceComponentName, Gpus, CpuCores, MemoryInMb, Math.Max(Math.Max(InitialCopyCount, MinCopyCount), Math.Min(warmCopies, MaxCopyCount)));
         Validate(options, definition, demand);
 
         TensorParallelSize = definition.TensorParallelSize;
@@ -105,6 +107,7 @@ public sealed partial class InferenceComponent : ServedModel, IInferenceComponen
         });
         // The role's policy must be in place before SageMaker starts a copy.
         endpoint.DependOnRolePolicy(Resource);
+        WriteStartupOptions(options);
         InferenceComponentArn = Resource.AttrInferenceComponentArn;
         LogGroup = ServingLogs.Declare(this, "LogGroup", LogGroupName, options.Logs, declareLogGroup, Resource);
 

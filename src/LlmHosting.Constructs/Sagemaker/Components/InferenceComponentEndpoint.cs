@@ -31,7 +31,7 @@ namespace LlmHosting.Constructs.Sagemaker.Components;
 /// gptOss.GrantInvokeOpenAi(clientRole);
 /// </code>
 /// </example>
-public sealed class InferenceComponentEndpoint : Construct
+public sealed partial class InferenceComponentEndpoint : Construct
 {
     /// <summary>Name of the endpoint's only production variant, which the components are placed on.</summary>
     public const string VariantName = "AllTraffic";
@@ -99,6 +99,7 @@ public sealed class InferenceComponentEndpoint : Construct
         // SageMaker checks the role's permissions when it creates the endpoint: the role is a dependency through
         // ExecutionRoleArn, its policy is not.
         DependOnRolePolicy(EndpointConfig);
+        WriteCapacity(props);
         _chosenAmi = props.InferenceAmiVersion;
         WriteHostAmi();
 
@@ -196,7 +197,7 @@ public sealed class InferenceComponentEndpoint : Construct
     /// component, <paramref name="demand"/> included, can be placed on <see cref="MaxInstanceCount"/> instances.
     /// </summary>
     internal IReadOnlyList<string> PackingProblemsWith(ComponentDemand demand)
-        => ComponentPacking.SetProblems(EndpointName, InstanceType, MaxInstanceCount, [.. _demands, demand]);
+        => InstanceTypes.SelectMany(type => ComponentPacking.SetProblems(EndpointName, type, MaxInstanceCount, [.. _demands, demand])).ToList();
 
     /// <summary>The problems of running <paramref name="image"/> on this endpoint's host AMI, added to <paramref name="problems"/>.</summary>
     internal void CheckImage(VllmImage image, PropsProblems problems)
@@ -287,6 +288,7 @@ public sealed class InferenceComponentEndpoint : Construct
         }
 
         SagemakerNames.CheckVolumeSize(problems, nameof(InferenceComponentEndpointProps.VolumeSizeInGb), props.VolumeSizeInGb, props.InstanceType);
+        AddCapacityProblems(problems, props);
         problems.AddRange(LogGroupOptions.Problems(props.Logs, nameof(InferenceComponentEndpointProps.Logs)));
         problems.ThrowIfAny();
     }

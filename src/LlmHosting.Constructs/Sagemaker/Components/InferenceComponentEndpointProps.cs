@@ -4,7 +4,7 @@ using LlmHosting.Constructs.Sagemaker.Deployment;
 namespace LlmHosting.Constructs.Sagemaker.Components;
 
 /// <summary>Properties of an <see cref="InferenceComponentEndpoint"/>.</summary>
-public sealed class InferenceComponentEndpointProps
+public sealed partial class InferenceComponentEndpointProps
 {
     /// <summary>
     /// The GPU instance type every instance of the endpoint runs on, for example

@@ -8,7 +8,7 @@ namespace LlmHosting.Constructs.Sagemaker.Components;
 /// options, the share of an instance each copy takes, and how the copies scale and update.
 /// <see cref="InferenceComponentProps"/> adds the endpoint, for creating an <see cref="InferenceComponent"/> directly.
 /// </summary>
-public class InferenceComponentOptions : VllmServingOptions
+public partial class InferenceComponentOptions : VllmServingOptions
 {
     /// <summary>
     /// Physical name of the component: 1-63 letters, digits or hyphens. It appears in the invocation URL, the

@@ -30,7 +30,8 @@ internal sealed partial class VariantScaling : Construct
 
     private const string ContainerId = ReservedIds.EndpointScaling;
 
-    internal VariantScaling(Construct scope, string id, CfnEndpoint endpoint, string endpointName, string variantName, GpuInstanceType instanceType)
+    // instanceType is what the variant runs on: its instance type, or its instance pools' types joined by commas.
+    internal VariantScaling(Construct scope, string id, CfnEndpoint endpoint, string endpointName, string variantName, string instanceType)
         : base(scope, id)
     {
         _endpointName = endpointName;
@@ -42,13 +43,13 @@ internal sealed partial class VariantScaling : Construct
         Pause = Resource("Pause", "Pause", []);
         // One Restore per instance type: a type change creates a new one before the endpoint update, which a rollback's
         // clean-up deletes after the endpoint is back on the old type.
-        var restore = Resource("Restore" + IdOf(instanceType.Name), "Restore", new() { ["Snapshot"] = Pause.GetAtt("Snapshot").ToString() });
+        var restore = Resource("Restore" + IdOf(instanceType), "Restore", new() { ["Snapshot"] = Pause.GetAtt("Snapshot").ToString() });
         endpoint.Node.AddDependency(Pause, restore);
     }
 
     private readonly string _endpointName;
     private readonly string _variantName;
-    private readonly GpuInstanceType _instanceType;
+    private readonly string _instanceType;
 
     /// <summary>The resource that deregisters the variant before an update that changes its instance type.</summary>
     internal CfnResource Pause { get; }
@@ -60,9 +61,9 @@ internal sealed partial class VariantScaling : Construct
 
     /// <summary>
     /// Registers the variant between <paramref name="min"/> and <paramref name="max"/> instances with a target-tracking
-    /// policy on invocations per instance, once <paramref name="endpoint"/> exists.
+    /// policy on <paramref name="metricType"/> (an Application Auto Scaling predefined metric), once <paramref name="endpoint"/> exists.
     /// </summary>
-    internal void Register(CfnEndpoint endpoint, int min, int max, double targetValue, Duration scaleInCooldown, Duration scaleOutCooldown)
+    internal void Register(CfnEndpoint endpoint, int min, int max, string metricType, string policySuffix, double targetValue, Duration scaleInCooldown, Duration scaleOutCooldown)
     {
         Registration = Resource("Registration", "Scaling", new()
         {
@@ -72,12 +73,12 @@ internal sealed partial class VariantScaling : Construct
         {
             new Dictionary<string, object>
             {
-                ["PolicyName"] = $"{_endpointName}-invocations-per-instance",
+                ["PolicyName"] = $"{_endpointName}-{policySuffix}",
                 ["PolicyType"] = "TargetTrackingScaling",
                 ["TargetTrackingScalingPolicyConfiguration"] = new Dictionary<string, object>
                 {
                     ["TargetValue"] = targetValue.ToString(CultureInfo.InvariantCulture),
-                    ["PredefinedMetricSpecification"] = new Dictionary<string, object> { ["PredefinedMetricType"] = "SageMakerVariantInvocationsPerInstance" },
+                    ["PredefinedMetricSpecification"] = new Dictionary<string, object> { ["PredefinedMetricType"] = metricType },
                     ["ScaleInCooldown"] = scaleInCooldown.ToSeconds().ToString(CultureInfo.InvariantCulture),
                     ["ScaleOutCooldown"] = scaleOutCooldown.ToSeconds().ToString(CultureInfo.InvariantCulture),
                 },
@@ -94,7 +95,7 @@ internal sealed partial class VariantScaling : Construct
         properties["Role"] = role;
         properties["EndpointName"] = _endpointName;
         properties["VariantName"] = _variantName;
-        properties["InstanceType"] = _instanceType.Name;
+        properties["InstanceType"] = _instanceType;
         var resource = new CfnResource(this, id, new CfnResourceProps { Type = ResourceType, Properties = properties });
         resource.ApplyRemovalPolicy(RemovalPolicy.DESTROY);
         Provider.DependOnGrants(resource);
