@@ -77,6 +77,12 @@ public static class ModelFolderValidator
             return new ModelFolderReport(folder.Location, 0, 0, problems);
         }
 
+        if (Adapters.AdapterFolderValidator.IsAdapter(files))
+        {
+            problems.Add(new ModelProblem(ConfigFile, $"missing: the folder holds a LoRA adapter ({Adapters.AdapterFolderValidator.ConfigFile} or {Adapters.AdapterFolderValidator.ArchiveFileName}), not a model; {who} serves it as an adapter inference component on its base model"));
+            return new ModelFolderReport(folder.Location, files.Count, total, problems);
+        }
+
         if (!byKey.ContainsKey(ConfigFile))
         {
             problems.Add(new ModelProblem(ConfigFile, $"missing; {who} needs the model's Hugging Face configuration"));
