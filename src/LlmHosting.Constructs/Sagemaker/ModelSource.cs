@@ -112,6 +112,8 @@ internal sealed class BucketModelSource(IModelBucket bucket, string prefix, Weig
 
     public string Prefix { get; } = prefix;
 
+    public WeightsCheckOptions Check { get; } = check;
+
     public override bool NeedsInternet => false;
 
     internal override string Describe() => $"prefix {Prefix} of the model bucket";
@@ -133,14 +135,14 @@ internal sealed class BucketModelSource(IModelBucket bucket, string prefix, Weig
 
     internal override WeightsGate? Gate(Construct consumer, WeightsRules rules)
     {
-        if (check.Enabled == false)
+        if (Check.Enabled == false)
         {
             return null;
         }
 
         var gate = WeightsGate.For(consumer, Bucket, Prefix);
         gate.Require(rules);
-        if (check.ExpectedFiles is { } files)
+        if (Check.ExpectedFiles is { } files)
         {
             gate.ExpectFiles(files);
         }

@@ -68,6 +68,7 @@ public sealed partial class InferenceComponent : ServedModel, IInferenceComponen
         var demand = new ComponentDemand(InferenceComponentName, Gpus, CpuCores, MemoryInMb, Math.Max(InitialCopyCount, MinCopyCount));
         Validate(options, definition, demand);
 
+        RememberServing(definition);
         TensorParallelSize = definition.TensorParallelSize;
         KvCacheHeadroomGiB = definition.KvCacheHeadroomGiB;
         ServedModelName = options.Model.Name;
