@@ -44,7 +44,8 @@ internal static class PrepareModelCommand
             return ValidateModelCommand.ExitUnreadable;
         }
 
-        await output.WriteLineAsync($"Preparing {Path.GetFullPath(folder)} for {ModelFolderValidator.ServiceName(rules)}").ConfigureAwait(false);
+        var adapter = LlmHosting.ModelValidation.Adapters.AdapterFolderValidator.IsAdapter(await UploadExclusions.Without(new LocalModelFolder(folder)).ListAsync(cancellationToken).ConfigureAwait(false));
+        await output.WriteLineAsync($"Preparing {Path.GetFullPath(folder)} for {(adapter ? "a LoRA adapter inference component" : ModelFolderValidator.ServiceName(rules))}").ConfigureAwait(false);
         foreach (var finding in findings)
         {
             var action = finding.Fix is null ? " (cannot be fixed here)" : fix ? $": {finding.Fix}" : "";

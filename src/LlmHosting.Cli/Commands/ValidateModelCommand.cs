@@ -38,28 +38,35 @@ internal static class ValidateModelCommand
             Description = "S3 endpoint to use for an s3:// folder instead of AWS's (for example a local S3 emulator). Default: AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL.",
         };
         var rules = RulesOption();
-        var command = new Command("validate-model", "Check a model folder before importing it into Amazon Bedrock (Custom Model Import).")
+        var (baseModel, maxRank, draft) = FolderCheck.Options();
+        var command = new Command("validate-model", "Check a model folder before importing it into Amazon Bedrock (Custom Model Import), or a LoRA adapter or speculative draft model for SageMaker.")
         {
             folder,
             endpoint,
             rules,
+            baseModel,
+            maxRank,
+            draft,
         };
         command.SetAction((result, cancellationToken) => RunAsync(
             result.GetValue(folder)!, result.GetValue(endpoint), ParseRules(result.GetValue(rules)), dependencies,
-            result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken));
+            result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken,
+            new FolderCheck(result.GetValue(baseModel), result.GetValue(maxRank), result.GetValue(draft))));
         return command;
     }
 
     internal static async Task<int> RunAsync(
-        string location, string? endpointUrl, ModelFolderRules rules, ClientDependencies dependencies, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        string location, string? endpointUrl, ModelFolderRules rules, ClientDependencies dependencies, TextWriter output, TextWriter error, CancellationToken cancellationToken,
+        FolderCheck? check = null)
     {
         ModelFolderReport report;
+        string verdict;
         try
         {
             using var s3 = location.StartsWith("s3://", StringComparison.Ordinal) ? S3ClientFactory.Create(endpointUrl, dependencies) : null;
-            IModelFolder folder = s3 is null ? new LocalModelFolder(location) : S3ModelFolder.FromUri(s3, location);
+            IReadableModelFolder folder = s3 is null ? new LocalModelFolder(location) : S3ModelFolder.FromUri(s3, location);
             await output.WriteLineAsync($"Checking {folder.Location}").ConfigureAwait(false);
-            report = await ModelFolderValidator.ValidateAsync(folder, rules, cancellationToken).ConfigureAwait(false);
+            (report, verdict) = await (check ?? FolderCheck.None).ValidateAsync(folder, rules, inBucket: s3 is not null, cancellationToken).ConfigureAwait(false);
         }
         catch (CliException e)
         {
@@ -75,9 +82,7 @@ internal static class ValidateModelCommand
         await output.WriteLineAsync($"  {report.FileCount} files, {ModelFolderValidator.FormatSize(report.TotalSizeInBytes)}").ConfigureAwait(false);
         if (report.IsValid)
         {
-            await output.WriteLineAsync(rules == ModelFolderRules.Bedrock
-                ? "OK: the folder meets Bedrock Custom Model Import's requirements."
-                : "OK: the folder meets the requirements of vLLM on SageMaker.").ConfigureAwait(false);
+            await output.WriteLineAsync(verdict).ConfigureAwait(false);
             return 0;
         }
 
