@@ -35,6 +35,9 @@ public sealed record ComponentEndpointConfig
     /// <summary>The models, one inference component each.</summary>
     public List<ComponentConfig> Components { get; init; } = [];
 
+    /// <summary>LoRA adapters, each an adapter inference component on one of <see cref="Components"/>. Default: none.</summary>
+    public List<AdapterComponentConfig> Adapters { get; init; } = [];
+
     /// <summary>The endpoint's physical name: <c>&lt;namePrefix&gt;-&lt;name&gt;</c>.</summary>
     internal string EndpointNameIn(string namePrefix) => $"{namePrefix}-{Name}";
 
@@ -52,6 +55,11 @@ public sealed record ComponentEndpointConfig
         for (var i = 0; i < Components.Count; i++)
         {
             Components[i].Validate(problems, $"{Path}.components[{i}]", EndpointNameIn(namePrefix));
+        }
+
+        for (var i = 0; i < Adapters.Count; i++)
+        {
+            Adapters[i].Validate(problems, $"{AdapterComponentConfig.Path}[{i}]", this, EndpointNameIn(namePrefix));
         }
     }
 
@@ -101,6 +109,12 @@ public sealed record ComponentConfig : ServedModelConfig
     /// <summary>Longest context in tokens (vLLM <c>--max-model-len</c>), at most the model's. Default: the model's maximum.</summary>
     public int? MaxModelLength { get; init; }
 
+    /// <summary>Serve LoRA adapters (<c>componentEndpoint.adapters</c> naming this component need it). Default: none.</summary>
+    public LoraConfig? Lora { get; init; }
+
+    /// <summary>Speculative decoding. Default: none.</summary>
+    public SpeculativeDecodingConfig? SpeculativeDecoding { get; init; }
+
     /// <summary>The component's physical name: <c>&lt;endpoint name&gt;-&lt;name&gt;</c>.</summary>
     internal string ComponentNameIn(string endpointName) => $"{endpointName}-{Name}";
 
@@ -108,7 +122,10 @@ public sealed record ComponentConfig : ServedModelConfig
     internal KnownModel KnownModel => ResolveModel();
 
     internal void Validate(ICollection<string> problems, string path, string endpointName)
-        => ValidateServedModel(problems, path, endpointName, "component");
+    {
+        ValidateServedModel(problems, path, endpointName, "component");
+        SpeculativeDecoding?.Validate(problems, $"{path}.speculativeDecoding");
+    }
 
     /// <summary>The options of the component's construct, from this validated entry.</summary>
     /// <param name="endpointName">The physical name of the component endpoint.</param>
@@ -120,7 +137,7 @@ public sealed record ComponentConfig : ServedModelConfig
         InferenceComponentName = ComponentNameIn(endpointName),
         Model = KnownModel,
         Source = SourceIn(bucket),
-        Vllm = new VllmSettings { MaxModelLength = MaxModelLength },
+        Vllm = new VllmSettings { MaxModelLength = MaxModelLength, Lora = Lora?.ToSettings(), SpeculativeDecoding = SpeculativeDecoding?.ToSettings() },
         Gpus = Gpus,
         CpuCores = CpuCores,
         MemoryInMb = MemoryInMb,
@@ -137,6 +154,8 @@ public sealed record ComponentConfig : ServedModelConfig
             .. ComponentEndpointConfig.EndpointKeys("Endpoint."),
             new(nameof(InferenceComponentOptions.InferenceComponentName), $"{path}.name"),
             new($"{nameof(InferenceComponentOptions.Vllm)}.{nameof(VllmSettings.MaxModelLength)}", $"{path}.maxModelLength"),
+            .. LoraConfig.KeysAt($"{path}.lora"),
+            .. SpeculativeDecodingConfig.KeysAt($"{path}.speculativeDecoding"),
             new(nameof(InferenceComponentOptions.Gpus), $"{path}.gpus"),
             new(nameof(InferenceComponentOptions.CpuCores), $"{path}.cpuCores"),
             new(nameof(InferenceComponentOptions.MemoryInMb), $"{path}.memoryInMb"),

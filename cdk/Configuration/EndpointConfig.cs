@@ -43,6 +43,8 @@ public sealed record EndpointConfig : ServedModelConfig
         {
             ConfigNames.Check(problems, $"{path}.vllm.imageTag", () => VllmImage.FromDlcTag(tag));
         }
+
+        Vllm.SpeculativeDecoding?.Validate(problems, $"{path}.vllm.speculativeDecoding");
     }
 
     /// <summary>The props of the endpoint's construct, from this validated entry.</summary>
@@ -107,6 +109,9 @@ public sealed record VllmConfig
     /// <inheritdoc cref="VllmSettings.ExtraFlags"/>
     public Dictionary<string, string?>? ExtraFlags { get; init; }
 
+    /// <summary>Speculative decoding (vLLM <c>--speculative-config</c>). Default: none.</summary>
+    public SpeculativeDecodingConfig? SpeculativeDecoding { get; init; }
+
     /// <summary>The construct settings.</summary>
     internal VllmSettings ToSettings() => new()
     {
@@ -118,6 +123,7 @@ public sealed record VllmConfig
         ToolCallParser = ToolCallParser,
         ReasoningParser = ReasoningParser,
         ExtraFlags = ExtraFlags,
+        SpeculativeDecoding = SpeculativeDecoding?.ToSettings(),
     };
 
     /// <summary>Where each setting of <see cref="ToSettings"/> comes from: props paths <c>Vllm.X</c> and, for the image, <c>Image</c>.</summary>
@@ -133,6 +139,7 @@ public sealed record VllmConfig
         Setting(path, nameof(VllmSettings.ToolCallParser)),
         Setting(path, nameof(VllmSettings.ReasoningParser)),
         Setting(path, nameof(VllmSettings.ExtraFlags)),
+        .. SpeculativeDecodingConfig.KeysAt($"{path}.speculativeDecoding"),
     ];
 
     private static KeyValuePair<string, string> Setting(string path, string member)

@@ -71,6 +71,18 @@ internal static class ServingIds
             }
         }
 
+        var adapters = environment.ComponentEndpoint?.Adapters ?? [];
+        for (var i = 0; i < adapters.Count; i++)
+        {
+            // Adapters are children of their base component; their outputs sit beside the components'.
+            var owner = $"{AdapterComponentConfig.Path}[{i}].name '{adapters[i].Name}'";
+            yield return ($"{ComponentEndpoint}/{ConfigNames.ConstructId(adapters[i].Base)}/{adapters[i].ConstructId}", owner);
+            foreach (var output in ComponentOutputs)
+            {
+                yield return (ComponentOutputPrefix(adapters[i].ConstructId) + output, owner);
+            }
+        }
+
         for (var i = 0; i < environment.ModelImports.Count; i++)
         {
             var import = environment.ModelImports[i];

@@ -32,7 +32,7 @@ public sealed class ServingStackProps : StackProps
 /// construct's props come from its configuration section (<c>ToProps</c>); the problems the constructs find are thrown
 /// together, in the configuration's words, once every entry has been tried.
 /// </summary>
-public sealed class ServingStack : Stack
+public sealed partial class ServingStack : Stack
 {
     /// <summary>Creates the stack, or throws <see cref="ConfigurationException"/> naming every problem the constructs find.</summary>
     public ServingStack(Construct scope, string id, ServingStackProps props)
@@ -52,6 +52,7 @@ public sealed class ServingStack : Stack
         OperationsDashboard = AddDashboard(config);
         AddEndpoints(config, problems);
         AddInferenceComponents(config, problems);
+        AddAdapters(config, problems);
         AddModelImports(config, problems);
         AddBedrockModels(config, problems);
         AddInvoker(config, problems);
@@ -188,7 +189,7 @@ public sealed class ServingStack : Stack
     // components through the OpenAI-compatible API, the Bedrock models (imported and on demand) with exactly their ARNs.
     private void AddInvoker(EnvironmentConfig config, ConstructProblems problems)
     {
-        var targets = Endpoints.Cast<IOpenAiEndpoint>().Concat(InferenceComponents).ToList();
+        var targets = Endpoints.Cast<IOpenAiEndpoint>().Concat(InferenceComponents).Concat(Adapters).ToList();
         if (targets.Count == 0 && ModelImports.Count == 0 && BedrockModels.Count == 0)
         {
             return;
