@@ -53,6 +53,7 @@ public sealed partial class ServingStack : Stack
         AddEndpoints(config, problems);
         AddInferenceComponents(config, problems);
         AddAdapters(config, problems);
+        AddLlmServingRows(config);
         AddModelImports(config, problems);
         AddBedrockModels(config, problems);
         AddInvoker(config, problems);

@@ -93,6 +93,7 @@ public sealed class VllmEndpoint : ServedModel
         });
         // CDK 2.160's L1 lacks InferenceAmiVersion; CloudFormation's current schema has it (a string).
         EndpointConfig.AddPropertyOverride("ProductionVariants.0.InferenceAmiVersion", HostAmi.Value);
+        props.Metrics?.ApplyTo(EndpointConfig);
 
         Endpoint = new CfnEndpoint(this, "Endpoint", new CfnEndpointProps
         {
@@ -250,6 +251,7 @@ public sealed class VllmEndpoint : ServedModel
 
         var ami = definition.Image.HostAmi(this, props.InferenceAmiVersion, nameof(VllmEndpointProps.InferenceAmiVersion), problems);
         DeploymentPolicy.AddProblems(problems, nameof(VllmEndpointProps.DeploymentPolicy), min);
+        props.Metrics?.AddProblems(problems, nameof(VllmEndpointProps.Metrics));
         problems.AddRange(definition.Problems(this));
         problems.ThrowIfAny();
         return ami!;

@@ -68,4 +68,7 @@ public sealed class VllmEndpointProps : VllmServingOptions
     /// back when a rollback alarm fires.
     /// </summary>
     public EndpointDeploymentPolicy? DeploymentPolicy { get; init; }
+
+    /// <summary>Enhanced metrics and detailed observability of the endpoint (<see cref="EndpointMetrics"/>). Default: SageMaker's.</summary>
+    public EndpointMetrics? Metrics { get; init; }
 }

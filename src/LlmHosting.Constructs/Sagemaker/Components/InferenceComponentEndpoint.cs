@@ -101,6 +101,7 @@ public sealed class InferenceComponentEndpoint : Construct
         DependOnRolePolicy(EndpointConfig);
         _chosenAmi = props.InferenceAmiVersion;
         WriteHostAmi();
+        props.Metrics?.ApplyTo(EndpointConfig);
 
         Endpoint = new CfnEndpoint(this, "Endpoint", new CfnEndpointProps
         {
@@ -270,6 +271,7 @@ public sealed class InferenceComponentEndpoint : Construct
         }
 
         SagemakerNames.CheckVolumeSize(problems, nameof(InferenceComponentEndpointProps.VolumeSizeInGb), props.VolumeSizeInGb, props.InstanceType);
+        props.Metrics?.AddProblems(problems, nameof(InferenceComponentEndpointProps.Metrics));
         problems.AddRange(LogGroupOptions.Problems(props.Logs, nameof(InferenceComponentEndpointProps.Logs)));
         problems.ThrowIfAny();
     }
