@@ -58,8 +58,11 @@ internal static class AdapterFolderBuilder
 
     /// <summary>Writes a valid adapter folder (or the given config and weights) to a new temporary folder.</summary>
     public static string NewTempFolder(JsonObject? config = null, byte[]? weights = null, IReadOnlyDictionary<string, string>? extra = null)
+        => WriteTo(Path.Combine(Path.GetTempPath(), "llmhost-adapter-" + Guid.NewGuid().ToString("N")), config, weights, extra);
+
+    /// <summary>Writes a valid adapter folder (or the given config and weights) to <paramref name="directory"/>.</summary>
+    public static string WriteTo(string directory, JsonObject? config = null, byte[]? weights = null, IReadOnlyDictionary<string, string>? extra = null)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "llmhost-adapter-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, ConfigFile), (config ?? Config()).ToJsonString());
         File.WriteAllBytes(Path.Combine(directory, WeightsFile), weights ?? Weights());
