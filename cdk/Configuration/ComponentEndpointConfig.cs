@@ -131,8 +131,10 @@ public sealed record ComponentConfig : ServedModelConfig
     /// <param name="endpointName">The physical name of the component endpoint.</param>
     /// <param name="bucket">The environment's model bucket.</param>
     /// <param name="productionLike">Whether the environment is production-like: Hugging Face sources must be pinned.</param>
-    internal InferenceComponentOptions ToOptions(string endpointName, IModelBucket bucket, bool productionLike) => new()
+    /// <param name="rollbackAlarms">Alarms of the app that roll the component's updates back, or null.</param>
+    internal InferenceComponentOptions ToOptions(string endpointName, IModelBucket bucket, bool productionLike, Amazon.CDK.AWS.CloudWatch.IAlarm[]? rollbackAlarms = null) => new()
     {
+        RollbackAlarms = rollbackAlarms,
         RequirePinnedRevision = productionLike,
         InferenceComponentName = ComponentNameIn(endpointName),
         Model = KnownModel,

@@ -51,8 +51,10 @@ public sealed record EndpointConfig : ServedModelConfig
     /// <param name="namePrefix">The environment's name prefix.</param>
     /// <param name="bucket">The environment's model bucket.</param>
     /// <param name="productionLike">Whether the environment is production-like: Hugging Face sources must be pinned.</param>
-    internal VllmEndpointProps ToProps(string namePrefix, IModelBucket bucket, bool productionLike) => new()
+    /// <param name="rollbackAlarms">Alarms of the app that roll the endpoint's updates back, or null.</param>
+    internal VllmEndpointProps ToProps(string namePrefix, IModelBucket bucket, bool productionLike, Amazon.CDK.AWS.CloudWatch.IAlarm[]? rollbackAlarms = null) => new()
     {
+        RollbackAlarms = rollbackAlarms,
         RequirePinnedRevision = productionLike,
         EndpointName = EndpointNameIn(namePrefix),
         Model = KnownModel,

@@ -21,6 +21,12 @@ public sealed partial record LlmMetricsConfig
     /// <summary>Metric names by what they measure (<c>timeToFirstToken</c>, <c>interTokenLatency</c>, <c>generationTokens</c>, <c>runningRequests</c>, <c>waitingRequests</c>, <c>kvCacheUsage</c>). Default: vLLM's names.</summary>
     public Dictionary<string, string>? Names { get; init; }
 
+    /// <summary>
+    /// p90 time to first token, in seconds, above which an update of an endpoint or component is rolled back (and the
+    /// operations topic told): an alarm per model in its <c>RollbackAlarms</c>. Missing data never fires it. Default: none.
+    /// </summary>
+    public double? TimeToFirstTokenRollbackSeconds { get; init; }
+
     private static readonly string[] Measures = ["timeToFirstToken", "interTokenLatency", "generationTokens", "runningRequests", "waitingRequests", "kvCacheUsage"];
 
     internal void Validate(ICollection<string> problems, string path)
@@ -31,6 +37,11 @@ public sealed partial record LlmMetricsConfig
             problems.Add(Namespace.Length == 0
                 ? $"{path}.namespace is missing: the CloudWatch namespace the serving metrics are published under"
                 : $"{path}.namespace '{Namespace}' is not a CloudWatch namespace of your own (1-255 letters, digits and . - _ / # :, not starting with AWS/)");
+        }
+
+        if (TimeToFirstTokenRollbackSeconds is { } seconds && !(seconds > 0 && seconds <= 600))
+        {
+            problems.Add($"{path}.timeToFirstTokenRollbackSeconds {seconds} must be above 0 and at most 600");
         }
 
         foreach (var key in (Names ?? []).Keys.Where(k => !Measures.Contains(k)))

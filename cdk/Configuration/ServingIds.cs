@@ -20,6 +20,9 @@ internal static class ServingIds
     internal const string ModelDirectory = "ModelDirectory";
     internal const string LogsKey = "LogsKey";
 
+    /// <summary>What the id of a model's rollback alarm on time to first token ends with (after the model's id or output prefix).</summary>
+    internal const string TimeToFirstTokenAlarm = "TimeToFirstTokenAlarm";
+
     /// <summary>Suffixes of the outputs of an endpoint (after its construct id).</summary>
     internal static readonly string[] EndpointOutputs = ["EndpointName", "OpenAiBaseUrl", "ServedModelName"];
 
@@ -54,7 +57,7 @@ internal static class ServingIds
             var endpoint = environment.Endpoints[i];
             var owner = $"endpoints[{i}].name '{endpoint.Name}'";
             yield return (endpoint.ConstructId, owner);
-            foreach (var output in EndpointOutputs)
+            foreach (var output in EndpointOutputs.Append(TimeToFirstTokenAlarm))
             {
                 yield return (endpoint.ConstructId + output, owner);
             }
@@ -65,7 +68,7 @@ internal static class ServingIds
         {
             // Components are children of the component endpoint.
             yield return ($"{ComponentEndpoint}/{components[i].ConstructId}", $"{ComponentEndpointConfig.Path}.components[{i}].name '{components[i].Name}'");
-            foreach (var output in ComponentOutputs)
+            foreach (var output in ComponentOutputs.Append(TimeToFirstTokenAlarm))
             {
                 yield return (ComponentOutputPrefix(components[i].ConstructId) + output, $"{ComponentEndpointConfig.Path}.components[{i}].name '{components[i].Name}'");
             }

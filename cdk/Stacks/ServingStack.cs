@@ -122,7 +122,7 @@ public sealed partial class ServingStack : Stack
         {
             var endpoint = config.Endpoints[i];
             var id = endpoint.ConstructId;
-            if (problems.Create(endpoint.KeysAt($"endpoints[{i}]"), () => new VllmEndpoint(this, id, endpoint.ToProps(config.NamePrefix, ModelBucket, config.ProductionLike))) is not { } created)
+            if (problems.Create(endpoint.KeysAt($"endpoints[{i}]"), () => new VllmEndpoint(this, id, endpoint.ToProps(config.NamePrefix, ModelBucket, config.ProductionLike, TimeToFirstTokenRollback(config, id, endpoint.EndpointNameIn(config.NamePrefix), component: false)))) is not { } created)
             {
                 continue;
             }
@@ -164,7 +164,7 @@ public sealed partial class ServingStack : Stack
         {
             var component = endpointConfig.Components[i];
             var keys = component.KeysAt($"{ComponentEndpointConfig.Path}.components[{i}]");
-            if (problems.Create(keys, () => endpoint.AddComponent(component.ConstructId, component.ToOptions(endpoint.EndpointName, ModelBucket, config.ProductionLike))) is not { } created)
+            if (problems.Create(keys, () => endpoint.AddComponent(component.ConstructId, component.ToOptions(endpoint.EndpointName, ModelBucket, config.ProductionLike, TimeToFirstTokenRollback(config, ServingIds.ComponentOutputPrefix(component.ConstructId), component.ComponentNameIn(endpoint.EndpointName), component: true)))) is not { } created)
             {
                 continue;
             }

@@ -55,14 +55,23 @@ public sealed class LlmServingMetrics
     public Metric Metric(IServedModel model, string metricName, IMetricOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var dimensions = model is IInferenceComponentModel component
-            ? new Dictionary<string, string> { [ComponentDimension] = component.InferenceComponentName }
-            : new Dictionary<string, string> { [EndpointDimension] = model.EndpointName };
+        return model is IInferenceComponentModel component
+            ? Metric(ComponentDimension, component.InferenceComponentName, metricName, options)
+            : Metric(EndpointDimension, model.EndpointName, metricName, options);
+    }
+
+    /// <summary>A metric under this namespace with one dimension, for a model known by name only (before it is created).</summary>
+    /// <param name="dimension"><see cref="ComponentDimension"/> or <see cref="EndpointDimension"/>.</param>
+    /// <param name="name">The component's or endpoint's name.</param>
+    /// <param name="metricName">The metric's name.</param>
+    /// <param name="options">Statistic, period, label... Default: average over 5 minutes.</param>
+    public Metric Metric(string dimension, string name, string metricName, IMetricOptions? options = null)
+    {
         return new Metric(new MetricProps
         {
             Namespace = Namespace,
             MetricName = metricName,
-            DimensionsMap = dimensions,
+            DimensionsMap = new Dictionary<string, string> { [dimension] = name },
             Statistic = options?.Statistic ?? "Average",
             Period = options?.Period ?? Duration.Minutes(5),
             Label = options?.Label,
@@ -87,13 +96,30 @@ public sealed class LlmServingMetrics
     /// <param name="threshold">The p90 time to first token that is too slow.</param>
     public Alarm TimeToFirstTokenAlarm(Construct scope, string id, IServedModel model, string alarmName, Duration threshold)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        return model is IInferenceComponentModel component
+            ? TimeToFirstTokenAlarm(scope, id, ComponentDimension, component.InferenceComponentName, alarmName, threshold)
+            : TimeToFirstTokenAlarm(scope, id, EndpointDimension, model.EndpointName, alarmName, threshold);
+    }
+
+    /// <summary>
+    /// The alarm of <see cref="TimeToFirstTokenAlarm(Construct, string, IServedModel, string, Duration)"/> for a model known by
+    /// name only, so that it can be given to the model's <c>RollbackAlarms</c> before the model is created.
+    /// </summary>
+    /// <param name="scope">Where the alarm is created.</param>
+    /// <param name="id">Construct id.</param>
+    /// <param name="dimension"><see cref="ComponentDimension"/> or <see cref="EndpointDimension"/>.</param>
+    /// <param name="name">The component's or endpoint's name.</param>
+    /// <param name="alarmName">The alarm's name.</param>
+    /// <param name="threshold">The p90 time to first token that is too slow.</param>
+    public Alarm TimeToFirstTokenAlarm(Construct scope, string id, string dimension, string name, string alarmName, Duration threshold)
+    {
         ArgumentNullException.ThrowIfNull(threshold);
-        var name = model is IInferenceComponentModel component ? component.InferenceComponentName : model.EndpointName;
         return new Alarm(scope, id, new AlarmProps
         {
             AlarmName = alarmName,
             AlarmDescription = $"p90 time to first token of {name} stayed above {threshold.ToHumanString()}: the model is overloaded or an update made it slower (rolls the update back).",
-            Metric = MetricTimeToFirstToken(model, new MetricOptions { Period = Duration.Minutes(1) }),
+            Metric = Metric(dimension, name, TimeToFirstToken, new MetricOptions { Statistic = "p90", Period = Duration.Minutes(1) }),
             Threshold = threshold.ToMilliseconds(new TimeConversionOptions { Integral = false }) / 1000,
             EvaluationPeriods = 3,
             DatapointsToAlarm = 2,

@@ -35,7 +35,24 @@ public sealed class LlmMetricsConfigTests
         Assert.DoesNotContain("vllm:inter_token_latency_seconds", template, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Synth_TimeToFirstTokenRollback_IsARollbackAlarmOfEachModelComponent()
+    {
+        var json = Valid.Replace("\"namespace\": \"LlmHosting/vLLM\",", "\"namespace\": \"LlmHosting/vLLM\", \"timeToFirstTokenRollbackSeconds\": 2.5,", StringComparison.Ordinal);
+        var config = EnvironmentCatalog.Parse("test", json, ConfigErrors.Source);
+        var app = new Amazon.CDK.App(new Amazon.CDK.AppProps { Context = LlmHosting.App.Tests.Snapshots.SynthesizedApp.CdkJsonContext() });
+        var stage = Assert.Single(LlmHosting.App.ModelHostingApp.AddEnvironments(app, [config]));
+        var template = System.Text.Json.Nodes.JsonNode.Parse(Newtonsoft.Json.JsonConvert.SerializeObject(Amazon.CDK.Assertions.Template.FromStack(stage.Serving).ToJSON()))!["Resources"]!.AsObject();
+
+        var alarm = Assert.Single(template, r => (string?)r.Value!["Properties"]?["AlarmName"] == "llm-test-shared-qwen3-4b-time-to-first-token");
+        var properties = alarm.Value!["Properties"]!;
+        Assert.Equal(("vllm:time_to_first_token_seconds", "p90", 2.5), ((string)properties["MetricName"]!, (string)properties["ExtendedStatistic"]!, (double)properties["Threshold"]!));
+        var component = Assert.Single(template, r => (string?)r.Value!["Properties"]?["InferenceComponentName"] == "llm-test-shared-qwen3-4b");
+        Assert.Contains(alarm.Key, component.Value!["Properties"]!["DeploymentConfig"]!["AutoRollbackConfiguration"]!["Alarms"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
     [Theory]
+    [InlineData("\"namespace\": \"LlmHosting/vLLM\",", "\"namespace\": \"LlmHosting/vLLM\", \"timeToFirstTokenRollbackSeconds\": 0,", "operations.llmMetrics.timeToFirstTokenRollbackSeconds 0 must be above 0 and at most 600")]
     [InlineData("\"namespace\": \"LlmHosting/vLLM\"", "\"namespace\": \"AWS/SageMaker\"", "operations.llmMetrics.namespace 'AWS/SageMaker' is not a CloudWatch namespace of your own")]
     [InlineData("\"namespace\": \"LlmHosting/vLLM\", ", "", "operations.llmMetrics.namespace is missing")]
     [InlineData("\"interTokenLatency\"", "\"itl\"", "operations.llmMetrics.names.itl is not a measure (timeToFirstToken, interTokenLatency, generationTokens, runningRequests, waitingRequests, kvCacheUsage)")]
