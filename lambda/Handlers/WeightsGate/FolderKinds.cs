@@ -37,11 +37,11 @@ internal sealed record FolderKinds(string Kind, AdapterExpectations? Adapter)
     }
 
     /// <summary>Checks the folder as what it holds.</summary>
-    internal Task<ModelFolderReport> ValidateAsync(S3ModelFolder folder, ModelFolderRules rules, CancellationToken cancellationToken) => Kind switch
+    internal Task<ModelFolderReport> ValidateAsync(S3ModelFolder folder, ModelFolderCheck check, CancellationToken cancellationToken) => Kind switch
     {
         LoraAdapter => AdapterFolderValidator.ValidateAsync(folder, Adapter!, requireArchive: true, cancellationToken),
         SpeculativeDraft => DraftModelFolderValidator.ValidateAsync(folder, cancellationToken),
-        _ => ModelFolderValidator.ValidateAsync(folder, rules, cancellationToken),
+        _ => ModelFolderValidator.ValidateAsync(folder, check, cancellationToken),
     };
 
     /// <summary>What the folder is not ready for, in the failure message.</summary>

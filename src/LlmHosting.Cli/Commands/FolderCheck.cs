@@ -21,7 +21,7 @@ internal sealed record FolderCheck(string? BaseModel, int? MaxLoraRank, bool Dra
     private bool AsksForAdapter => BaseModel is not null || MaxLoraRank is not null;
 
     /// <summary>Checks <paramref name="folder"/>; returns the report and the line that says it is fit.</summary>
-    internal async Task<(ModelFolderReport Report, string Verdict)> ValidateAsync(IReadableModelFolder folder, ModelFolderRules rules, bool inBucket, CancellationToken cancellationToken)
+    internal async Task<(ModelFolderReport Report, string Verdict)> ValidateAsync(IReadableModelFolder folder, ModelFolderCheck modelCheck, bool inBucket, CancellationToken cancellationToken)
     {
         if (Draft)
         {
@@ -38,8 +38,8 @@ internal sealed record FolderCheck(string? BaseModel, int? MaxLoraRank, bool Dra
             return (report, $"OK: the folder is a LoRA adapter vLLM can serve{against}.");
         }
 
-        return (await ModelFolderValidator.ValidateAsync(folder, rules, cancellationToken).ConfigureAwait(false),
-            rules == ModelFolderRules.Bedrock
+        return (await ModelFolderValidator.ValidateAsync(folder, modelCheck, cancellationToken).ConfigureAwait(false),
+            modelCheck.Rules == ModelFolderRules.Bedrock
                 ? "OK: the folder meets Bedrock Custom Model Import's requirements."
                 : "OK: the folder meets the requirements of vLLM on SageMaker.");
     }
