@@ -35,6 +35,9 @@ public sealed partial record ComponentEndpointConfig
     /// <summary>The models, one inference component each.</summary>
     public List<ComponentConfig> Components { get; init; } = [];
 
+    /// <summary>LoRA adapters, each an adapter inference component on one of <see cref="Components"/>. Default: none.</summary>
+    public List<AdapterComponentConfig> Adapters { get; init; } = [];
+
     /// <summary>The endpoint's physical name: <c>&lt;namePrefix&gt;-&lt;name&gt;</c>.</summary>
     internal string EndpointNameIn(string namePrefix) => $"{namePrefix}-{Name}";
 
@@ -53,6 +56,11 @@ public sealed partial record ComponentEndpointConfig
         for (var i = 0; i < Components.Count; i++)
         {
             Components[i].Validate(problems, $"{Path}.components[{i}]", EndpointNameIn(namePrefix));
+        }
+
+        for (var i = 0; i < Adapters.Count; i++)
+        {
+            Adapters[i].Validate(problems, $"{AdapterComponentConfig.Path}[{i}]", this, EndpointNameIn(namePrefix));
         }
     }
 
@@ -109,6 +117,12 @@ public sealed partial record ComponentConfig : ServedModelConfig
     /// <summary>Longest context in tokens (vLLM <c>--max-model-len</c>), at most the model's. Default: the model's maximum.</summary>
     public int? MaxModelLength { get; init; }
 
+    /// <summary>Serve LoRA adapters (<c>componentEndpoint.adapters</c> naming this component need it). Default: none.</summary>
+    public LoraConfig? Lora { get; init; }
+
+    /// <summary>Speculative decoding. Default: none.</summary>
+    public SpeculativeDecodingConfig? SpeculativeDecoding { get; init; }
+
     /// <summary>The component's physical name: <c>&lt;endpoint name&gt;-&lt;name&gt;</c>.</summary>
     internal string ComponentNameIn(string endpointName) => $"{endpointName}-{Name}";
 
@@ -119,19 +133,22 @@ public sealed partial record ComponentConfig : ServedModelConfig
     {
         ValidateServedModel(problems, path, endpointName, "component");
         ValidateScaling(problems, path);
+        SpeculativeDecoding?.Validate(problems, $"{path}.speculativeDecoding");
     }
 
     /// <summary>The options of the component's construct, from this validated entry.</summary>
     /// <param name="endpointName">The physical name of the component endpoint.</param>
     /// <param name="bucket">The environment's model bucket.</param>
     /// <param name="productionLike">Whether the environment is production-like: Hugging Face sources must be pinned.</param>
-    internal InferenceComponentOptions ToOptions(string endpointName, IModelBucket bucket, bool productionLike) => new()
+    /// <param name="rollbackAlarms">Alarms of the app that roll the component's updates back, or null.</param>
+    internal InferenceComponentOptions ToOptions(string endpointName, IModelBucket bucket, bool productionLike, Amazon.CDK.AWS.CloudWatch.IAlarm[]? rollbackAlarms = null) => new()
     {
+        RollbackAlarms = rollbackAlarms,
         RequirePinnedRevision = productionLike,
         InferenceComponentName = ComponentNameIn(endpointName),
         Model = KnownModel,
         Source = SourceIn(bucket),
-        Vllm = new VllmSettings { MaxModelLength = MaxModelLength },
+        Vllm = new VllmSettings { MaxModelLength = MaxModelLength, Lora = Lora?.ToSettings(), SpeculativeDecoding = SpeculativeDecoding?.ToSettings() },
         Gpus = Gpus,
         CpuCores = CpuCores,
         MemoryInMb = MemoryInMb,
@@ -154,6 +171,8 @@ public sealed partial record ComponentConfig : ServedModelConfig
             .. ComponentEndpointConfig.EndpointKeys("Endpoint."),
             new(nameof(InferenceComponentOptions.InferenceComponentName), $"{path}.name"),
             new($"{nameof(InferenceComponentOptions.Vllm)}.{nameof(VllmSettings.MaxModelLength)}", $"{path}.maxModelLength"),
+            .. LoraConfig.KeysAt($"{path}.lora"),
+            .. SpeculativeDecodingConfig.KeysAt($"{path}.speculativeDecoding"),
             new(nameof(InferenceComponentOptions.Gpus), $"{path}.gpus"),
             new(nameof(InferenceComponentOptions.CpuCores), $"{path}.cpuCores"),
             new(nameof(InferenceComponentOptions.MemoryInMb), $"{path}.memoryInMb"),

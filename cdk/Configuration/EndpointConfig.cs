@@ -45,6 +45,7 @@ public sealed partial record EndpointConfig : ServedModelConfig
         }
 
         ValidateCapacity(problems, path);
+        Vllm.SpeculativeDecoding?.Validate(problems, $"{path}.vllm.speculativeDecoding");
     }
 
     /// <summary>The props of the endpoint's construct, from this validated entry.</summary>
@@ -52,8 +53,10 @@ public sealed partial record EndpointConfig : ServedModelConfig
     /// <param name="bucket">The environment's model bucket.</param>
     /// <param name="productionLike">Whether the environment is production-like: Hugging Face sources must be pinned.</param>
     /// <param name="network">The environment's VPC and subnets, or null.</param>
-    internal VllmEndpointProps ToProps(string namePrefix, IModelBucket bucket, bool productionLike, ServingNetworkPlacement? network = null) => new()
+    /// <param name="rollbackAlarms">Alarms of the app that roll the endpoint's updates back, or null.</param>
+    internal VllmEndpointProps ToProps(string namePrefix, IModelBucket bucket, bool productionLike, ServingNetworkPlacement? network = null, Amazon.CDK.AWS.CloudWatch.IAlarm[]? rollbackAlarms = null) => new()
     {
+        RollbackAlarms = rollbackAlarms,
         RequirePinnedRevision = productionLike,
         EndpointName = EndpointNameIn(namePrefix),
         Model = KnownModel,
@@ -119,6 +122,9 @@ public sealed record VllmConfig
     /// <inheritdoc cref="VllmSettings.ExtraFlags"/>
     public Dictionary<string, string?>? ExtraFlags { get; init; }
 
+    /// <summary>Speculative decoding (vLLM <c>--speculative-config</c>). Default: none.</summary>
+    public SpeculativeDecodingConfig? SpeculativeDecoding { get; init; }
+
     /// <summary>The construct settings.</summary>
     internal VllmSettings ToSettings() => new()
     {
@@ -130,6 +136,7 @@ public sealed record VllmConfig
         ToolCallParser = ToolCallParser,
         ReasoningParser = ReasoningParser,
         ExtraFlags = ExtraFlags,
+        SpeculativeDecoding = SpeculativeDecoding?.ToSettings(),
     };
 
     /// <summary>Where each setting of <see cref="ToSettings"/> comes from: props paths <c>Vllm.X</c> and, for the image, <c>Image</c>.</summary>
@@ -145,6 +152,7 @@ public sealed record VllmConfig
         Setting(path, nameof(VllmSettings.ToolCallParser)),
         Setting(path, nameof(VllmSettings.ReasoningParser)),
         Setting(path, nameof(VllmSettings.ExtraFlags)),
+        .. SpeculativeDecodingConfig.KeysAt($"{path}.speculativeDecoding"),
     ];
 
     private static KeyValuePair<string, string> Setting(string path, string member)

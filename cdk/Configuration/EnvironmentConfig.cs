@@ -139,6 +139,11 @@ public sealed record EnvironmentConfig
             ComponentEndpoint!.Components[i].ReadManifest(configDirectory, $"{ComponentEndpointConfig.Path}.components[{i}]", problems);
         }
 
+        for (var i = 0; i < (ComponentEndpoint?.Adapters.Count ?? 0); i++)
+        {
+            ComponentEndpoint!.Adapters[i].ReadManifest(configDirectory, $"{AdapterComponentConfig.Path}[{i}]", problems);
+        }
+
         for (var i = 0; i < ModelImports.Count; i++)
         {
             ModelImports[i].ReadManifest(configDirectory, $"modelImports[{i}]", problems);

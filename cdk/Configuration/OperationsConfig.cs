@@ -14,6 +14,12 @@ public sealed record OperationsConfig
     /// </summary>
     public IReadOnlyList<string> AlarmEmails { get; init; } = [];
 
+    /// <summary>
+    /// Where vLLM's serving metrics (time to first token, inter-token latency, tokens, requests, KV cache) are in CloudWatch,
+    /// for a dashboard row per model. Default: none (no such row): the path of these metrics to CloudWatch is UNCONFIRMED.
+    /// </summary>
+    public LlmMetricsConfig? LlmMetrics { get; init; }
+
     internal void Validate(ICollection<string> problems)
     {
         for (var i = 0; i < AlarmEmails.Count; i++)
@@ -23,6 +29,8 @@ public sealed record OperationsConfig
                 problems.Add($"{Path}.alarmEmails[{i}] '{AlarmEmails[i]}' is not an e-mail address");
             }
         }
+
+        LlmMetrics?.Validate(problems, $"{Path}.llmMetrics");
 
         // Addresses are compared as SNS delivers them: the same mailbox in another letter case is the same subscriber.
         foreach (var duplicate in AlarmEmails.GroupBy(e => e, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))

@@ -48,6 +48,14 @@ internal static class PhysicalNames
                 // A component's alarms start with its name, as an endpoint's start with the endpoint's.
                 yield return new("CloudWatch alarm name prefix", name, path);
             }
+
+            for (var i = 0; i < shared.Adapters.Count; i++)
+            {
+                var path = $"{AdapterComponentConfig.Path}[{i}].name";
+                var name = shared.Adapters[i].ComponentNameIn(endpointName);
+                yield return new("SageMaker inference component name", name, path);
+                yield return new("CloudWatch alarm name prefix", name, path);
+            }
         }
 
         for (var i = 0; i < environment.ModelImports.Count; i++)

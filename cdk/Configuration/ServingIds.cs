@@ -22,6 +22,9 @@ internal static class ServingIds
     internal const string Vpc = "Vpc";
     internal const string PrivateInvocation = "PrivateInvocation";
 
+    /// <summary>What the id of a model's rollback alarm on time to first token ends with (after the model's id or output prefix).</summary>
+    internal const string TimeToFirstTokenAlarm = "TimeToFirstTokenAlarm";
+
     /// <summary>Suffixes of the outputs of an endpoint (after its construct id).</summary>
     internal static readonly string[] EndpointOutputs = ["EndpointName", "OpenAiBaseUrl", "ServedModelName"];
 
@@ -56,7 +59,7 @@ internal static class ServingIds
             var endpoint = environment.Endpoints[i];
             var owner = $"endpoints[{i}].name '{endpoint.Name}'";
             yield return (endpoint.ConstructId, owner);
-            foreach (var output in EndpointOutputs)
+            foreach (var output in EndpointOutputs.Append(TimeToFirstTokenAlarm))
             {
                 yield return (endpoint.ConstructId + output, owner);
             }
@@ -67,9 +70,21 @@ internal static class ServingIds
         {
             // Components are children of the component endpoint.
             yield return ($"{ComponentEndpoint}/{components[i].ConstructId}", $"{ComponentEndpointConfig.Path}.components[{i}].name '{components[i].Name}'");
-            foreach (var output in ComponentOutputs)
+            foreach (var output in ComponentOutputs.Append(TimeToFirstTokenAlarm))
             {
                 yield return (ComponentOutputPrefix(components[i].ConstructId) + output, $"{ComponentEndpointConfig.Path}.components[{i}].name '{components[i].Name}'");
+            }
+        }
+
+        var adapters = environment.ComponentEndpoint?.Adapters ?? [];
+        for (var i = 0; i < adapters.Count; i++)
+        {
+            // Adapters are children of their base component; their outputs sit beside the components'.
+            var owner = $"{AdapterComponentConfig.Path}[{i}].name '{adapters[i].Name}'";
+            yield return ($"{ComponentEndpoint}/{ConfigNames.ConstructId(adapters[i].Base)}/{adapters[i].ConstructId}", owner);
+            foreach (var output in ComponentOutputs)
+            {
+                yield return (ComponentOutputPrefix(adapters[i].ConstructId) + output, owner);
             }
         }
 

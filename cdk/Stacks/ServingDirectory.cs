@@ -38,6 +38,16 @@ internal static class ServingDirectory
             }
         }
 
+        var adapters = stack.Adapters.ToDictionary(a => a.Node.Id);
+        var adapterConfigs = config.ComponentEndpoint?.Adapters ?? [];
+        for (var i = 0; i < adapterConfigs.Count; i++)
+        {
+            if (adapters.GetValueOrDefault(adapterConfigs[i].ConstructId) is { } adapter)
+            {
+                entries.Add((ModelDirectoryEntry.ForServedModel(adapter, adapterConfigs[i].Name), $"{AdapterComponentConfig.Path}[{i}]"));
+            }
+        }
+
         for (var i = 0; i < config.ModelImports.Count; i++)
         {
             if (stack.ModelImports.GetValueOrDefault(config.ModelImports[i].Name) is { } import)

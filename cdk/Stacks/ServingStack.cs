@@ -32,7 +32,7 @@ public sealed class ServingStackProps : StackProps
 /// construct's props come from its configuration section (<c>ToProps</c>); the problems the constructs find are thrown
 /// together, in the configuration's words, once every entry has been tried.
 /// </summary>
-public sealed class ServingStack : Stack
+public sealed partial class ServingStack : Stack
 {
     /// <summary>Creates the stack, or throws <see cref="ConfigurationException"/> naming every problem the constructs find.</summary>
     public ServingStack(Construct scope, string id, ServingStackProps props)
@@ -53,6 +53,8 @@ public sealed class ServingStack : Stack
         (_network, PrivateInvocation) = ServingNetworkWiring.Add(this, config, problems);
         AddEndpoints(config, problems);
         AddInferenceComponents(config, problems);
+        AddAdapters(config, problems);
+        AddLlmServingRows(config);
         AddModelImports(config, problems);
         AddBedrockModels(config, problems);
         AddInvoker(config, problems);
@@ -127,7 +129,7 @@ public sealed class ServingStack : Stack
         {
             var endpoint = config.Endpoints[i];
             var id = endpoint.ConstructId;
-            if (problems.Create(endpoint.KeysAt($"endpoints[{i}]"), () => new VllmEndpoint(this, id, endpoint.ToProps(config.NamePrefix, ModelBucket, config.ProductionLike, _network))) is not { } created)
+            if (problems.Create(endpoint.KeysAt($"endpoints[{i}]"), () => new VllmEndpoint(this, id, endpoint.ToProps(config.NamePrefix, ModelBucket, config.ProductionLike, _network, TimeToFirstTokenRollback(config, id, endpoint.EndpointNameIn(config.NamePrefix), component: false)))) is not { } created)
             {
                 continue;
             }
@@ -169,7 +171,7 @@ public sealed class ServingStack : Stack
         {
             var component = endpointConfig.Components[i];
             var keys = component.KeysAt($"{ComponentEndpointConfig.Path}.components[{i}]");
-            if (problems.Create(keys, () => endpoint.AddComponent(component.ConstructId, component.ToOptions(endpoint.EndpointName, ModelBucket, config.ProductionLike))) is not { } created)
+            if (problems.Create(keys, () => endpoint.AddComponent(component.ConstructId, component.ToOptions(endpoint.EndpointName, ModelBucket, config.ProductionLike, TimeToFirstTokenRollback(config, ServingIds.ComponentOutputPrefix(component.ConstructId), component.ComponentNameIn(endpoint.EndpointName), component: true)))) is not { } created)
             {
                 continue;
             }
@@ -195,7 +197,7 @@ public sealed class ServingStack : Stack
     // components through the OpenAI-compatible API, the Bedrock models (imported and on demand) with exactly their ARNs.
     private void AddInvoker(EnvironmentConfig config, ConstructProblems problems)
     {
-        var targets = Endpoints.Cast<IOpenAiEndpoint>().Concat(InferenceComponents).ToList();
+        var targets = Endpoints.Cast<IOpenAiEndpoint>().Concat(InferenceComponents).Concat(Adapters).ToList();
         if (targets.Count == 0 && ModelImports.Count == 0 && BedrockModels.Count == 0)
         {
             return;

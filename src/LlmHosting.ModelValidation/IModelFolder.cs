@@ -33,3 +33,12 @@ public interface IModelFolder
     /// <param name="cancellationToken">Cancels the read.</param>
     Task<byte[]> ReadBytesAsync(string key, long offset, int count, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A model folder whose files can also be read as bytes (a safetensors header, an adapter archive).</summary>
+public interface IReadableModelFolder : IModelFolder
+{
+    /// <summary>A stream over one file of the folder; the caller disposes it.</summary>
+    /// <param name="key">Key relative to the folder, as returned by <see cref="IModelFolder.ListAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default);
+}

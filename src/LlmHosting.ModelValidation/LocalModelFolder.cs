@@ -1,7 +1,7 @@
 namespace LlmHosting.ModelValidation;
 
 /// <summary>A model folder on the local disk, checked before it is uploaded.</summary>
-public sealed class LocalModelFolder : IModelFolder
+public sealed class LocalModelFolder : IReadableModelFolder
 {
     private readonly string _root;
 
@@ -42,6 +42,10 @@ public sealed class LocalModelFolder : IModelFolder
     /// </summary>
     private static long SizeOf(FileInfo file)
         => file.LinkTarget is null ? file.Length : file.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true } target ? target.Length : 0;
+
+    /// <inheritdoc />
+    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+        => Task.FromResult<Stream>(File.OpenRead(Path.Combine(_root, key)));
 
     /// <inheritdoc />
     public Task<string> ReadTextAsync(string key, CancellationToken cancellationToken = default)

@@ -114,6 +114,12 @@ public static partial class ModelFolderValidator
             return new ModelFolderReport(folder.Location, 0, 0, problems);
         }
 
+        if (Adapters.AdapterFolderValidator.IsAdapter(files))
+        {
+            problems.Add(new ModelProblem(ConfigFile, $"missing: the folder holds a LoRA adapter ({Adapters.AdapterFolderValidator.ConfigFile} or {Adapters.AdapterFolderValidator.ArchiveFileName}), not a model; {who} serves it as an adapter inference component on its base model"));
+            return new ModelFolderReport(folder.Location, files.Count, total, problems);
+        }
+
         var modelType = await CheckConfigAsync(folder, byKey, who, problems, cancellationToken).ConfigureAwait(false);
 
         if (!byKey.ContainsKey(TokenizerConfigFile))

@@ -4,7 +4,7 @@ using Amazon.S3.Model;
 namespace LlmHosting.ModelValidation;
 
 /// <summary>A model folder under an S3 prefix, checked before Bedrock is asked to import it.</summary>
-public sealed class S3ModelFolder : IModelFolder
+public sealed class S3ModelFolder : IReadableModelFolder
 {
     private readonly IAmazonS3 _s3;
     private long _getRequests;
@@ -91,6 +91,10 @@ public sealed class S3ModelFolder : IModelFolder
 
         return files.OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
     }
+
+    /// <inheritdoc />
+    public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+        => (await _s3.GetObjectAsync(Bucket, Prefix + key, cancellationToken).ConfigureAwait(false)).ResponseStream;
 
     /// <inheritdoc />
     public async Task<string> ReadTextAsync(string key, CancellationToken cancellationToken = default)

@@ -30,11 +30,12 @@ public sealed class SafetensorsHeader
         ["I32"] = 32, ["U32"] = 32, ["F32"] = 32, ["C64"] = 64, ["F64"] = 64, ["I64"] = 64, ["U64"] = 64,
     };
 
-    private SafetensorsHeader(long headerLength, long dataLength, IReadOnlyList<string> tensorNames)
+    private SafetensorsHeader(long headerLength, long dataLength, IReadOnlyList<string> tensorNames, IReadOnlyDictionary<string, IReadOnlyList<long>> shapes)
     {
         HeaderLength = headerLength;
         DataLength = dataLength;
         TensorNames = tensorNames;
+        Shapes = shapes;
     }
 
     /// <summary>N: the length of the JSON header in bytes.</summary>
@@ -48,6 +49,9 @@ public sealed class SafetensorsHeader
 
     /// <summary>The tensor names, in the header's order (without <c>__metadata__</c>).</summary>
     public IReadOnlyList<string> TensorNames { get; }
+
+    /// <summary>Each tensor's shape, by name.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<long>> Shapes { get; }
 
     /// <summary>Reads N from the first 8 bytes; throws <see cref="SafetensorsFormatException"/> when they cannot be a header length.</summary>
     /// <param name="prefix">At least the first 8 bytes of the file.</param>
@@ -104,12 +108,12 @@ public sealed class SafetensorsHeader
 
         using (document)
         {
-            var (dataLength, names) = Tensors(document.RootElement);
-            return new SafetensorsHeader(header.Length, dataLength, names);
+            var (dataLength, tensors) = Tensors(document.RootElement);
+            return new SafetensorsHeader(header.Length, dataLength, tensors.Select(t => t.Name).ToList(), tensors.ToDictionary(t => t.Name, t => t.Shape, StringComparer.Ordinal));
         }
     }
 
-    private static (long DataLength, IReadOnlyList<string> Names) Tensors(JsonElement root)
+    private static (long DataLength, IReadOnlyList<(string Name, IReadOnlyList<long> Shape)> Tensors) Tensors(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -117,7 +121,7 @@ public sealed class SafetensorsHeader
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var tensors = new List<(string Name, long Begin, long End)>();
+        var tensors = new List<(string Name, long Begin, long End, IReadOnlyList<long> Shape)>();
         foreach (var property in root.EnumerateObject())
         {
             if (!names.Add(property.Name))
@@ -148,10 +152,10 @@ public sealed class SafetensorsHeader
             end = tensor.End;
         }
 
-        return (end, tensors.Select(t => t.Name).ToList());
+        return (end, tensors.Select(t => (t.Name, t.Shape)).ToList());
     }
 
-    private static (string Name, long Begin, long End) Tensor(string name, JsonElement value)
+    private static (string Name, long Begin, long End, IReadOnlyList<long> Shape) Tensor(string name, JsonElement value)
     {
         string Fault(string what) => $"has tensor '{name}' with {what} in its header: the header is damaged";
         if (value.ValueKind != JsonValueKind.Object
@@ -185,7 +189,7 @@ public sealed class SafetensorsHeader
             }
         }
 
-        return (name, bounds[0], bounds[1]);
+        return (name, bounds[0], bounds[1], dims);
     }
 
     private static long? Size(List<long> dims, int bits)

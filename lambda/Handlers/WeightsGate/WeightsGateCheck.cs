@@ -48,11 +48,12 @@ internal sealed class WeightsGateCheck(Func<string, S3ModelFolder> folderFor, Te
             throw new ArgumentException($"Rules '{rulesName}' is not one of {string.Join(", ", Enum.GetNames<ModelFolderRules>())}.");
         }
 
+        var kind = FolderKinds.Of(properties);
         var folder = folderFor(s3Uri);
         // The synthesized models say which start files they need (StartFiles); a folder only Bedrock imports needs none, so the
         // gate does not guess them from config.json as llmhost does.
         var check = new ModelFolderCheck { Rules = rules, StartContract = StartContract.HuggingFaceFolder, RequiredFiles = StartFiles(properties) };
-        var (listing, report) = await ReadAsync(folder, check, s3Uri, cancellationToken).ConfigureAwait(false);
+        var (listing, report) = await ReadAsync(folder, check, kind, s3Uri, cancellationToken).ConfigureAwait(false);
         var problems = report.Problems.Select(p => p.Key.Length == 0 ? $"(folder): {p.Message}" : p.ToString()).ToList();
         if (Expected(properties, folder.Prefix) is { } manifest)
         {
@@ -64,13 +65,13 @@ internal sealed class WeightsGateCheck(Func<string, S3ModelFolder> folderFor, Te
             var shown = problems.Take(MaxProblemsInMessage).ToList();
             var more = problems.Count > shown.Count ? $"; and {problems.Count - shown.Count} more" : "";
             throw new WeightsNotReadyException(
-                $"Model weights at {s3Uri} are not ready for {rules} ({problems.Count} problem(s)): {string.Join("; ", shown)}{more}. "
-                + $"Upload them (llmhost upload-model), check them with `llmhost validate-model {s3Uri} --for {rules.ToString().ToLowerInvariant()}`, then deploy again.");
+                $"Model weights at {s3Uri} are not ready for {kind.Purpose(rules)} ({problems.Count} problem(s)): {string.Join("; ", shown)}{more}. "
+                + $"Upload them (llmhost upload-model), check them with `llmhost validate-model {s3Uri} {kind.ValidateOptions(rules)}`, then deploy again.");
         }
 
         var fingerprint = new WeightsManifest(folder.Prefix, listing.Select(o => new ManifestEntry(o.Key, o.Size, "", o.ETag)).ToList()).Fingerprint;
         log.WriteLine(
-            $"{s3Uri}: {listing.Count} objects, {ModelFolderValidator.FormatSize(report.TotalSizeInBytes)}, fit for {rules} ({check.RequiredFiles.Count} start file(s); "
+            $"{s3Uri}: {listing.Count} objects, {ModelFolderValidator.FormatSize(report.TotalSizeInBytes)}, fit for {kind.Purpose(rules)} ({check.RequiredFiles.Count} start file(s); "
             + $"{folder.GetRequests} GET request(s), {ModelFolderValidator.FormatSize(folder.BytesRead)} read); fingerprint {fingerprint}.");
         return new JsonObject
         {
@@ -85,12 +86,12 @@ internal sealed class WeightsGateCheck(Func<string, S3ModelFolder> folderFor, Te
     }
 
     private static async Task<(IReadOnlyList<StoredObject> Listing, ModelFolderReport Report)> ReadAsync(
-        S3ModelFolder folder, ModelFolderCheck check, string s3Uri, CancellationToken cancellationToken)
+        S3ModelFolder folder, ModelFolderCheck check, FolderKinds kind, string s3Uri, CancellationToken cancellationToken)
     {
         try
         {
             var listing = await folder.ListObjectsAsync(cancellationToken).ConfigureAwait(false);
-            var report = await ModelFolderValidator.ValidateAsync(folder, check, cancellationToken).ConfigureAwait(false);
+            var report = await kind.ValidateAsync(folder, check, cancellationToken).ConfigureAwait(false);
             return (listing, report);
         }
         catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")

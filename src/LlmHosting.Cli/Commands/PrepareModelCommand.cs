@@ -75,7 +75,8 @@ internal static class PrepareModelCommand
             return ValidateModelCommand.ExitProblems;
         }
 
-        await output.WriteLineAsync($"Preparing {Path.GetFullPath(path)} for {ModelFolderValidator.ServiceName(rules)}").ConfigureAwait(false);
+        var adapter = LlmHosting.ModelValidation.Adapters.AdapterFolderValidator.IsAdapter(await UploadExclusions.Without(new LocalModelFolder(path)).ListAsync(cancellationToken).ConfigureAwait(false));
+        await output.WriteLineAsync($"Preparing {Path.GetFullPath(path)} for {(adapter ? "a LoRA adapter inference component" : ModelFolderValidator.ServiceName(rules))}").ConfigureAwait(false);
         foreach (var finding in findings)
         {
             var action = finding.Fix is null ? " (cannot be fixed here)" : fix ? $": {finding.Fix}" : "";

@@ -9,7 +9,8 @@ namespace LlmHosting.Cli.Commands;
 /// <summary>
 /// <c>llmhost upload-model &lt;folder&gt; [s3://bucket/prefix/]</c>: checks the folder, then uploads every file that
 /// is not excluded (<see cref="UploadExclusions"/>) and not already there, resumes interrupted multipart uploads,
-/// and writes the weights manifest beside the prefix. Exit codes: 0 done, 1 folder invalid or upload failed,
+/// and writes the weights manifest beside the prefix; a LoRA adapter's folder is checked as an adapter and uploaded as the
+/// <c>adapter.tar.gz</c> its adapter inference component reads (<see cref="AdapterUpload"/>). Exit codes: 0 done, 1 folder invalid or upload failed,
 /// 2 bad input or nothing could be sent (folder, destination, credentials, bucket, access), 130 interrupted.
 /// </summary>
 internal static class UploadModelCommand
@@ -67,7 +68,16 @@ internal static class UploadModelCommand
             var folder = OpenFolder(request.Folder, dependencies);
             var contract = ValidateModelCommand.ParseModel(request.Model, dependencies);
             await output.WriteLineAsync($"{(request.DryRun ? "Dry run: " : "")}{folder.Location} -> s3://{bucket}/{prefix}").ConfigureAwait(false);
-            if (!await CheckFolderAsync(folder, request, new ModelFolderCheck { Rules = request.Rules, StartContract = contract, Contracts = dependencies.StartContracts }, output, error, cancellationToken).ConfigureAwait(false))
+            if (await AdapterUpload.IsAdapterAsync(folder, cancellationToken).ConfigureAwait(false))
+            {
+                if (!await AdapterUpload.CheckAsync(folder, request.Force, output, error, cancellationToken).ConfigureAwait(false))
+                {
+                    return ExitInvalidFolder;
+                }
+
+                folder = await AdapterUpload.PackAsync(folder, options.StateDirectory, output, cancellationToken).ConfigureAwait(false);
+            }
+            else if (!await CheckFolderAsync(folder, request, new ModelFolderCheck { Rules = request.Rules, StartContract = contract, Contracts = dependencies.StartContracts }, output, error, cancellationToken).ConfigureAwait(false))
             {
                 return ExitInvalidFolder;
             }

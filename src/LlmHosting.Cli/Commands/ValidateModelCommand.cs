@@ -59,12 +59,16 @@ internal static class ValidateModelCommand
         };
         var rules = RulesOption();
         var model = ModelOption();
-        var command = new Command("validate-model", "Check a model folder (local or in S3) before it is uploaded, served by vLLM on SageMaker or imported into Amazon Bedrock.")
+        var (baseModel, maxRank, draft) = FolderCheck.Options();
+        var command = new Command("validate-model", "Check a model folder (local or in S3) before it is uploaded, served by vLLM on SageMaker or imported into Amazon Bedrock; or a LoRA adapter or speculative draft model.")
         {
             folder,
             endpoint,
             rules,
             model,
+            baseModel,
+            maxRank,
+            draft,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -81,22 +85,25 @@ internal static class ValidateModelCommand
 
             return await RunAsync(
                 result.GetValue(folder)!, result.GetValue(endpoint), ParseRules(result.GetValue(rules)), contract, dependencies,
-                result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
+                result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken,
+                new FolderCheck(result.GetValue(baseModel), result.GetValue(maxRank), result.GetValue(draft))).ConfigureAwait(false);
         });
         return command;
     }
 
     internal static async Task<int> RunAsync(
-        string location, string? endpointUrl, ModelFolderRules rules, StartContract? contract, ClientDependencies dependencies, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        string location, string? endpointUrl, ModelFolderRules rules, StartContract? contract, ClientDependencies dependencies, TextWriter output, TextWriter error, CancellationToken cancellationToken,
+        FolderCheck? check = null)
     {
         ModelFolderReport report;
+        string verdict;
         try
         {
             using var s3 = location.StartsWith("s3://", StringComparison.Ordinal) ? S3ClientFactory.Create(endpointUrl, dependencies) : null;
-            IModelFolder folder = s3 is null ? new LocalModelFolder(Path.Combine(dependencies.WorkingDirectory, location)) : S3ModelFolder.FromUri(s3, location);
+            IReadableModelFolder folder = s3 is null ? new LocalModelFolder(Path.Combine(dependencies.WorkingDirectory, location)) : S3ModelFolder.FromUri(s3, location);
             await output.WriteLineAsync($"Checking {folder.Location}").ConfigureAwait(false);
-            report = await ModelFolderValidator.ValidateAsync(
-                folder, new ModelFolderCheck { Rules = rules, StartContract = contract, Contracts = dependencies.StartContracts }, cancellationToken).ConfigureAwait(false);
+            (report, verdict) = await (check ?? FolderCheck.None).ValidateAsync(
+                folder, new ModelFolderCheck { Rules = rules, StartContract = contract, Contracts = dependencies.StartContracts }, inBucket: s3 is not null, cancellationToken).ConfigureAwait(false);
         }
         catch (CliException e)
         {
@@ -112,9 +119,7 @@ internal static class ValidateModelCommand
         await output.WriteLineAsync($"  {report.FileCount} files, {ModelFolderValidator.FormatSize(report.TotalSizeInBytes)}").ConfigureAwait(false);
         if (report.IsValid)
         {
-            await output.WriteLineAsync(rules == ModelFolderRules.Bedrock
-                ? "OK: the folder meets Bedrock Custom Model Import's requirements."
-                : "OK: the folder meets the requirements of vLLM on SageMaker.").ConfigureAwait(false);
+            await output.WriteLineAsync(verdict).ConfigureAwait(false);
             return 0;
         }
 

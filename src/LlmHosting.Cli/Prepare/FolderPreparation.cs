@@ -84,7 +84,8 @@ internal sealed class FolderPreparation
             findings.Add(new Finding(shard, $"named by {ModelFolderValidator.IndexFile} but missing: download it again (hf download <repo> {shard} --local-dir <folder>)", null));
         }
 
-        foreach (var stray in uploaded.Where(k => k.EndsWith(".safetensors", StringComparison.Ordinal) && !named.Contains(k)).Order(StringComparer.Ordinal))
+        // Only the root: a subfolder holds another model vLLM loads beside this one (a speculative decoding draft model).
+        foreach (var stray in uploaded.Where(k => k.EndsWith(".safetensors", StringComparison.Ordinal) && !k.Contains('/', StringComparison.Ordinal) && !named.Contains(k)).Order(StringComparer.Ordinal))
         {
             findings.Add(new Finding(stray, $"not named by {ModelFolderValidator.IndexFile}: vLLM would not load it, yet every instance would download it", $"moved to {Path.Combine(ExcludedDirectory, stray)}", stray));
         }

@@ -61,7 +61,7 @@ public sealed class ModelDirectoryEntry
     /// The entry of a SageMaker endpoint or inference component: its <c>/openai/v1</c> base URL, SageMaker bearer tokens,
     /// cold when it is a component that scales to zero.
     /// </summary>
-    /// <param name="model">A <see cref="VllmEndpoint"/>, an <see cref="InferenceComponent"/>, or one made elsewhere.</param>
+    /// <param name="model">A <see cref="VllmEndpoint"/>, an <see cref="InferenceComponent"/>, an <see cref="AdapterComponent"/> (cold when its base is), or one made elsewhere.</param>
     /// <param name="name">The name clients ask for. Default: the model id.</param>
     /// <param name="modelId">The served model name (<c>SM_VLLM_SERVED_MODEL_NAME</c>). Default: the construct's served model name; required for a model made elsewhere.</param>
     /// <param name="mayBeCold">Whether it may be cold. Default: true for a component with a minimum of 0 copies or made elsewhere, false for an endpoint.</param>
@@ -81,6 +81,7 @@ public sealed class ModelDirectoryEntry
         var cold = mayBeCold ?? model switch
         {
             InferenceComponent made => made.MinCopyCount == 0,
+            AdapterComponent adapter => adapter.Base.MinCopyCount == 0,
             IInferenceComponentModel => true,
             _ => false,
         };

@@ -34,7 +34,7 @@ public sealed class ModelOperationsDashboardProps
 /// dashboard.AddModelImportOutcomes(ops.ModelImportCompletedRule!, ops.ModelImportFailedRule!);
 /// </code>
 /// </example>
-public sealed class ModelOperationsDashboard : Construct
+public sealed partial class ModelOperationsDashboard : Construct
 {
     private const int Height = 6;
     private readonly Duration _period;

@@ -120,6 +120,8 @@ internal sealed class BucketModelSource(IModelBucket bucket, string prefix, Weig
 
     public string Prefix { get; } = prefix;
 
+    public WeightsCheckOptions Check { get; } = check;
+
     public override bool NeedsInternet => false;
 
     internal override string Describe() => $"prefix {Prefix} of the model bucket";
@@ -141,7 +143,7 @@ internal sealed class BucketModelSource(IModelBucket bucket, string prefix, Weig
 
     internal override void CheckStartContract(KnownModel model, string prefix, PropsProblems problems)
     {
-        if (check.ExpectedFiles is not { } expected)
+        if (Check.ExpectedFiles is not { } expected)
         {
             return;
         }
@@ -156,14 +158,14 @@ internal sealed class BucketModelSource(IModelBucket bucket, string prefix, Weig
 
     internal override WeightsGate? Gate(Construct consumer, WeightsRules rules)
     {
-        if (check.Enabled == false)
+        if (Check.Enabled == false)
         {
             return null;
         }
 
         var gate = WeightsGate.For(consumer, Bucket, Prefix);
         gate.Require(rules);
-        if (check.ExpectedFiles is { } files)
+        if (Check.ExpectedFiles is { } files)
         {
             gate.ExpectFiles(files);
         }

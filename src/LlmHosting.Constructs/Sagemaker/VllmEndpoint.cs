@@ -97,6 +97,7 @@ public sealed partial class VllmEndpoint : ServedModel
         // CDK 2.160's L1 lacks InferenceAmiVersion; CloudFormation's current schema has it (a string).
         EndpointConfig.AddPropertyOverride("ProductionVariants.0.InferenceAmiVersion", HostAmi.Value);
         WriteCapacity(definition, vpcConfig);
+        props.Metrics?.ApplyTo(EndpointConfig);
 
         Endpoint = new CfnEndpoint(this, "Endpoint", new CfnEndpointProps
         {
@@ -263,6 +264,7 @@ public sealed partial class VllmEndpoint : ServedModel
         var ami = definition.Image.HostAmi(this, props.InferenceAmiVersion, nameof(VllmEndpointProps.InferenceAmiVersion), problems);
         DeploymentPolicy.AddProblems(problems, nameof(VllmEndpointProps.DeploymentPolicy), min);
         problems.AddRange(AlarmThresholds.Problems(props));
+        props.Metrics?.AddProblems(problems, nameof(VllmEndpointProps.Metrics));
         problems.AddRange(definition.Problems(this));
         problems.ThrowIfAny();
         return ami!;

@@ -69,4 +69,7 @@ public sealed partial class VllmEndpointProps : VllmServingOptions
     /// fires.
     /// </summary>
     public EndpointDeploymentPolicy? DeploymentPolicy { get; init; }
+
+    /// <summary>Enhanced metrics and detailed observability of the endpoint (<see cref="EndpointMetrics"/>). Default: SageMaker's.</summary>
+    public EndpointMetrics? Metrics { get; init; }
 }

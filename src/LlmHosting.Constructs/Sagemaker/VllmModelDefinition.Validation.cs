@@ -85,6 +85,11 @@ internal sealed partial class VllmModelDefinition
             Add("EnableNetworkIsolation", $"{P("EnableNetworkIsolation")} is true but the weights come from {Source.Describe()}, which needs internet access; turn network isolation off or load the weights from a model bucket");
         }
 
+        foreach (var (property, message) in FeatureProblems(P))
+        {
+            Add(property, message);
+        }
+
         foreach (var problem in Image.Problems(scope))
         {
             Add("Image", $"{P("Image")}: {problem}");
@@ -137,8 +142,9 @@ internal sealed partial class VllmModelDefinition
             "SM_VLLM_SERVED_MODEL_NAME", "SM_VLLM_TENSOR_PARALLEL_SIZE", "SM_VLLM_GPU_MEMORY_UTILIZATION",
             "SM_VLLM_MAX_MODEL_LEN", "SM_VLLM_MAX_NUM_SEQS", "SM_VLLM_ENABLE_AUTO_TOOL_CHOICE",
             "SM_VLLM_TOOL_CALL_PARSER", "SM_VLLM_REASONING_PARSER", "SM_VLLM_MODEL", "HF_MODEL_ID", "HF_TOKEN",
-            WeightsGate.FingerprintVariable,
+            WeightsGate.FingerprintVariable, SpeculativeDecoding.Variable,
         };
+        reserved.UnionWith(LoraSettings.Variables);
         reserved.UnionWith(StartEnvironment.Keys);
 
         var seen = new HashSet<string>(StringComparer.Ordinal);

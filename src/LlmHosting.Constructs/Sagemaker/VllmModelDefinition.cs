@@ -131,6 +131,12 @@ internal sealed partial class VllmModelDefinition
             environment["SM_VLLM_REASONING_PARSER"] = reasoningParser;
         }
 
+        Settings.Lora?.AddEnvironment(environment);
+        if (Settings.SpeculativeDecoding is { } speculative)
+        {
+            environment[SpeculativeDecoding.Variable] = speculative.ToJson();
+        }
+
         foreach (var (flag, value) in Settings.ExtraFlags ?? new Dictionary<string, string?>())
         {
             environment.TryAdd(FlagVariable(flag), value ?? "");
@@ -166,6 +172,8 @@ internal sealed partial class VllmModelDefinition
             }
         }
 
+        var draftGate = DraftModelGate(scope);
+
         var model = new CfnModel(scope, id, new CfnModelProps
         {
             ExecutionRoleArn = role.RoleArn,
@@ -178,6 +186,7 @@ internal sealed partial class VllmModelDefinition
             },
             VpcConfig = vpcConfig,
         });
+        draftGate?.Guard(model);
         // The role itself is already a dependency through ExecutionRoleArn; its policy is not.
         if (role.Node.TryFindChild("DefaultPolicy") is IConstruct policy)
         {

@@ -56,6 +56,15 @@ public sealed class VllmSettings
     /// </summary>
     public IReadOnlyDictionary<string, string>? Environment { get; init; }
 
+    /// <summary>
+    /// Serve LoRA adapters on this model (<c>--enable-lora</c> and its limits), which adapter inference components attached
+    /// to it need. Default: none (LoRA off).
+    /// </summary>
+    public LoraSettings? Lora { get; init; }
+
+    /// <summary>Speculative decoding (<c>--speculative-config</c>). Default: none.</summary>
+    public SpeculativeDecoding? SpeculativeDecoding { get; init; }
+
     /// <summary>vLLM's default for <see cref="GpuMemoryUtilization"/>.</summary>
     public const double DefaultGpuMemoryUtilization = 0.9;
 }

@@ -119,6 +119,7 @@ public sealed partial class WeightsGate : Construct
     /// <param name="rules">The rules a reader needs.</param>
     public void Require(WeightsRules rules)
     {
+        RequireModelReader();
         if (rules > Rules)
         {
             Rules = rules;

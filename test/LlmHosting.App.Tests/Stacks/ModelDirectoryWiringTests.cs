@@ -18,6 +18,7 @@ public sealed class ModelDirectoryWiringTests(SynthesizedApp app)
         { "dev", [
             "gpt-oss-20b sagemaker-inference-component gpt-oss-20b cold",
             "qwen3-4b sagemaker-inference-component Qwen3-4B cold",
+            "qwen3-4b-support sagemaker-inference-component llm-dev-shared-qwen3-4b-support cold",
             "gpt-oss-20b-imported bedrock-imported arn:aws:bedrock:us-east-1:123456789012:imported-model/abcdef123456 cold",
             "gpt-oss-120b-bedrock bedrock-on-demand openai.gpt-oss-120b-1:0 warm",
             "gpt-oss-20b-bedrock bedrock-on-demand openai.gpt-oss-20b-1:0 warm",

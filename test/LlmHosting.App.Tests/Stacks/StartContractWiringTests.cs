@@ -70,7 +70,8 @@ public sealed class StartContractWiringTests(SynthesizedApp app)
         var resources = app.Template("dev")["Resources"]!.AsObject();
         var model = resources.Single(r => (string?)r.Value!["Type"] == "AWS::SageMaker::Model"
             && (string?)r.Value!["Properties"]!["PrimaryContainer"]!["Environment"]!["SM_VLLM_SERVED_MODEL_NAME"] == "gpt-oss-20b").Value!;
-        var gate = resources.Single(r => (string?)r.Value!["Type"] == WeightsGate.ResourceType).Value!["Properties"]!;
+        var gate = resources.Single(r => (string?)r.Value!["Type"] == WeightsGate.ResourceType
+            && ((string)r.Value!["Properties"]!["S3Uri"]!).EndsWith("/models/gpt-oss-20b/", StringComparison.Ordinal)).Value!["Properties"]!;
 
         Assert.True(model["Properties"]!["EnableNetworkIsolation"]!.GetValue<bool>());
         Assert.Equal("/opt/ml/model/tiktoken", (string?)model["Properties"]!["PrimaryContainer"]!["Environment"]!["TIKTOKEN_ENCODINGS_BASE"]);

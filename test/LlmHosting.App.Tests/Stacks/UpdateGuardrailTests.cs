@@ -55,7 +55,8 @@ public sealed class UpdateGuardrailTests(SynthesizedApp app)
     public void InferenceComponents_RollWithRollbackAlarmsOfTheTemplate(string environment)
     {
         var resources = app.Template(environment)["Resources"]!.AsObject();
-        foreach (var (id, component) in Of(resources, "AWS::SageMaker::InferenceComponent"))
+        // An adapter component has no copies of its own to roll: it is loaded into its base's copies, which roll.
+        foreach (var (id, component) in Of(resources, "AWS::SageMaker::InferenceComponent").Where(c => c.Item2["Properties"]!["Specification"]!["BaseInferenceComponentName"] is null))
         {
             var config = component["Properties"]!["DeploymentConfig"];
             Assert.True(config?["RollingUpdatePolicy"]?["MaximumBatchSize"] is not null, $"{environment}: component {id} has no rolling update policy");
@@ -72,7 +73,10 @@ public sealed class UpdateGuardrailTests(SynthesizedApp app)
         // endpoint config's role and its models' roles; a component update its model's role.
         var resources = app.Template(environment)["Resources"]!.AsObject();
         var checkedAlarms = 0;
-        foreach (var (id, resource) in Of(resources, "AWS::SageMaker::Endpoint").Concat(Of(resources, "AWS::SageMaker::InferenceComponent")))
+        // An adapter component (Specification.BaseInferenceComponentName) has no copies of its own to roll: it has no
+        // DeploymentConfig and runs on its base component's copies, whose update the base's alarms guard.
+        foreach (var (id, resource) in Of(resources, "AWS::SageMaker::Endpoint").Concat(Of(resources, "AWS::SageMaker::InferenceComponent"))
+            .Where(r => r.Resource["Properties"]!["Specification"]?["BaseInferenceComponentName"] is null))
         {
             var alarms = resource["Properties"]!["DeploymentConfig"]!["AutoRollbackConfiguration"]!["Alarms"]!.AsArray().Select(a => (string)a!["AlarmName"]!["Ref"]!).ToList();
             foreach (var alarm in alarms)

@@ -85,6 +85,9 @@ public sealed class ReadmeRunTests(MotoServer moto) : IDisposable
         Directory.CreateDirectory(Path.Combine(root, "gpt-oss-20b"));
         ModelFolderBuilder.WriteTo(Path.Combine(root, "gpt-oss-20b"), ModelFolderBuilder.Valid());
 
+        // The LoRA adapter the adapter examples name, as PEFT's save_pretrained leaves it (trained on Qwen/Qwen3-4B, rank 16).
+        AdapterFolderBuilder.WriteTo(Path.Combine(root, "qwen3-4b-support-lora"));
+
         // What `cdk deploy --outputs-file cdk-outputs.json` writes for every environment: the bucket and the model directory.
         var outputs = new JsonObject();
         foreach (var config in Directory.GetFiles(Path.Combine(Root, "cdk", "config"), "*.json"))

@@ -70,6 +70,7 @@ public sealed partial class InferenceComponent : ServedModel, IInferenceComponen
         var demand = new ComponentDemand(InferenceComponentName, Gpus, CpuCores, MemoryInMb, Math.Max(Math.Max(InitialCopyCount, MinCopyCount), Math.Min(warmCopies, MaxCopyCount)));
         Validate(options, definition, demand);
 
+        RememberServing(definition);
         TensorParallelSize = definition.TensorParallelSize;
         KvCacheHeadroomGiB = definition.KvCacheHeadroomGiB;
         ServedModelName = options.Model.Name;

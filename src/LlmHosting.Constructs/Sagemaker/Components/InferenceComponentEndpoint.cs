@@ -102,6 +102,7 @@ public sealed partial class InferenceComponentEndpoint : Construct
         WriteCapacity(props);
         _chosenAmi = props.InferenceAmiVersion;
         WriteHostAmi();
+        props.Metrics?.ApplyTo(EndpointConfig);
 
         Endpoint = new CfnEndpoint(this, "Endpoint", new CfnEndpointProps
         {
@@ -289,6 +290,7 @@ public sealed partial class InferenceComponentEndpoint : Construct
 
         SagemakerNames.CheckVolumeSize(problems, nameof(InferenceComponentEndpointProps.VolumeSizeInGb), props.VolumeSizeInGb, props.InstanceType);
         AddCapacityProblems(problems, props);
+        props.Metrics?.AddProblems(problems, nameof(InferenceComponentEndpointProps.Metrics));
         problems.AddRange(LogGroupOptions.Problems(props.Logs, nameof(InferenceComponentEndpointProps.Logs)));
         problems.ThrowIfAny();
     }

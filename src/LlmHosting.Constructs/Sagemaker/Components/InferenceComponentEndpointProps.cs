@@ -76,6 +76,12 @@ public sealed partial class InferenceComponentEndpointProps
     /// the stack: nothing is declared and the role may create that group only. Default: true.
     /// </summary>
     public bool? DeclareLogGroup { get; init; }
+
+    /// <summary>
+    /// Enhanced metrics (per instance, per component container, per GPU) and detailed observability of the endpoint
+    /// (<see cref="EndpointMetrics"/>). Default: SageMaker's.
+    /// </summary>
+    public EndpointMetrics? Metrics { get; init; }
 }
 
 /// <summary>How a SageMaker endpoint spreads requests over the copies that can serve them.</summary>
