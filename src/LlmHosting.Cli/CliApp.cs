@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LlmHosting.Cli.Commands;
+using LlmHosting.Cli.Commands.Bench;
 using LlmHosting.Cli.Commands.Impact;
 
 namespace LlmHosting.Cli;
@@ -9,7 +10,7 @@ internal static class CliApp
 {
     public static RootCommand Build()
     {
-        var root = new RootCommand("Tools for the LLM hosting app: prepare, check and upload model folders, call deployed models, review deployment impact.");
+        var root = new RootCommand("Tools for the LLM hosting app: prepare, check and upload model folders, call deployed models, benchmark them, review deployment impact.");
         root.Subcommands.Add(ChatCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(TokenCommand.Create());
@@ -17,6 +18,7 @@ internal static class CliApp
         root.Subcommands.Add(PrepareModelCommand.Create());
         root.Subcommands.Add(UploadModelCommand.Create());
         root.Subcommands.Add(ImpactCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }
