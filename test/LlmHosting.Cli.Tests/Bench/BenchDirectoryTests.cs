@@ -49,6 +49,18 @@ public sealed class BenchDirectoryTests : IAsyncLifetime, IDisposable
         Assert.StartsWith($"## llmhost bench: {name}", output);
     }
 
+    [Theory]
+    [InlineData("gpt-oss-20b-endpoint", "false", false)]
+    [InlineData("gpt-oss-120b", "true", true)]
+    public async Task Bench_IgnoreEosGiven_OverridesTheDefaultOfTheKind(string name, string value, bool sent)
+    {
+        var (code, _, error) = await _cli.RunAsync("--directory", "directory.json", "--model", name, "--concurrency", "1", "--requests", "1", "--warmup", "0", "--ignore-eos", value);
+
+        Assert.True(code == 0, error);
+        var body = Assert.Single(_server.Requests).Body!;
+        Assert.Equal(sent, body["ignore_eos"]?.GetValue<bool>() ?? false);
+    }
+
     [Fact]
     public async Task Bench_UnknownModel_ListsTheDirectorysNames()
     {

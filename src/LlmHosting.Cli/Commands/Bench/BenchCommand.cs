@@ -16,8 +16,11 @@ internal static class BenchCommand
 
     public static Command Create() => Create(new ClientDependencies());
 
-    internal static Command Create(ClientDependencies dependencies)
+    /// <param name="dependencies">Credentials, clock, working directory...</param>
+    /// <param name="run">What runs the parsed request; default: <see cref="BenchRun.RunAsync"/> (tests read the request instead).</param>
+    internal static Command Create(ClientDependencies dependencies, Func<BenchRequest, ClientDependencies, TextWriter, TextWriter, CancellationToken, Task<int>>? run = null)
     {
+        run ??= BenchRun.RunAsync;
         var environment = new Option<string?>("--env") { Description = "The environment whose model directory names the model (as llmhost chat --env)." };
         var directory = new Option<string?>("--directory") { Description = "A model directory file, instead of --env." };
         var outputsFile = new Option<string?>("--outputs-file") { Description = "With --env: read the directory from this `cdk deploy --outputs-file` file only." };
@@ -68,7 +71,7 @@ internal static class BenchCommand
                 Json = parse.GetValue(json),
                 Svg = parse.GetValue(svg)!,
             };
-            return await BenchRun.RunAsync(request, dependencies, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
+            return await run(request, dependencies, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
         });
         return command;
     }
