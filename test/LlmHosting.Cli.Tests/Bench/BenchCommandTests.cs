@@ -103,7 +103,7 @@ public sealed class BenchCommandTests : IDisposable
     [InlineData(new[] { "--concurrency", "0,4,2000" }, "--concurrency 0, 2000 is out of range: each level must be from 1 to 1024 requests in flight.")]
     [InlineData(new[] { "--concurrency", "1,four" }, "--concurrency '1,four' is not a comma-separated list of numbers (e.g. 1,4,16): 'four' is not a number.")]
     [InlineData(new[] { "--concurrency", "16,4,4" }, "--concurrency '16,4,4': list each level once, in increasing order (e.g. 4,16).")]
-    [InlineData(new[] { "--requests", "0" }, "--requests 0 is out of range: from 1 to 1,000,000 per level.")]
+    [InlineData(new[] { "--requests", "0" }, "--requests 0 is out of range: from 1 to 100,000 per level.")]
     [InlineData(new[] { "--concurrency", "1,8", "--requests", "4" }, "--requests 4 is fewer than concurrency 8: each level needs at least as many requests as it keeps in flight.")]
     [InlineData(new[] { "--prompt-tokens", "1024-256" }, "--prompt-tokens 1024-256: the range's first number must not be above the second (e.g. 256-1024).")]
     [InlineData(new[] { "--output-tokens", "lots" }, "--output-tokens 'lots' is not a number of tokens (e.g. 512) or a range to sample from (e.g. 256-1024).")]

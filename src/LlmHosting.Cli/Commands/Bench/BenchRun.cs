@@ -48,7 +48,6 @@ internal static class BenchRun
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(settings.MaxDuration);
         var ignoreEos = settings.IgnoreEos ?? target.IsVllm;
-        var bodies = RequestBodies.Create(settings, target.ModelId, ignoreEos);
         var streamer = new ChatStreamer(target, settings.Timeout);
         var startedAt = dependencies.Clock.GetUtcNow();
         await error.WriteLineAsync($"Benchmarking {target.Name} at {target.Url}: concurrency {string.Join(",", settings.Levels)}, {settings.Warmup} warm-up request(s) first.");
@@ -66,7 +65,9 @@ internal static class BenchRun
         var runs = new List<LevelRun>();
         for (var i = 0; i < settings.Levels.Length && !limit.IsCancellationRequested; i++)
         {
-            runs.Add(await runner.RunLevelAsync(settings.Levels[i], bodies[i], limit.Token));
+            var level = i;
+            runs.Add(await runner.RunLevelAsync(
+                settings.Levels[i], settings.RequestsAt(settings.Levels[i]), index => RequestBodies.Create(settings, level, index, target.ModelId, ignoreEos), limit.Token));
         }
 
         var result = new BenchResult

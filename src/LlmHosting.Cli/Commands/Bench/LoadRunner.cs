@@ -26,29 +26,33 @@ internal sealed class LoadRunner(ChatStreamer streamer, TextWriter progress)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
 
-    public async Task<LevelRun> RunLevelAsync(int concurrency, BinaryData[] bodies, CancellationToken stop)
+    /// <param name="concurrency">Requests in flight.</param>
+    /// <param name="requests">Requests of the level.</param>
+    /// <param name="body">Makes the body of the request of that index.</param>
+    /// <param name="stop">Ctrl-C or the time limit.</param>
+    public async Task<LevelRun> RunLevelAsync(int concurrency, int requests, Func<int, BinaryData> body, CancellationToken stop)
     {
-        var samples = new RequestSample[bodies.Length];
+        var samples = new RequestSample[requests];
         var next = -1;
         var finished = 0;
         var gapsPerWorker = new List<double>[concurrency];
         async Task Worker(int worker)
         {
-            var gaps = gapsPerWorker[worker] = new List<double>(bodies.Length / concurrency * 64);
+            var gaps = gapsPerWorker[worker] = [];
             int index;
-            while (!stop.IsCancellationRequested && (index = Interlocked.Increment(ref next)) < bodies.Length)
+            while (!stop.IsCancellationRequested && (index = Interlocked.Increment(ref next)) < requests)
             {
-                samples[index] = await streamer.SendAsync(bodies[index], gaps, stop).ConfigureAwait(false);
+                samples[index] = await streamer.SendAsync(body(index), gaps, stop).ConfigureAwait(false);
                 Interlocked.Increment(ref finished);
             }
         }
 
-        await progress.WriteLineAsync($"concurrency {concurrency}: {bodies.Length} requests...").ConfigureAwait(false);
+        await progress.WriteLineAsync($"concurrency {concurrency}: {requests} requests...").ConfigureAwait(false);
         var start = Stopwatch.GetTimestamp();
         var all = Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(() => Worker(worker), CancellationToken.None)));
         while (await Task.WhenAny(all, Task.Delay(ProgressInterval, stop)).ConfigureAwait(false) != all && !stop.IsCancellationRequested)
         {
-            await progress.WriteLineAsync($"  {Volatile.Read(ref finished)}/{bodies.Length} done after {Stopwatch.GetElapsedTime(start).TotalSeconds:0} s").ConfigureAwait(false);
+            await progress.WriteLineAsync($"  {Volatile.Read(ref finished)}/{requests} done after {Stopwatch.GetElapsedTime(start).TotalSeconds:0} s").ConfigureAwait(false);
         }
 
         await all.ConfigureAwait(false);

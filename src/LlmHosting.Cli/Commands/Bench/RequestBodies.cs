@@ -5,10 +5,11 @@ using System.Text.Json;
 namespace LlmHosting.Cli.Commands.Bench;
 
 /// <summary>
-/// The chat-completion bodies of a run, made before any request is timed. Each prompt is a different random sequence of
-/// common English words, so that the server's prefix cache (on by default in vLLM) cannot serve one request from
-/// another; a word with its leading space is one token in the tokenizers of gpt-oss (o200k), Qwen and Llama for all
-/// but a few words, so a prompt of N words is about N tokens. The report gives the server's own count when it sends usage.
+/// The chat-completion bodies of a run. Each prompt is a different random sequence of common English words, so that the
+/// server's prefix cache (on by default in vLLM) cannot serve one request from another. Common short words with their
+/// leading space are mostly single tokens in the large BPE vocabularies of current models, so a prompt of N words is
+/// about N tokens; no tokenizer is at hand to confirm it per model, so the report gives the server's own count
+/// (usage.prompt_tokens) whenever it sends one.
 /// </summary>
 internal static class RequestBodies
 {
@@ -27,15 +28,15 @@ internal static class RequestBodies
     /// <summary>The instruction after the words: without <c>ignore_eos</c> it asks for a long answer.</summary>
     private const string Instruction = "\n\nWrite a long story that uses the words above.";
 
-    /// <summary>One body per request of each level, in order; the same seed gives the same bodies.</summary>
-    public static BinaryData[][] Create(BenchSettings settings, string model, bool ignoreEos)
+    /// <summary>
+    /// The body of request <paramref name="index"/> of level <paramref name="level"/> (0-based), made when it is about to
+    /// be sent (before its clock starts), so that a long run does not hold every prompt in memory. Its random words and
+    /// lengths depend only on the seed, the level and the index: the same seed sends the same requests.
+    /// </summary>
+    public static BinaryData Create(BenchSettings settings, int level, int index, string model, bool ignoreEos)
     {
-        var random = new Random(settings.Seed);
-        return settings.Levels
-            .Select(level => Enumerable.Range(0, settings.RequestsAt(level))
-                .Select(_ => Body(model, Prompt(random, settings.PromptTokens.Sample(random)), settings.OutputTokens.Sample(random), ignoreEos, settings.ReasoningEffort))
-                .ToArray())
-            .ToArray();
+        var random = new Random(unchecked((settings.Seed * 1_000_003) + (level * 7_919) + index));
+        return Body(model, Prompt(random, settings.PromptTokens.Sample(random)), settings.OutputTokens.Sample(random), ignoreEos, settings.ReasoningEffort);
     }
 
     /// <summary>
