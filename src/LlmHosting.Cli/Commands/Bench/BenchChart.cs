@@ -80,7 +80,7 @@ internal static class BenchChart
             panel.Add(points.Select(p => new XElement(Svg + "circle", new XAttribute("cx", Number(X(p.i))), new XAttribute("cy", Number(Y(p.v!.Value))),
                 new XAttribute("r", "3.5"), new XAttribute("fill", line.Color))));
             var legendX = Width - Right - 150 + (s * 70);
-            panel.Add(Line(legendX, top - 12, legendX + 20, top - 12, line.Color, line.Dash));
+            panel.Add(Line(legendX, top - 12, legendX + 20, top - 12, line.Color, line.Dash, width: 2));
             panel.Add(Text(legendX + 24, top - 8, line.Name, "start"));
         }
 
@@ -106,13 +106,13 @@ internal static class BenchChart
         return new[] { 1, 2, 2.5, 5, 10 }.Select(step => step * power).First(candidate => candidate >= value * (1 - 1e-12));
     }
 
-    private static XElement Line(double x1, double y1, double x2, double y2, string color, string? dash = null)
+    private static XElement Line(double x1, double y1, double x2, double y2, string color, string? dash = null, double width = 1)
     {
         var line = new XElement(Svg + "line", new XAttribute("x1", Number(x1)), new XAttribute("y1", Number(y1)),
-            new XAttribute("x2", Number(x2)), new XAttribute("y2", Number(y2)), new XAttribute("stroke", color));
+            new XAttribute("x2", Number(x2)), new XAttribute("y2", Number(y2)), new XAttribute("stroke", color), new XAttribute("stroke-width", Number(width)));
         if (dash is not null)
         {
-            line.Add(new XAttribute("stroke-dasharray", dash), new XAttribute("stroke-width", "2"));
+            line.Add(new XAttribute("stroke-dasharray", dash));
         }
 
         return line;
