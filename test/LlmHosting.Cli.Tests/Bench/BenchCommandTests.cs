@@ -110,7 +110,7 @@ public sealed class BenchCommandTests : IDisposable
     [InlineData(new[] { "--output-tokens", "0-64" }, "--output-tokens 0-64 is out of range: tokens must be from 1 to 1,000,000.")]
     [InlineData(new[] { "--timeout", "0" }, "--timeout 0 is out of range: from 1 to 3,600 seconds.")]
     [InlineData(new[] { "--max-duration", "0" }, "--max-duration 0 is out of range: from 1 to 604,800 seconds.")]
-    [InlineData(new[] { "--warmup", "101" }, "--warmup 101 is out of range: from 0 to 100 requests.")]
+    [InlineData(new[] { "--warmup", "1025" }, "--warmup 1025 is out of range: from 0 to 1,024 requests.")]
     [InlineData(new[] { "--price-per-hour", "-1" }, "--price-per-hour -1 must be a positive amount (e.g. 10.18 for an instance at $10.18 per hour).")]
     [InlineData(new[] { "--svg", "no-such-folder/chart.svg" }, "--svg no-such-folder/chart.svg: the folder {root}/no-such-folder does not exist.")]
     [InlineData(new[] { "--env", "dev" }, "Pass either --base-url (with --model) or a model directory (--env or --directory, with --model), not both.")]

@@ -19,8 +19,8 @@ public sealed class BenchMeasurementTests : IDisposable
     public void Dispose() => _cli.Dispose();
 
     /// <summary>
-    /// After the warm-up request (which loads the tool's code, as it would for a user), measured request i of 21 (by
-    /// arrival, all in flight at once) waits 600 + 20i ms for its first token and 300 + 10i ms for its second. Expected
+    /// After 21 warm-up requests (which load the tool's code and open the 21 connections, as --warmup does for a user),
+    /// measured request i of 21 (by arrival, all in flight at once) waits 600 + 20i ms for its first token and 300 + 10i ms for its second. Expected
     /// percentiles, by linear interpolation (see PercentilesTests): time to first token over 600..1000 ms: p50 800, p90 960,
     /// p99 996; the gaps (300..500 ms): p50 400, p90 480, p99 498; end to end 900 + 30i ms: p50 1200, p90 1440, p99 1494.
     /// Delays of hundreds of milliseconds keep a busy machine's scheduling noise (tens of milliseconds at a load of 30 on
@@ -29,15 +29,15 @@ public sealed class BenchMeasurementTests : IDisposable
     [Fact]
     public async Task Bench_ScriptedDelays_ReportsPercentilesWithin5PercentOfTheScript()
     {
-        await using var server = await ScriptedChatServer.StartAsync(arrival => arrival == 0
+        await using var server = await ScriptedChatServer.StartAsync(arrival => arrival < 21
             ? new ScriptStep(TimeSpan.Zero, TimeSpan.Zero, Tokens: 3)
-            : new ScriptStep(TimeSpan.FromMilliseconds(600 + (20 * (arrival - 1))), TimeSpan.FromMilliseconds(300 + (10 * (arrival - 1))), Tokens: 2));
+            : new ScriptStep(TimeSpan.FromMilliseconds(600 + (20 * (arrival - 21))), TimeSpan.FromMilliseconds(300 + (10 * (arrival - 21))), Tokens: 2));
 
         var (code, output, error) = await _cli.RunAsync("--base-url", server.BaseUrl.ToString(), "--model", "fake",
-            "--concurrency", "21", "--requests", "21", "--warmup", "1", "--json", "bench.json", "--svg", "bench.svg");
+            "--concurrency", "21", "--requests", "21", "--warmup", "21", "--json", "bench.json", "--svg", "bench.svg");
 
         Assert.True(code == 0, error + output);
-        Assert.Equal(1 + 21, server.Requests);
+        Assert.Equal(21 + 21, server.Requests);
         Assert.Equal(0, server.WithoutBearerToken);
         Assert.Equal(0, server.WithoutStreamedUsage);
         var level = JsonNode.Parse(File.ReadAllText(_cli.Path("bench.json")))!["levels"]![0]!;

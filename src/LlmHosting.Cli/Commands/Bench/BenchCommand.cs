@@ -34,7 +34,7 @@ internal static class BenchCommand
         var ignoreEos = new Option<bool?>("--ignore-eos") { Description = "Send vLLM's ignore_eos so that every answer has exactly its output length. Default: true for SageMaker endpoints and --base-url, false for Bedrock." };
         var reasoningEffort = new Option<string?>("--reasoning-effort") { Description = "low, medium or high (gpt-oss, Qwen3): reasoning tokens count as output." };
         reasoningEffort.AcceptOnlyFromAmong("low", "medium", "high");
-        var warmup = new Option<int>("--warmup") { Description = "Unmeasured requests sent first (0 to 100); they wait for a cold model within --timeout. A failed warm-up stops the run.", DefaultValueFactory = _ => 1 };
+        var warmup = new Option<int>("--warmup") { Description = "Unmeasured requests sent together first (0 to 1024): they wait for a cold model within --timeout and open as many connections; the highest --concurrency keeps connection set-up (TLS) out of every level. A failed warm-up stops the run.", DefaultValueFactory = _ => 1 };
         var timeout = new Option<int>("--timeout") { Description = "Seconds each request may take, 1 to 3600; a slower one counts as an error.", DefaultValueFactory = _ => 300 };
         var maxDuration = new Option<int>("--max-duration") { Description = "Seconds the whole run may take; then it stops and reports what it measured.", DefaultValueFactory = _ => 1800 };
         var price = new Option<double?>("--price-per-hour") { Description = "The endpoint's price per hour in dollars (e.g. the instance's on-demand price): adds output tokens per dollar." };

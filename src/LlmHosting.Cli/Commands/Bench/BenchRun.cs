@@ -51,14 +51,13 @@ internal static class BenchRun
         var streamer = new ChatStreamer(target, settings.Timeout);
         var startedAt = dependencies.Clock.GetUtcNow();
         await error.WriteLineAsync($"Benchmarking {target.Name} at {target.Url}: concurrency {string.Join(",", settings.Levels)}, {settings.Warmup} warm-up request(s) first.");
-        var warmupBody = RequestBodies.Warmup(settings, target.ModelId, ignoreEos);
-        for (var i = 0; i < settings.Warmup && !limit.IsCancellationRequested; i++)
+        // Sent together, so that they also open as many connections as there are of them.
+        var warmups = await Task.WhenAll(Enumerable.Range(0, settings.Warmup)
+            .Select(i => streamer.WarmUpAsync(RequestBodies.Warmup(settings, i, target.ModelId, ignoreEos), limit.Token)));
+        if (warmups.FirstOrDefault(failure => failure is not null) is { } failed)
         {
-            if (await streamer.WarmUpAsync(warmupBody, limit.Token) is { } failure)
-            {
-                await error.WriteLineAsync($"error: The warm-up request failed, so nothing was measured: {failure}");
-                return ExitCodes.RequestFailed;
-            }
+            await error.WriteLineAsync($"error: The warm-up request failed, so nothing was measured: {failed}");
+            return ExitCodes.RequestFailed;
         }
 
         var runner = new LoadRunner(streamer, error);

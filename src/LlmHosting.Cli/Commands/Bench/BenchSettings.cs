@@ -47,7 +47,7 @@ internal sealed class BenchRequest
     public const int MaxRequests = 100_000;
     public const int MaxPromptTokens = 1_000_000;
     public const int MaxOutputTokens = 1_000_000;
-    public const int MaxWarmup = 100;
+    public const int MaxWarmup = MaxConcurrency;
     public const int MaxTimeoutSeconds = 3600;
     public const int MaxDurationSeconds = 7 * 24 * 3600;
 

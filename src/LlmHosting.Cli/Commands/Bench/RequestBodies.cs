@@ -40,12 +40,12 @@ internal static class RequestBodies
     }
 
     /// <summary>
-    /// The warm-up request's body: shaped like the first measured request, with its own words, so that it warms the
-    /// server and the connection without putting a measured prompt into the prefix cache.
+    /// The body of warm-up request <paramref name="index"/>: shaped like the shortest measured request, with its own
+    /// words, so that it warms the server and a connection without putting a measured prompt into the prefix cache.
     /// </summary>
-    public static BinaryData Warmup(BenchSettings settings, string model, bool ignoreEos)
+    public static BinaryData Warmup(BenchSettings settings, int index, string model, bool ignoreEos)
     {
-        var random = new Random(~settings.Seed);
+        var random = new Random(unchecked((~settings.Seed * 1_000_003) + index));
         return Body(model, Prompt(random, settings.PromptTokens.Min), settings.OutputTokens.Min, ignoreEos, settings.ReasoningEffort);
     }
 
