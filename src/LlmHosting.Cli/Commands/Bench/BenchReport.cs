@@ -71,7 +71,7 @@ internal static class BenchReport
             yield return Invariant($"Prompt: {result.Settings.PromptTokens} random words asked for; the server counted {prompted.Average(l => l.MeanPromptTokens!.Value):0} prompt tokens on average (its chat template included).");
         }
 
-        yield return "TTFT: time to the first chunk that carried output (text, reasoning or a tool call); ITL: time between successive such chunks; end-to-end: to the end of the stream. Client-side, monotonic clock, from just before each request was sent; only succeeded requests count.";
+        yield return "TTFT: time to the first chunk that carried output (text, reasoning or a tool call); ITL: time between successive such chunks; end-to-end: to the stream's final data: [DONE]. Client-side, monotonic clock, from just before each request was sent; only succeeded requests count.";
         yield return "Percentiles: " + PercentileDefinition + ". Output tok/s: all output tokens of the level divided by its duration; per request: its output tokens divided by its end-to-end latency.";
         if (result.Settings.PricePerHour is { } price)
         {

@@ -50,7 +50,7 @@ internal readonly record struct RequestSample
 /// Sends one streamed chat completion through the OpenAI client of the target (its credential, InvokeModel mapping and
 /// retries are the client library's) with the SDK's protocol method, and times it with <see cref="Stopwatch.GetTimestamp"/>
 /// (monotonic): the first token is the first event that carries output, the inter-token latencies are the gaps between
-/// successive such events, the end is the end of the stream. The events are read with .NET's SSE parser and scanned
+/// successive such events, the end is the <c>data: [DONE]</c> event. The events are read with .NET's SSE parser and scanned
 /// without building documents, so the tool's own cost per token stays small.
 /// </summary>
 internal sealed class ChatStreamer(BenchTarget target, TimeSpan timeout)
@@ -73,7 +73,7 @@ internal sealed class ChatStreamer(BenchTarget target, TimeSpan timeout)
         deadline.CancelAfter(timeout);
         var gapsBefore = gaps.Count;
         var start = Stopwatch.GetTimestamp();
-        long first = 0, previous = 0;
+        long first = 0, previous = 0, end = 0;
         int chunks = 0, completion = -1, prompt = -1;
         var done = false;
         try
@@ -90,7 +90,13 @@ internal sealed class ChatStreamer(BenchTarget target, TimeSpan timeout)
                     return Failed("stream error", chunk.Error + ".", gaps, gapsBefore);
                 }
 
-                done |= chunk.Done;
+                if (chunk.Done && !done)
+                {
+                    // The answer is complete at data: [DONE]; the rest of the stream is read only to reuse the connection.
+                    end = Stopwatch.GetTimestamp();
+                    done = true;
+                }
+
                 completion = chunk.CompletionTokens >= 0 ? chunk.CompletionTokens : completion;
                 prompt = chunk.PromptTokens >= 0 ? chunk.PromptTokens : prompt;
                 if (chunk.HasOutput)
@@ -109,7 +115,6 @@ internal sealed class ChatStreamer(BenchTarget target, TimeSpan timeout)
                 }
             }
 
-            var end = Stopwatch.GetTimestamp();
             if (chunks == 0 || !done)
             {
                 return Failed(
