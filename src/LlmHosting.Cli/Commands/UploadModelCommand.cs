@@ -207,7 +207,10 @@ internal static class UploadModelCommand
         await output.WriteLineAsync($"Manifest: s3://{bucket}/{WeightsManifest.KeyFor(prefix)} (fingerprint {summary.Manifest!.Fingerprint[..16]})").ConfigureAwait(false);
         if (request.ManifestOut is { } path)
         {
-            await File.WriteAllTextAsync(Path.Combine(dependencies.WorkingDirectory, path), summary.Manifest.ToJson()).ConfigureAwait(false);
+            // The README's --manifest-out cdk/config/manifests/... names a folder a fresh clone does not have yet.
+            var file = Path.Combine(dependencies.WorkingDirectory, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            await File.WriteAllTextAsync(file, summary.Manifest.ToJson()).ConfigureAwait(false);
             await output.WriteLineAsync($"Manifest written to {path}").ConfigureAwait(false);
         }
     }

@@ -117,7 +117,7 @@ internal sealed class UploadHarness : IDisposable
         var root = new RootCommand { UploadModelCommand.Create(dependencies, config => config.HttpClientFactory = new CountingFactory(Counter)) };
         var output = new StringWriter();
         var error = new StringWriter();
-        var exitCode = await root.Parse(["upload-model", .. args, "--state-dir", StateDirectory]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+        var exitCode = await CliApp.InvokeAsync(root, ["upload-model", .. args, "--state-dir", StateDirectory], new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
         return (exitCode, output.ToString(), error.ToString());
     }
 
