@@ -2,10 +2,13 @@ using LlmHosting.App;
 using LlmHosting.App.Configuration;
 
 // The only place that reads context, files or the environment: everything below gets typed, validated configuration.
-var app = new Amazon.CDK.App();
 try
 {
-    var catalog = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config"));
+    // The environments are read where people edit them: cdk/config under the folder the app runs in, which is the folder
+    // of cdk.json when the CDK CLI runs it. Never a copy in the build output, which would go stale between builds.
+    // Read before the CDK app starts its jsii runtime, so that a mistake in a file is named at once.
+    var catalog = EnvironmentCatalog.Load(Path.Combine(Directory.GetCurrentDirectory(), "cdk", "config"));
+    var app = new Amazon.CDK.App();
     var environments = catalog.Select(app.Node.TryGetContext("env") as string);
     // Constructs check what only they can (for example whether a model fits the GPUs); their problems come back in
     // the configuration's words.
