@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using LlmHosting.Cli.Commands;
+using LlmHosting.Cli.Commands.Bench;
 using LlmHosting.Cli.Commands.Impact;
 using LlmHosting.Cli.Parsing;
 
@@ -13,7 +14,7 @@ internal static class CliApp
     public static RootCommand Build(ClientDependencies? dependencies = null)
     {
         dependencies ??= new ClientDependencies();
-        var root = new RootCommand("Tools for the LLM hosting app: prepare, check and upload model folders, call deployed models, review deployment impact.");
+        var root = new RootCommand("Tools for the LLM hosting app: prepare, check and upload model folders, call deployed models, benchmark them, review deployment impact.");
         root.Subcommands.Add(ChatCommand.Create(dependencies));
         root.Subcommands.Add(ModelsCommand.Create(dependencies));
         root.Subcommands.Add(TokenCommand.Create(dependencies));
@@ -21,6 +22,7 @@ internal static class CliApp
         root.Subcommands.Add(PrepareModelCommand.Create());
         root.Subcommands.Add(UploadModelCommand.Create(dependencies));
         root.Subcommands.Add(ImpactCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create(dependencies));
         return root;
     }
 

@@ -95,7 +95,7 @@ public sealed class MessagesTests : IDisposable
         var commands = output.Split('\n').Select(l => l.TrimEnd()).SkipWhile(l => l != "Commands:").Skip(1).TakeWhile(l => l.Length > 0)
             .Select(l => string.Join(' ', l.Trim().Split("  ")[0])).ToList();
         Assert.Equal(
-            ["chat [<prompt>]", "models", "token", "validate-model <folder>", "prepare-model <folder>", "upload-model <folder> [<destination>]", "impact"],
+            ["chat [<prompt>]", "models", "token", "validate-model <folder>", "prepare-model <folder>", "upload-model <folder> [<destination>]", "impact", "bench"],
             commands);
     }
 

@@ -103,7 +103,7 @@ internal static class DirectoryChat
         return options;
     }
 
-    private static string? AccessNeeded(ModelEntry model, bool responses) => model.Kind.IsSageMaker
+    internal static string? AccessNeeded(ModelEntry model, bool responses) => model.Kind.IsSageMaker
         ? null
         : responses
             // Mantle is authorized by its own actions (Bedrock User Guide, "Making inference requests", bedrock-mantle endpoint).
