@@ -5,11 +5,20 @@ using LlmHosting.App.Configuration;
 var app = new Amazon.CDK.App();
 try
 {
-    var catalog = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config"));
-    var environments = catalog.Select(app.Node.TryGetContext("env") as string);
+    var configDirectory = Path.Combine(AppContext.BaseDirectory, "config");
+    var catalog = EnvironmentCatalog.Load(configDirectory);
+    var selection = app.Node.TryGetContext("env") as string;
+    var environments = catalog.Select(selection);
+    // Off without cdk/config/pipeline.json; synthesized with every environment, not with one selected by -c env.
+    var pipeline = PipelineConfig.Load(configDirectory, catalog);
     // Constructs check what only they can (for example whether a model fits the GPUs); their problems come back in
     // the configuration's words.
-    ModelHostingApp.AddEnvironments(app, environments);
+    var stages = ModelHostingApp.AddEnvironments(app, environments);
+    if (pipeline is not null && string.IsNullOrWhiteSpace(selection))
+    {
+        ModelHostingApp.AddPipeline(app, pipeline, catalog.Environments, stages);
+    }
+
     app.Synth();
     return 0;
 }

@@ -101,10 +101,10 @@ public sealed class ProgramTests
     }
 
     // The jsii runtime may print a boxed warning about the Node.js version; it is not the app's output.
-    private static IEnumerable<string> Lines(string stderr)
+    internal static IEnumerable<string> Lines(string stderr)
         => stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith("!!", StringComparison.Ordinal));
 
-    private static (int ExitCode, string Stderr) Run(string directory, string context)
+    internal static (int ExitCode, string Stderr) Run(string directory, string context)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, "LlmHosting.App.dll")])
         {
@@ -124,7 +124,7 @@ public sealed class ProgramTests
         return (process.ExitCode, stderr.Result);
     }
 
-    private static string CopyAppWithConfig(string file, Func<string, string> edit)
+    internal static string CopyAppWithConfig(string file, Func<string, string> edit)
     {
         // Inside the repository, as the app is when the CDK CLI runs it: the constructs find their handler code above it.
         var copy = Path.Combine(AppContext.BaseDirectory, "program-tests", Guid.NewGuid().ToString("N"));
