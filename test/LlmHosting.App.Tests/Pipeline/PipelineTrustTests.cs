@@ -33,6 +33,7 @@ public sealed class PipelineTrustTests
             + "which calls each model after the deployment: add it to invoker.trustedRoleArns in cdk/config/staging.json",
             line);
         ConfigErrors.AssertUserWords(line);
+        Assert.Contains("error: " + line, PipelineReadmeTests.Section());
     }
 
     private static LlmHosting.App.Stacks.Pipeline.DeliveryPipelineStack AddPipeline(params EnvironmentConfig[] environments)
