@@ -2,15 +2,18 @@ using LlmHosting.App;
 using LlmHosting.App.Configuration;
 
 // The only place that reads context, files or the environment: everything below gets typed, validated configuration.
-var app = new Amazon.CDK.App();
 try
 {
-    var configDirectory = Path.Combine(AppContext.BaseDirectory, "config");
+    // The environments are read where people edit them: cdk/config under the folder the app runs in, which is the folder
+    // of cdk.json when the CDK CLI runs it. Never a copy in the build output, which would go stale between builds.
+    // Read before the CDK app starts its jsii runtime, so that a mistake in a file is named at once.
+    var configDirectory = Path.Combine(Directory.GetCurrentDirectory(), "cdk", "config");
     var catalog = EnvironmentCatalog.Load(configDirectory);
-    var selection = app.Node.TryGetContext("env") as string;
-    var environments = catalog.Select(selection);
     // Off without cdk/config/pipeline.json; synthesized with every environment, not with one selected by -c env.
     var pipeline = PipelineConfig.Load(configDirectory, catalog);
+    var app = new Amazon.CDK.App();
+    var selection = app.Node.TryGetContext("env") as string;
+    var environments = catalog.Select(selection);
     // Constructs check what only they can (for example whether a model fits the GPUs); their problems come back in
     // the configuration's words.
     var stages = ModelHostingApp.AddEnvironments(app, environments);

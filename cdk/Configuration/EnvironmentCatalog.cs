@@ -26,7 +26,8 @@ public sealed class EnvironmentCatalog
     {
         if (!Directory.Exists(directory))
         {
-            throw new ConfigurationException($"No environment configuration folder at {displayDirectory}.");
+            throw new ConfigurationException(
+                $"No environment configuration folder {displayDirectory} at {Path.GetFullPath(directory)}: run the app in the folder of cdk.json, as the CDK CLI does.");
         }
 
         // The pipeline's file lies beside the environments' and is read by PipelineConfig.

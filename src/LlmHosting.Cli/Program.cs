@@ -1,3 +1,3 @@
 using LlmHosting.Cli;
 
-return await CliApp.Build().Parse(args).InvokeAsync();
+return await CliApp.InvokeAsync(CliApp.Build(), args);

@@ -22,4 +22,14 @@ public interface IModelFolder
     /// <param name="key">Key relative to the folder, as returned by <see cref="ListAsync"/>.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     Task<string> ReadTextAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Bytes of one file from <paramref name="offset"/>: <paramref name="count"/> of them, fewer at the end of the file.
+    /// In S3 a ranged GET, so that a shard's header is read without its data.
+    /// </summary>
+    /// <param name="key">Key relative to the folder, as returned by <see cref="ListAsync"/>.</param>
+    /// <param name="offset">The first byte.</param>
+    /// <param name="count">How many bytes, at least 1.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<byte[]> ReadBytesAsync(string key, long offset, int count, CancellationToken cancellationToken = default);
 }

@@ -11,6 +11,11 @@ public sealed class LocalModelFolder : IModelFolder
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         _root = Path.GetFullPath(path);
+        if (File.Exists(_root))
+        {
+            throw new DirectoryNotFoundException($"'{path}' is a file, not a model folder: give the folder that holds config.json and the weights.");
+        }
+
         if (!Directory.Exists(_root))
         {
             throw new DirectoryNotFoundException($"Model folder '{path}' does not exist.");
@@ -41,4 +46,16 @@ public sealed class LocalModelFolder : IModelFolder
     /// <inheritdoc />
     public Task<string> ReadTextAsync(string key, CancellationToken cancellationToken = default)
         => File.ReadAllTextAsync(Path.Combine(_root, key), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<byte[]> ReadBytesAsync(string key, long offset, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        await using var stream = new FileStream(Path.Combine(_root, key), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
+        var buffer = new byte[(int)Math.Min(count, Math.Max(0, stream.Length - offset))];
+        stream.Position = offset;
+        await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return buffer;
+    }
 }

@@ -5,8 +5,8 @@ public enum ModelFolderRules
 {
     /// <summary>
     /// vLLM on a SageMaker endpoint or inference component, which loads the folder that SageMaker copies to
-    /// <c>/opt/ml/model</c>: <c>config.json</c>, the tokenizer files, and safetensors weights whose index parses
-    /// and names only shards that exist.
+    /// <c>/opt/ml/model</c>: a <c>config.json</c> that parses, the tokenizer files, safetensors shards whose headers parse
+    /// and whose sizes match them, an index naming exactly those shards, and the files of the model's start contract.
     /// </summary>
     SageMaker,
 

@@ -16,20 +16,46 @@ public sealed record ModelProblem(string Key, string Message)
 /// <param name="FileCount">Number of files found.</param>
 /// <param name="TotalSizeInBytes">Sum of the sizes of every file.</param>
 /// <param name="Problems">Every problem found, in a stable order; empty when the folder can be imported.</param>
-public sealed record ModelFolderReport(string Location, int FileCount, long TotalSizeInBytes, IReadOnlyList<ModelProblem> Problems)
+/// <param name="StartContract">The start contract the folder was checked against: the one named, or the one its config.json's model_type calls for.</param>
+public sealed record ModelFolderReport(string Location, int FileCount, long TotalSizeInBytes, IReadOnlyList<ModelProblem> Problems, StartContract? StartContract = null)
 {
     /// <summary>True when no problem was found.</summary>
     public bool IsValid => Problems.Count == 0;
 }
+
+/// <summary>What a folder is checked for, beyond the files themselves.</summary>
+public sealed class ModelFolderCheck
+{
+    /// <summary>Whose rules. Default: <see cref="ModelFolderRules.Bedrock"/>, the strictest.</summary>
+    public ModelFolderRules Rules { get; init; } = ModelFolderRules.Bedrock;
+
+    /// <summary>
+    /// The start contract of the model the folder is for (<c>llmhost --model</c>). Default: the one of
+    /// <see cref="Contracts"/> that claims the <c>model_type</c> of the folder's config.json.
+    /// </summary>
+    public StartContract? StartContract { get; init; }
+
+    /// <summary>Files the folder must hold besides the contract's (the weights gate gets them from the synthesized models). Default: none.</summary>
+    public IReadOnlyList<StartFile> RequiredFiles { get; init; } = [];
+
+    /// <summary>The contracts a folder is recognised by. Default: <see cref="ModelValidation.StartContract.All"/>.</summary>
+    public IReadOnlyList<StartContract> Contracts { get; init; } = ModelValidation.StartContract.All;
+
+    /// <summary>Shard headers read at the same time (ranged GETs in S3). Default: 8.</summary>
+    public int MaxConcurrentReads { get; init; } = 8;
+}
+
 
 /// <summary>
 /// Checks a model folder against the rules of the service that will load it (<see cref="ModelFolderRules"/>)
 /// before anything starts, so that a bad folder is reported in seconds, with every problem at once, instead of
 /// a failed Bedrock import job after 15 minutes or a SageMaker endpoint that never becomes healthy. Bedrock's
 /// rules come from AWS's GPT-OSS import post (see AWS-FACTS.md); SageMaker's are what vLLM needs to load a
-/// Hugging Face folder from <c>/opt/ml/model</c>.
+/// Hugging Face folder from <c>/opt/ml/model</c>: a config.json it can read, the tokenizer files, safetensors shards
+/// whose headers parse and whose sizes match them (a broken download), an index that names exactly those shards, and
+/// the files of the model's <see cref="StartContract"/>. Shards are read by their headers only: a ranged GET in S3.
 /// </summary>
-public static class ModelFolderValidator
+public static partial class ModelFolderValidator
 {
     /// <summary>Bedrock's limit on the size of a text model folder: 200 GB (decimal, the stricter reading).</summary>
     public const long MaxTotalSizeInBytes = 200L * 1000 * 1000 * 1000;
@@ -40,6 +66,9 @@ public static class ModelFolderValidator
     /// <summary>The index that maps tensors to safetensors shards.</summary>
     public const string IndexFile = "model.safetensors.index.json";
 
+    /// <summary>The single weights file of a model without an index.</summary>
+    public const string SingleWeightsFile = "model.safetensors";
+
     /// <summary>The tokenizer configuration, always needed.</summary>
     public const string TokenizerConfigFile = "tokenizer_config.json";
 
@@ -49,23 +78,31 @@ public static class ModelFolderValidator
     /// <summary>The root fields Bedrock accepts in <see cref="IndexFile"/>.</summary>
     public static readonly IReadOnlyList<string> AllowedIndexFields = ["metadata", "weight_map"];
 
-    /// <summary>Index files larger than this are not parsed (a real index is a few hundred kB).</summary>
-    private const long MaxIndexSizeInBytes = 64L * 1024 * 1024;
+    /// <summary>JSON files larger than this are not parsed (a real index is a few hundred kB, a config.json a few kB).</summary>
+    private const long MaxJsonSizeInBytes = 64L * 1024 * 1024;
 
     /// <summary>Checks a folder against Bedrock Custom Model Import's rules and returns every problem found.</summary>
     /// <param name="folder">The folder, local or in S3.</param>
     /// <param name="cancellationToken">Cancels the listing and reads.</param>
     public static Task<ModelFolderReport> ValidateAsync(IModelFolder folder, CancellationToken cancellationToken = default)
-        => ValidateAsync(folder, ModelFolderRules.Bedrock, cancellationToken);
+        => ValidateAsync(folder, new ModelFolderCheck(), cancellationToken);
 
     /// <summary>Checks a folder against the rules of one service and returns every problem found.</summary>
     /// <param name="folder">The folder, local or in S3.</param>
     /// <param name="rules">The service that will load the folder.</param>
     /// <param name="cancellationToken">Cancels the listing and reads.</param>
-    public static async Task<ModelFolderReport> ValidateAsync(IModelFolder folder, ModelFolderRules rules, CancellationToken cancellationToken = default)
+    public static Task<ModelFolderReport> ValidateAsync(IModelFolder folder, ModelFolderRules rules, CancellationToken cancellationToken = default)
+        => ValidateAsync(folder, new ModelFolderCheck { Rules = rules }, cancellationToken);
+
+    /// <summary>Checks a folder as <paramref name="check"/> says and returns every problem found, at most one line per fault.</summary>
+    /// <param name="folder">The folder, local or in S3.</param>
+    /// <param name="check">The rules, the model's start contract and the files required beyond it.</param>
+    /// <param name="cancellationToken">Cancels the listing and reads.</param>
+    public static async Task<ModelFolderReport> ValidateAsync(IModelFolder folder, ModelFolderCheck check, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(folder);
-        var who = ServiceName(rules);
+        ArgumentNullException.ThrowIfNull(check);
+        var who = ServiceName(check.Rules);
         var files = await folder.ListAsync(cancellationToken).ConfigureAwait(false);
         var byKey = files.ToDictionary(f => f.Key, StringComparer.Ordinal);
         var problems = new List<ModelProblem>();
@@ -77,10 +114,7 @@ public static class ModelFolderValidator
             return new ModelFolderReport(folder.Location, 0, 0, problems);
         }
 
-        if (!byKey.ContainsKey(ConfigFile))
-        {
-            problems.Add(new ModelProblem(ConfigFile, $"missing; {who} needs the model's Hugging Face configuration"));
-        }
+        var modelType = await CheckConfigAsync(folder, byKey, who, problems, cancellationToken).ConfigureAwait(false);
 
         if (!byKey.ContainsKey(TokenizerConfigFile))
         {
@@ -94,21 +128,17 @@ public static class ModelFolderValidator
                 $"missing; {who} needs the tokenizer vocabulary ({string.Join(" or ", TokenizerVocabularyFiles)})"));
         }
 
-        if (byKey.TryGetValue(IndexFile, out var index))
-        {
-            await CheckIndexAsync(folder, index, byKey, rules, problems, cancellationToken).ConfigureAwait(false);
-        }
-        else if (!byKey.ContainsKey("model.safetensors"))
-        {
-            problems.Add(new ModelProblem(IndexFile, $"missing, and there is no single model.safetensors either; {who} loads safetensors weights"));
-        }
+        await CheckWeightsAsync(folder, byKey, check, who, problems, cancellationToken).ConfigureAwait(false);
 
-        if (rules == ModelFolderRules.Bedrock)
+        var contract = check.StartContract ?? StartContract.ForModelType(modelType, check.Contracts);
+        await CheckStartFilesAsync(folder, byKey, contract, check.RequiredFiles, problems, cancellationToken).ConfigureAwait(false);
+
+        if (check.Rules == ModelFolderRules.Bedrock)
         {
             CheckBedrockLimits(files, total, problems);
         }
 
-        return new ModelFolderReport(folder.Location, files.Count, total, problems);
+        return new ModelFolderReport(folder.Location, files.Count, total, problems, contract);
     }
 
     /// <summary>A size in decimal gigabytes, for reports.</summary>
@@ -136,81 +166,25 @@ public static class ModelFolderValidator
         }
     }
 
-    private static async Task CheckIndexAsync(
-        IModelFolder folder, ModelFile index, Dictionary<string, ModelFile> byKey, ModelFolderRules rules, List<ModelProblem> problems, CancellationToken cancellationToken)
+    /// <summary>Parses a small JSON file of the folder; null (and a problem) when it is too large or not JSON.</summary>
+    private static async Task<JsonDocument?> ReadJsonAsync(IModelFolder folder, ModelFile file, List<ModelProblem> problems, CancellationToken cancellationToken)
     {
-        if (index.SizeInBytes > MaxIndexSizeInBytes)
+        if (file.SizeInBytes > MaxJsonSizeInBytes)
         {
-            problems.Add(new ModelProblem(IndexFile, $"is {FormatSize(index.SizeInBytes)}; an index of that size is not a safetensors index"));
-            return;
+            problems.Add(new ModelProblem(file.Key, $"is {FormatSize(file.SizeInBytes)}; a JSON file of that size is not what vLLM expects here"));
+            return null;
         }
 
-        JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(await folder.ReadTextAsync(IndexFile, cancellationToken).ConfigureAwait(false));
+            return JsonDocument.Parse(await folder.ReadTextAsync(file.Key, cancellationToken).ConfigureAwait(false));
         }
         catch (JsonException e)
         {
-            problems.Add(new ModelProblem(IndexFile, $"is not valid JSON ({e.Message.Split(" Path:", 2)[0].TrimEnd('.')})"));
-            return;
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                problems.Add(new ModelProblem(IndexFile, $"root is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object"));
-                return;
-            }
-
-            if (rules == ModelFolderRules.Bedrock)
-            {
-                CheckBedrockIndexRoot(root, problems);
-            }
-
-            if (!root.TryGetProperty("weight_map", out var weightMap) || weightMap.ValueKind != JsonValueKind.Object)
-            {
-                problems.Add(new ModelProblem(IndexFile, "has no 'weight_map' object naming the shard of each tensor"));
-                return;
-            }
-
-            var shards = weightMap.EnumerateObject()
-                .Select(p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : null)
-                .ToList();
-            if (shards.Contains(null))
-            {
-                problems.Add(new ModelProblem(IndexFile, "'weight_map' has values that are not shard file names"));
-            }
-
-            foreach (var shard in shards.OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
-            {
-                if (!byKey.ContainsKey(shard))
-                {
-                    problems.Add(new ModelProblem(shard, $"missing; {IndexFile} maps tensors to this shard"));
-                }
-            }
+            problems.Add(new ModelProblem(file.Key, $"is not valid JSON ({e.Message.Split(" Path:", 2)[0].TrimEnd('.')}): the file is damaged or was not fully downloaded"));
+            return null;
         }
     }
 
-    private static void CheckBedrockIndexRoot(JsonElement root, List<ModelProblem> problems)
-    {
-        if (!root.TryGetProperty("metadata", out var metadata))
-        {
-            problems.Add(new ModelProblem(IndexFile, "has no root 'metadata' object; Bedrock requires one (it may be empty: \"metadata\": {})"));
-        }
-        else if (metadata.ValueKind != JsonValueKind.Object)
-        {
-            problems.Add(new ModelProblem(IndexFile, $"root 'metadata' is a JSON {metadata.ValueKind.ToString().ToLowerInvariant()}, not an object"));
-        }
-
-        var unsupported = root.EnumerateObject().Select(p => p.Name).Where(n => !AllowedIndexFields.Contains(n)).ToList();
-        if (unsupported.Count > 0)
-        {
-            problems.Add(new ModelProblem(
-                IndexFile,
-                $"has unsupported root field(s) {string.Join(", ", unsupported.Select(n => $"'{n}'"))}; Bedrock accepts only {string.Join(" and ", AllowedIndexFields)}"));
-        }
-    }
+    private static string Kind(JsonElement element) => element.ValueKind.ToString().ToLowerInvariant();
 }

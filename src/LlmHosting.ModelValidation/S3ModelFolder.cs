@@ -7,6 +7,8 @@ namespace LlmHosting.ModelValidation;
 public sealed class S3ModelFolder : IModelFolder
 {
     private readonly IAmazonS3 _s3;
+    private long _getRequests;
+    private long _bytesRead;
 
     /// <summary>Creates the view of a prefix.</summary>
     /// <param name="s3">The S3 client.</param>
@@ -33,6 +35,12 @@ public sealed class S3ModelFolder : IModelFolder
 
     /// <inheritdoc />
     public string Location => $"s3://{Bucket}/{Prefix}";
+
+    /// <summary>GetObject requests sent so far (whole and ranged), for logs and benchmarks.</summary>
+    public long GetRequests => Interlocked.Read(ref _getRequests);
+
+    /// <summary>Object bytes received so far, for logs and benchmarks.</summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
 
     /// <summary>Parses an <c>s3://bucket/prefix/</c> URI.</summary>
     /// <param name="s3">The S3 client.</param>
@@ -87,8 +95,27 @@ public sealed class S3ModelFolder : IModelFolder
     /// <inheritdoc />
     public async Task<string> ReadTextAsync(string key, CancellationToken cancellationToken = default)
     {
+        Interlocked.Increment(ref _getRequests);
         using var response = await _s3.GetObjectAsync(Bucket, Prefix + key, cancellationToken).ConfigureAwait(false);
         using var reader = new StreamReader(response.ResponseStream);
-        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref _bytesRead, response.ContentLength);
+        return text;
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]> ReadBytesAsync(string key, long offset, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        Interlocked.Increment(ref _getRequests);
+        // A range past the end is cut to the object's end by S3 (RFC 9110 byte ranges); one starting past it is a 416.
+        using var response = await _s3.GetObjectAsync(
+            new GetObjectRequest { BucketName = Bucket, Key = Prefix + key, ByteRange = new ByteRange(offset, offset + count - 1) },
+            cancellationToken).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        await response.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref _bytesRead, buffer.Length);
+        return buffer.ToArray();
     }
 }

@@ -117,5 +117,8 @@ public static class UploadExclusions
             => (await inner.ListAsync(cancellationToken).ConfigureAwait(false)).Where(f => Match(f.Key) is null).ToList();
 
         public Task<string> ReadTextAsync(string key, CancellationToken cancellationToken = default) => inner.ReadTextAsync(key, cancellationToken);
+
+        public Task<byte[]> ReadBytesAsync(string key, long offset, int count, CancellationToken cancellationToken = default)
+            => inner.ReadBytesAsync(key, offset, count, cancellationToken);
     }
 }

@@ -30,7 +30,7 @@ internal static class Cli
         var root = new RootCommand { ChatCommand.Create(dependencies), ModelsCommand.Create(dependencies), TokenCommand.Create(dependencies) };
         var output = new StringWriter();
         var error = new StringWriter();
-        var exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = await CliApp.InvokeAsync(root, args, new InvocationConfiguration { Output = output, Error = error });
         return (exitCode, output.ToString(), error.ToString());
     }
 }

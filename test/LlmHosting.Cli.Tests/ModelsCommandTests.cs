@@ -98,7 +98,7 @@ public sealed class ModelsCommandTests : IAsyncLifetime, IDisposable
     [Theory]
     [InlineData(new[] { "models", "--directory", "missing.json" }, "error: Cannot read the model directory file {root}/missing.json: Could not find file '{root}/missing.json'.")]
     [InlineData(new[] { "models", "--env", "dev", "--outputs-file", "outputs.json" }, "error: {root}/outputs.json has no stack llm-dev-serving or llm-dev-model-hosting (stacks: llm-prod-serving).")]
-    [InlineData(new[] { "models", "--env", "qa" }, "error: Unknown environment 'qa': {root}/cdk/config/qa.json does not exist. Run llmhost from the repository root, or pass --directory <file>.")]
+    [InlineData(new[] { "models", "--env", "qa" }, "error: Unknown environment 'qa'. Known environments: dev (the files of {root}/cdk/config); or pass --directory <file>.")]
     [InlineData(new[] { "models" }, "error: Which model directory? Pass --env <environment> (cdk-outputs.json, else the SSM parameter), --outputs-file <file> --env <environment>, or --directory <file>.")]
     public async Task Models_DirectoryCannotBeRead_NamesWhereItLookedAndExitsWith2(string[] args, string expected)
     {

@@ -14,6 +14,9 @@ public sealed class RuleProfileTests
             => Task.FromResult<IReadOnlyList<ModelFile>>(files.Select(f => new ModelFile(f.Key, f.Value.Length)).ToList());
 
         public Task<string> ReadTextAsync(string key, CancellationToken cancellationToken = default) => Task.FromResult(files[key]);
+
+        public Task<byte[]> ReadBytesAsync(string key, long offset, int count, CancellationToken cancellationToken = default)
+            => Task.FromResult(ModelFolderBuilder.Bytes(files[key]).Skip((int)offset).Take(count).ToArray());
     }
 
     private static readonly string[] BedrockOnly = ["index-without-metadata", "index-with-total-parameters", "metal-folder"];

@@ -47,6 +47,24 @@ public sealed class S3ModelFolderTests(MotoServer moto) : IClassFixture<MotoServ
     }
 
     [Fact]
+    public async Task Validate_LargeShardsInS3_ReadsOnlyTheirHeaders()
+    {
+        var files = ModelFolderBuilder.Valid();
+        files[ModelFolderBuilder.Shards[0]] = ModelFolderBuilder.Safetensors([("model.embed_tokens.weight", 3 << 20), ("model.layers.0.mlp.weight", 1 << 20)]);
+        using var s3 = moto.S3();
+        var folder = await Upload(s3, "large", files);
+
+        var report = await ModelFolderValidator.ValidateAsync(folder);
+
+        Assert.True(report.IsValid, string.Join("; ", report.Problems));
+        // config.json and the index whole, then one ranged GET per shard of at most 256 KiB (the header probe): of the 4 MiB
+        // shard, its first 256 KiB only.
+        Assert.Equal(4, folder.GetRequests);
+        var small = files["config.json"].Length + files["model.safetensors.index.json"].Length + files[ModelFolderBuilder.Shards[1]].Length;
+        Assert.Equal(small + (256 * 1024), folder.BytesRead);
+    }
+
+    [Fact]
     public async Task Validate_SeveralProblems_ReportsEveryOne()
     {
         var files = ModelFolderBuilder.Valid();

@@ -18,7 +18,8 @@ internal sealed class WeightsUnreadableException(string message, Exception inner
 /// checks it with the rules of <c>llmhost validate-model</c> (<see cref="ModelFolderValidator"/>) and, when the
 /// resource names the expected objects of an upload's manifest, compares them with the listing. Resource properties
 /// (strings): <c>S3Uri</c>, <c>Rules</c> (<c>SageMaker</c> or <c>Bedrock</c>), optional <c>ExpectedFiles</c>
-/// (<c>[{Key, Size, ETag}]</c>). Data: <c>Fingerprint</c> (<see cref="WeightsManifest.Fingerprint"/> of the listing),
+/// (<c>[{Key, Size, ETag}]</c>) and <c>StartFiles</c> (<c>[{Key, Sha256}]</c>: the files the start contracts of the
+/// network-isolated models that read the folder need). Shards are read by their headers only. Data: <c>Fingerprint</c> (<see cref="WeightsManifest.Fingerprint"/> of the listing),
 /// <c>FileCount</c>, <c>TotalBytes</c>. Deleting checks nothing.
 /// </summary>
 internal sealed class WeightsGateCheck(Func<string, S3ModelFolder> folderFor, TextWriter log)
@@ -48,7 +49,10 @@ internal sealed class WeightsGateCheck(Func<string, S3ModelFolder> folderFor, Te
         }
 
         var folder = folderFor(s3Uri);
-        var (listing, report) = await ReadAsync(folder, rules, s3Uri, cancellationToken).ConfigureAwait(false);
+        // The synthesized models say which start files they need (StartFiles); a folder only Bedrock imports needs none, so the
+        // gate does not guess them from config.json as llmhost does.
+        var check = new ModelFolderCheck { Rules = rules, StartContract = StartContract.HuggingFaceFolder, RequiredFiles = StartFiles(properties) };
+        var (listing, report) = await ReadAsync(folder, check, s3Uri, cancellationToken).ConfigureAwait(false);
         var problems = report.Problems.Select(p => p.Key.Length == 0 ? $"(folder): {p.Message}" : p.ToString()).ToList();
         if (Expected(properties, folder.Prefix) is { } manifest)
         {
@@ -65,7 +69,9 @@ internal sealed class WeightsGateCheck(Func<string, S3ModelFolder> folderFor, Te
         }
 
         var fingerprint = new WeightsManifest(folder.Prefix, listing.Select(o => new ManifestEntry(o.Key, o.Size, "", o.ETag)).ToList()).Fingerprint;
-        log.WriteLine($"{s3Uri}: {listing.Count} objects, {ModelFolderValidator.FormatSize(report.TotalSizeInBytes)}, fit for {rules}; fingerprint {fingerprint}.");
+        log.WriteLine(
+            $"{s3Uri}: {listing.Count} objects, {ModelFolderValidator.FormatSize(report.TotalSizeInBytes)}, fit for {rules} ({check.RequiredFiles.Count} start file(s); "
+            + $"{folder.GetRequests} GET request(s), {ModelFolderValidator.FormatSize(folder.BytesRead)} read); fingerprint {fingerprint}.");
         return new JsonObject
         {
             ["PhysicalResourceId"] = s3Uri,
@@ -79,12 +85,12 @@ internal sealed class WeightsGateCheck(Func<string, S3ModelFolder> folderFor, Te
     }
 
     private static async Task<(IReadOnlyList<StoredObject> Listing, ModelFolderReport Report)> ReadAsync(
-        S3ModelFolder folder, ModelFolderRules rules, string s3Uri, CancellationToken cancellationToken)
+        S3ModelFolder folder, ModelFolderCheck check, string s3Uri, CancellationToken cancellationToken)
     {
         try
         {
             var listing = await folder.ListObjectsAsync(cancellationToken).ConfigureAwait(false);
-            var report = await ModelFolderValidator.ValidateAsync(folder, rules, cancellationToken).ConfigureAwait(false);
+            var report = await ModelFolderValidator.ValidateAsync(folder, check, cancellationToken).ConfigureAwait(false);
             return (listing, report);
         }
         catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
@@ -127,6 +133,15 @@ internal sealed class WeightsGateCheck(Func<string, S3ModelFolder> folderFor, Te
             .ToList();
         return new WeightsManifest(prefix, entries);
     }
+
+    private static IReadOnlyList<StartFile> StartFiles(JsonObject properties)
+        => properties["StartFiles"] is JsonArray files
+            ? files.Select((f, i) => new StartFile(
+                (string?)f?["Key"] ?? throw new ArgumentException($"StartFiles[{i}] has no Key."),
+                (string?)f!["Sha256"] ?? throw new ArgumentException($"StartFiles[{i}] has no Sha256."),
+                "",
+                "")).ToList()
+            : [];
 
     private static string Required(JsonObject node, string name)
         => (string?)node[name] is { Length: > 0 } value ? value : throw new ArgumentException($"The request has no {name}.");

@@ -23,6 +23,18 @@ internal sealed class ClientDependencies
     /// <summary>The first wait before retrying a model that is starting; it doubles up to 30 s. Tests shorten it.</summary>
     public TimeSpan ColdStartDelay { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The start contracts folders are checked against. Default: the library's (<see cref="LlmHosting.ModelValidation.StartContract.All"/>);
+    /// tests give files whose hash they control.
+    /// </summary>
+    public IReadOnlyList<LlmHosting.ModelValidation.StartContract> StartContracts { get; init; } = LlmHosting.ModelValidation.StartContract.All;
+
+    /// <summary>
+    /// Where <c>prepare-model --fix</c> downloads start files from, in place of the folder of their published address (the
+    /// file name is kept). Default: the published address. For tests only (a loopback server): no option or variable sets it.
+    /// </summary>
+    public Uri? StartFileBaseUrl { get; init; }
+
     /// <summary>The region: the given one, else the URL's, else AWS_REGION, else AWS_DEFAULT_REGION.</summary>
     public string ResolveRegion(string? region, Uri? baseUrl)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Amazon;
+using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using LlmHosting.Client;
 
@@ -57,6 +58,13 @@ internal static class DirectoryLocator
         {
             return await ModelDirectory.FromSsmAsync(ssm, ModelDirectory.ParameterName(namePrefix), cancellationToken);
         }
+        catch (ModelDirectoryException e) when (e.InnerException is AmazonClientException credentials && IsMissingCredentials(credentials))
+        {
+            // Without credentials nothing was learnt about the environment: say what to fix, not that it is undeployed.
+            throw new CliException(
+                $"Cannot read the model directory of environment '{environment}' without AWS credentials ({string.Join("; ", looked)}; "
+                + $"the SSM parameter {ModelDirectory.ParameterName(namePrefix)} in {region} needs them). {ChatErrors.MissingCredentials(credentials).TrimEnd('.')}, or pass --directory <file>.");
+        }
         catch (ModelDirectoryException e)
         {
             looked.Add(e.Message.TrimEnd('.'));
@@ -82,10 +90,11 @@ internal static class DirectoryLocator
 
     private static (string NamePrefix, string Region) ReadEnvironment(string environment, ClientDependencies dependencies)
     {
-        var file = Path.Combine(dependencies.WorkingDirectory, "cdk", "config", environment + ".json");
+        var configDirectory = EnvironmentFiles.ConfigDirectory(dependencies);
+        var file = EnvironmentFiles.PathOf(environment, configDirectory);
         if (!File.Exists(file))
         {
-            throw new CliException($"Unknown environment '{environment}': {file} does not exist. Run llmhost from the repository root, or pass --directory <file>.");
+            throw EnvironmentFiles.Unknown(environment, configDirectory, "or pass --directory <file>");
         }
 
         try
@@ -118,6 +127,9 @@ internal static class DirectoryLocator
             throw new CliException(e.Message.TrimEnd('.') + ".");
         }
     }
+
+    private static bool IsMissingCredentials(AmazonClientException e) =>
+        e.Message.StartsWith("Failed to resolve AWS credentials", StringComparison.Ordinal);
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -12,27 +12,53 @@ namespace LlmHosting.Cli.Commands;
 /// </summary>
 internal static class PrepareModelCommand
 {
-    public static Command Create()
+    public static Command Create() => Create(new ClientDependencies());
+
+    internal static Command Create(ClientDependencies dependencies)
     {
         var folder = new Argument<string>("folder") { Description = "The local model folder (what hf download --local-dir wrote)." };
-        var fix = new Option<bool>("--fix") { Description = "Repair what can be repaired: originals of changed files go to <folder>.backup/, moved files to <folder>.excluded/; nothing is deleted." };
+        var fix = new Option<bool>("--fix") { Description = "Repair what can be repaired: originals of changed files go to <folder>.backup/, moved files to <folder>.excluded/; nothing is deleted. Start files the model needs (gpt-oss: tiktoken/o200k_base.tiktoken) are downloaded from their published address and checked against the published SHA-256." };
+        var from = new Option<string?>("--from") { Description = "With --fix, on a machine without internet: take the start files from this file or folder instead of downloading them (checked against the published SHA-256 all the same)." };
         var rules = ValidateModelCommand.RulesOption();
-        var command = new Command("prepare-model", "Report, and with --fix repair, what keeps a downloaded model folder from being uploaded and loaded.") { folder, fix, rules };
-        command.SetAction((result, cancellationToken) => RunAsync(
-            result.GetValue(folder)!, result.GetValue(fix), ValidateModelCommand.ParseRules(result.GetValue(rules)),
-            result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken));
+        var model = ValidateModelCommand.ModelOption();
+        var command = new Command("prepare-model", "Report, and with --fix repair, what keeps a downloaded model folder from being uploaded and loaded.") { folder, fix, from, rules, model };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var (output, error) = (result.InvocationConfiguration.Output, result.InvocationConfiguration.Error);
+            try
+            {
+                var contract = ValidateModelCommand.ParseModel(result.GetValue(model), dependencies);
+                if (result.GetValue(from) is not null && !result.GetValue(fix))
+                {
+                    throw new CliException("--from gives the start files --fix adds: pass --fix with it.");
+                }
+
+                return await RunAsync(
+                    new PrepareRequest(result.GetValue(folder)!, result.GetValue(fix), result.GetValue(from), ValidateModelCommand.ParseRules(result.GetValue(rules)), contract),
+                    dependencies, output, error, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CliException e)
+            {
+                await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                return ValidateModelCommand.ExitUnreadable;
+            }
+        });
         return command;
     }
 
-    internal static async Task<int> RunAsync(string folder, bool fix, ModelFolderRules rules, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(PrepareRequest request, ClientDependencies dependencies, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(folder))
+        var (folder, fix, rules) = (request.Folder, request.Fix, request.Rules);
+        var path = Path.Combine(dependencies.WorkingDirectory, folder);
+        if (!Directory.Exists(path))
         {
-            await error.WriteLineAsync($"error: Model folder '{folder}' does not exist.").ConfigureAwait(false);
+            await error.WriteLineAsync(File.Exists(path)
+                ? $"error: '{folder}' is a file, not a model folder: give the folder that holds config.json and the weights."
+                : $"error: Model folder '{folder}' does not exist.").ConfigureAwait(false);
             return ValidateModelCommand.ExitUnreadable;
         }
 
-        var preparation = new FolderPreparation(folder, rules);
+        var preparation = new FolderPreparation(path, rules, request.Contract, dependencies.StartContracts, new StartFileSource(request.From, dependencies));
         IReadOnlyList<Finding> findings;
         try
         {
@@ -43,8 +69,13 @@ internal static class PrepareModelCommand
             await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return ValidateModelCommand.ExitUnreadable;
         }
+        catch (StartFileRefusedException e)
+        {
+            await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return ValidateModelCommand.ExitProblems;
+        }
 
-        await output.WriteLineAsync($"Preparing {Path.GetFullPath(folder)} for {ModelFolderValidator.ServiceName(rules)}").ConfigureAwait(false);
+        await output.WriteLineAsync($"Preparing {Path.GetFullPath(path)} for {ModelFolderValidator.ServiceName(rules)}").ConfigureAwait(false);
         foreach (var finding in findings)
         {
             var action = finding.Fix is null ? " (cannot be fixed here)" : fix ? $": {finding.Fix}" : "";
@@ -64,6 +95,9 @@ internal static class PrepareModelCommand
             await output.WriteLineAsync("  nothing to prepare").ConfigureAwait(false);
         }
 
-        return await ValidateModelCommand.RunAsync(folder, null, rules, new ClientDependencies(), output, error, cancellationToken).ConfigureAwait(false);
+        return await ValidateModelCommand.RunAsync(folder, null, rules, request.Contract, dependencies, output, error, cancellationToken).ConfigureAwait(false);
     }
 }
+
+/// <summary>The options of one prepare-model run.</summary>
+internal sealed record PrepareRequest(string Folder, bool Fix, string? From, ModelFolderRules Rules, StartContract? Contract);

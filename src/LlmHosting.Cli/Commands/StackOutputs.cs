@@ -28,7 +28,7 @@ internal static class StackOutputs
     /// <param name="configDirectory">Where the environment files are (<c>cdk/config</c> of the working directory).</param>
     public static ChatTarget Select(string path, string? environment, string? target, string configDirectory)
     {
-        var stacks = Read(path);
+        var stacks = Read(path, $"Write it with `cdk deploy --outputs-file {path}`, or pass --base-url.");
         var stackFilter = StackFilter(environment, configDirectory);
         var candidates = stacks
             .Where(stack => stackFilter(stack.Key))
@@ -67,7 +67,9 @@ internal static class StackOutputs
     }
 
     /// <summary>Every stack's string outputs; throws <see cref="CliException"/> when the file cannot be read or is not an outputs file.</summary>
-    internal static Dictionary<string, Dictionary<string, string>> Read(string path)
+    /// <param name="path">The outputs file.</param>
+    /// <param name="remedy">What the calling command's user can do when the file cannot be read (its own options, not another command's).</param>
+    internal static Dictionary<string, Dictionary<string, string>> Read(string path, string remedy)
     {
         string json;
         try
@@ -76,7 +78,7 @@ internal static class StackOutputs
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliException($"Cannot read the outputs file {path}: {e.Message} Write it with `cdk deploy --outputs-file {path}`, or pass --base-url.");
+            throw new CliException($"Cannot read the outputs file {path}: {e.Message} {remedy}");
         }
 
         try

@@ -33,6 +33,7 @@ internal static class UploadModelCommand
         var prefix = new Option<string?>("--prefix") { Description = "With --env: the model's prefix in the bucket, for example models/gpt-oss-20b/." };
         var outputsFile = new Option<string>("--outputs-file") { Description = "The file written by `cdk deploy --outputs-file`.", DefaultValueFactory = _ => ChatCommand.DefaultOutputsFile };
         var rules = ValidateModelCommand.RulesOption();
+        var model = ValidateModelCommand.ModelOption();
         var force = new Option<bool>("--force") { Description = "Upload even when the folder has problems." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show what would be sent, send nothing." };
         var partSize = new Option<int>("--part-size") { Description = "Multipart part size in MiB (5-5120); raised for files that would need more than 10,000 parts.", DefaultValueFactory = _ => (int)(PartLayout.DefaultPartSize >> 20) };
@@ -42,13 +43,13 @@ internal static class UploadModelCommand
         var stateDirectory = new Option<string?>("--state-dir") { Description = "Where hashes and unfinished uploads are remembered between runs. Default: $XDG_CACHE_HOME/llmhost/uploads or ~/.cache/llmhost/uploads." };
         var command = new Command("upload-model", "Upload a model folder to the model bucket: skips unchanged files, resumes interrupted uploads, writes a weights manifest.")
         {
-            folder, destination, environment, prefix, outputsFile, rules, force, dryRun, partSize, concurrency, manifestOut, endpoint, stateDirectory,
+            folder, destination, environment, prefix, outputsFile, rules, model, force, dryRun, partSize, concurrency, manifestOut, endpoint, stateDirectory,
         };
         command.SetAction((result, cancellationToken) => RunAsync(
             new UploadRequest(
                 result.GetValue(folder)!, result.GetValue(destination), result.GetValue(environment), result.GetValue(prefix), result.GetValue(outputsFile)!,
                 ValidateModelCommand.ParseRules(result.GetValue(rules)), result.GetValue(force), result.GetValue(dryRun), result.GetValue(partSize),
-                result.GetValue(concurrency), result.GetValue(manifestOut), result.GetValue(endpoint), result.GetValue(stateDirectory)),
+                result.GetValue(concurrency), result.GetValue(manifestOut), result.GetValue(endpoint), result.GetValue(stateDirectory), result.GetValue(model)),
             dependencies, configureS3, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
@@ -64,8 +65,9 @@ internal static class UploadModelCommand
             (bucket, prefix) = UploadDestination.Resolve(
                 request.Destination, request.Environment, request.Prefix, Path.Combine(dependencies.WorkingDirectory, request.OutputsFile), Path.Combine(dependencies.WorkingDirectory, "cdk", "config"));
             var folder = OpenFolder(request.Folder, dependencies);
+            var contract = ValidateModelCommand.ParseModel(request.Model, dependencies);
             await output.WriteLineAsync($"{(request.DryRun ? "Dry run: " : "")}{folder.Location} -> s3://{bucket}/{prefix}").ConfigureAwait(false);
-            if (!await CheckFolderAsync(folder, request, output, error, cancellationToken).ConfigureAwait(false))
+            if (!await CheckFolderAsync(folder, request, new ModelFolderCheck { Rules = request.Rules, StartContract = contract, Contracts = dependencies.StartContracts }, output, error, cancellationToken).ConfigureAwait(false))
             {
                 return ExitInvalidFolder;
             }
@@ -151,13 +153,17 @@ internal static class UploadModelCommand
         }
         catch (DirectoryNotFoundException)
         {
-            throw new CliException($"Model folder '{path}' does not exist.");
+            // The message names the path as the user gave it.
+            throw new CliException(File.Exists(Path.Combine(dependencies.WorkingDirectory, path))
+                ? $"'{path}' is a file, not a model folder: give the folder that holds config.json and the weights."
+                : $"Model folder '{path}' does not exist.");
         }
     }
 
-    private static async Task<bool> CheckFolderAsync(LocalModelFolder folder, UploadRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<bool> CheckFolderAsync(
+        LocalModelFolder folder, UploadRequest request, ModelFolderCheck check, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var report = await ModelFolderValidator.ValidateAsync(UploadExclusions.Without(folder), request.Rules, cancellationToken).ConfigureAwait(false);
+        var report = await ModelFolderValidator.ValidateAsync(UploadExclusions.Without(folder), check, cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync($"  {report.FileCount} files to upload, {ModelFolderValidator.FormatSize(report.TotalSizeInBytes)}").ConfigureAwait(false);
         if (report.IsValid)
         {
@@ -207,7 +213,10 @@ internal static class UploadModelCommand
         await output.WriteLineAsync($"Manifest: s3://{bucket}/{WeightsManifest.KeyFor(prefix)} (fingerprint {summary.Manifest!.Fingerprint[..16]})").ConfigureAwait(false);
         if (request.ManifestOut is { } path)
         {
-            await File.WriteAllTextAsync(Path.Combine(dependencies.WorkingDirectory, path), summary.Manifest.ToJson()).ConfigureAwait(false);
+            // The README's --manifest-out cdk/config/manifests/... names a folder a fresh clone does not have yet.
+            var file = Path.Combine(dependencies.WorkingDirectory, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            await File.WriteAllTextAsync(file, summary.Manifest.ToJson()).ConfigureAwait(false);
             await output.WriteLineAsync($"Manifest written to {path}").ConfigureAwait(false);
         }
     }
@@ -216,4 +225,4 @@ internal static class UploadModelCommand
 /// <summary>The options of one upload-model run.</summary>
 internal sealed record UploadRequest(
     string Folder, string? Destination, string? Environment, string? Prefix, string OutputsFile, ModelFolderRules Rules, bool Force, bool DryRun,
-    int PartSizeInMiB, int Concurrency, string? ManifestOut, string? EndpointUrl, string? StateDirectory);
+    int PartSizeInMiB, int Concurrency, string? ManifestOut, string? EndpointUrl, string? StateDirectory, string? Model = null);

@@ -27,6 +27,26 @@ internal static class ValidateModelCommand
 
     internal static ModelFolderRules ParseRules(string? value) => value == "sagemaker" ? ModelFolderRules.SageMaker : ModelFolderRules.Bedrock;
 
+    /// <summary>The <c>--model</c> option shared by the model commands.</summary>
+    internal static Option<string?> ModelOption() => new("--model")
+    {
+        Description = $"The catalog model the folder is for ({string.Join(", ", StartContract.ModelNamesOfAll)}): its start contract says which files "
+            + "the serving container reads besides the weights. Default: recognised from config.json's model_type (gpt_oss is gpt-oss).",
+    };
+
+    /// <summary>The start contract of a <c>--model</c> name among the dependencies' contracts; null without a name.</summary>
+    internal static StartContract? ParseModel(string? name, ClientDependencies dependencies)
+    {
+        if (name is null)
+        {
+            return null;
+        }
+
+        var rule = StartContract.ForModelName(name)
+            ?? throw new CliException($"--model '{name}' is not a catalog model; known: {string.Join(", ", StartContract.ModelNamesOfAll)}. Leave it out to recognise the model from config.json.");
+        return dependencies.StartContracts.FirstOrDefault(c => c.Name == rule.Name) ?? rule;
+    }
+
     internal static Command Create(ClientDependencies dependencies)
     {
         var folder = new Argument<string>("folder")
@@ -38,28 +58,45 @@ internal static class ValidateModelCommand
             Description = "S3 endpoint to use for an s3:// folder instead of AWS's (for example a local S3 emulator). Default: AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL.",
         };
         var rules = RulesOption();
-        var command = new Command("validate-model", "Check a model folder before importing it into Amazon Bedrock (Custom Model Import).")
+        var model = ModelOption();
+        var command = new Command("validate-model", "Check a model folder (local or in S3) before it is uploaded, served by vLLM on SageMaker or imported into Amazon Bedrock.")
         {
             folder,
             endpoint,
             rules,
+            model,
         };
-        command.SetAction((result, cancellationToken) => RunAsync(
-            result.GetValue(folder)!, result.GetValue(endpoint), ParseRules(result.GetValue(rules)), dependencies,
-            result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken));
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            StartContract? contract;
+            try
+            {
+                contract = ParseModel(result.GetValue(model), dependencies);
+            }
+            catch (CliException e)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                return ExitUnreadable;
+            }
+
+            return await RunAsync(
+                result.GetValue(folder)!, result.GetValue(endpoint), ParseRules(result.GetValue(rules)), contract, dependencies,
+                result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
+        });
         return command;
     }
 
     internal static async Task<int> RunAsync(
-        string location, string? endpointUrl, ModelFolderRules rules, ClientDependencies dependencies, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        string location, string? endpointUrl, ModelFolderRules rules, StartContract? contract, ClientDependencies dependencies, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ModelFolderReport report;
         try
         {
             using var s3 = location.StartsWith("s3://", StringComparison.Ordinal) ? S3ClientFactory.Create(endpointUrl, dependencies) : null;
-            IModelFolder folder = s3 is null ? new LocalModelFolder(location) : S3ModelFolder.FromUri(s3, location);
+            IModelFolder folder = s3 is null ? new LocalModelFolder(Path.Combine(dependencies.WorkingDirectory, location)) : S3ModelFolder.FromUri(s3, location);
             await output.WriteLineAsync($"Checking {folder.Location}").ConfigureAwait(false);
-            report = await ModelFolderValidator.ValidateAsync(folder, rules, cancellationToken).ConfigureAwait(false);
+            report = await ModelFolderValidator.ValidateAsync(
+                folder, new ModelFolderCheck { Rules = rules, StartContract = contract, Contracts = dependencies.StartContracts }, cancellationToken).ConfigureAwait(false);
         }
         catch (CliException e)
         {

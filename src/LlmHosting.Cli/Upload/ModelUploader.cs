@@ -40,6 +40,10 @@ internal sealed class ModelUploader(IAmazonS3 s3, UploadProgress progress)
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var slots = new SemaphoreSlim(options.Concurrency);
         var run = new FileRun(remote, unfinished, state, options, slots, failed.Token);
+        if (!options.DryRun)
+        {
+            progress.AddToSend(files.Sum(f => f.Size));
+        }
 
         // Every file starts at once; the slots, taken in file order, bound the parts hashed and sent at a time.
         var tasks = files.Select(f => Guard(UploadFileAsync(f, run), failed)).ToList();
@@ -123,6 +127,7 @@ internal sealed class ModelUploader(IAmazonS3 s3, UploadProgress progress)
                 if (hashes.MatchesObjectChecksum(head.ChecksumSHA256))
                 {
                     Interlocked.Increment(ref _skipped);
+                    progress.NotToSend(file.Size);
                     progress.Message($"  skipped   {file.Key} (unchanged)");
                     return new ManifestEntry(file.Key, file.Size, hashes.ObjectChecksum, head.ETag.Trim('"'));
                 }
@@ -136,15 +141,17 @@ internal sealed class ModelUploader(IAmazonS3 s3, UploadProgress progress)
         var done = resumable ? await uploads.VerifiedPartsAsync(key, pending!.UploadId, digests, run.Slots, cancellationToken).ConfigureAwait(false) : [];
         var toSend = Enumerable.Range(1, layout.PartCount).Where(n => !done.ContainsKey(n)).ToList();
         var bytes = toSend.Sum(n => layout.Length(n));
+        // An unfinished upload that holds no usable part is continued (its id is kept) but nothing is resumed.
+        var resumed = done.Count > 0;
         if (options.DryRun)
         {
-            progress.Message(resumable
+            progress.Message(resumed
                 ? $"  would resume {file.Key} ({done.Count} of {layout.PartCount} parts there, {ModelFolderValidator.FormatSize(bytes)} to send)"
                 : $"  would upload {file.Key} ({ModelFolderValidator.FormatSize(file.Size)})");
             return null;
         }
 
-        progress.AddToSend(bytes);
+        progress.NotToSend(file.Size - bytes);
         string etag;
         if (!layout.IsMultipart)
         {
@@ -168,8 +175,8 @@ internal sealed class ModelUploader(IAmazonS3 s3, UploadProgress progress)
         }
 
         var uploaded = Remember(state, file, await digests.AllAsync(run.Slots, cancellationToken).ConfigureAwait(false));
-        Interlocked.Increment(ref resumable ? ref _resumed : ref _uploaded);
-        progress.Message($"  {(resumable ? "resumed " : "uploaded")}  {file.Key} ({ModelFolderValidator.FormatSize(file.Size)}{(resumable ? $", {done.Count} of {layout.PartCount} parts were already there" : "")})");
+        Interlocked.Increment(ref resumed ? ref _resumed : ref _uploaded);
+        progress.Message($"  {(resumed ? "resumed " : "uploaded")}  {file.Key} ({ModelFolderValidator.FormatSize(file.Size)}{(resumed ? $", {done.Count} of {layout.PartCount} parts were already there" : "")})");
         return new ManifestEntry(file.Key, file.Size, uploaded.ObjectChecksum, etag.Trim('"'));
     }
 

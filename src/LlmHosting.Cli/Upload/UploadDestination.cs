@@ -62,9 +62,14 @@ internal static class UploadDestination
 
     private static string EnvironmentBucket(string environment, string outputsFile, string configDirectory)
     {
+        if (!File.Exists(EnvironmentFiles.PathOf(environment, configDirectory)))
+        {
+            throw EnvironmentFiles.Unknown(environment, configDirectory, "or give the destination as s3://bucket/prefix/");
+        }
+
         var namePrefix = StackOutputs.NamePrefix(environment, configDirectory)
-            ?? throw new CliException($"Unknown environment '{environment}': {Path.Combine(configDirectory, environment + ".json")} is missing or has no namePrefix.");
-        var stacks = StackOutputs.Read(outputsFile);
+            ?? throw new CliException($"{EnvironmentFiles.PathOf(environment, configDirectory)} has no namePrefix: the environment's stacks cannot be found without it.");
+        var stacks = StackOutputs.Read(outputsFile, $"Deploy the environment's storage stack with `cdk deploy -c env={environment} '{environment}/Storage' --outputs-file {outputsFile}`, or give the destination as s3://bucket/prefix/.");
         foreach (var stack in BucketStacks(namePrefix))
         {
             if (stacks.TryGetValue(stack, out var outputs) && outputs.TryGetValue(BucketOutput, out var name) && !string.IsNullOrWhiteSpace(name))

@@ -37,8 +37,14 @@ internal sealed class UploadProgress
 
     public TimeSpan Elapsed => _clock.GetElapsedTime(_start);
 
-    /// <summary>Adds bytes to send (known once each file's plan is made).</summary>
+    /// <summary>
+    /// Adds bytes to send. The uploader adds the whole folder before the first file starts, so that the first line
+    /// already shows the whole total, and takes back with <see cref="NotToSend"/> what turns out to be in S3 already.
+    /// </summary>
     public void AddToSend(long bytes) => Interlocked.Add(ref _totalBytes, bytes);
+
+    /// <summary>Takes back bytes added with <see cref="AddToSend"/> that need no sending (an unchanged file, parts S3 holds).</summary>
+    public void NotToSend(long bytes) => Interlocked.Add(ref _totalBytes, -bytes);
 
     /// <summary>Counts sent bytes and shows the line when it is due.</summary>
     public void Sent(long bytes)

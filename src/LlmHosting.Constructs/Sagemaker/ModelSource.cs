@@ -103,6 +103,14 @@ public abstract class ModelSource
     internal virtual void CheckPinned(IConstruct scope, bool required, string prefix, PropsProblems problems)
     {
     }
+
+    /// <summary>
+    /// Reports a source that cannot hold what the model's start contract lists, for a container without network access:
+    /// a bucket folder whose weights manifest (the exact objects expected) lacks a start file.
+    /// </summary>
+    internal virtual void CheckStartContract(KnownModel model, string prefix, PropsProblems problems)
+    {
+    }
 }
 
 /// <summary>Uncompressed weights under a prefix of a model bucket.</summary>
@@ -130,6 +138,21 @@ internal sealed class BucketModelSource(IModelBucket bucket, string prefix, Weig
     };
 
     internal override void GrantRead(IGrantable role) => Bucket.GrantRead(role, Prefix);
+
+    internal override void CheckStartContract(KnownModel model, string prefix, PropsProblems problems)
+    {
+        if (check.ExpectedFiles is not { } expected)
+        {
+            return;
+        }
+
+        var missing = model.StartContract.Files.Where(f => !expected.Any(e => e.Key == f.Key)).Select(f => f.Key).ToList();
+        if (missing.Count > 0)
+        {
+            var source = prefix + nameof(VllmServingOptions.Source);
+            problems.Add(source, $"{Property.Ref(source)}: the expected files of {Prefix} (the weights manifest) lack {string.Join(", ", missing)}, which the container of model {model.Name} reads at start ({model.StartContract.Name} start contract) and cannot download under network isolation; add them with `llmhost prepare-model <folder> --fix`, upload the folder again and use its new manifest");
+        }
+    }
 
     internal override WeightsGate? Gate(Construct consumer, WeightsRules rules)
     {

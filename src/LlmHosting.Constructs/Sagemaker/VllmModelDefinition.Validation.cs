@@ -104,6 +104,10 @@ internal sealed partial class VllmModelDefinition
 
         problems.AddRange(LogGroupOptions.Problems(Options.Logs, prefix + nameof(VllmServingOptions.Logs)));
         Source.CheckPinned(scope, Options.RequirePinnedRevision == true, prefix, problems);
+        if (EnableNetworkIsolation)
+        {
+            Source.CheckStartContract(Model, prefix, problems);
+        }
 
         var rollbackAlarms = (Options.DefaultAlarms ?? true ? 2 : 0) + (Options.RollbackAlarms?.Length ?? 0);
         if (rollbackAlarms > Deployment.RollbackAlarms.Maximum)
@@ -135,6 +139,7 @@ internal sealed partial class VllmModelDefinition
             "SM_VLLM_TOOL_CALL_PARSER", "SM_VLLM_REASONING_PARSER", "SM_VLLM_MODEL", "HF_MODEL_ID", "HF_TOKEN",
             WeightsGate.FingerprintVariable,
         };
+        reserved.UnionWith(StartEnvironment.Keys);
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (flag, _) in Settings.ExtraFlags ?? new Dictionary<string, string?>())
@@ -159,6 +164,10 @@ internal sealed partial class VllmModelDefinition
             if (!VariableName.IsMatch(name))
             {
                 yield return ("Vllm.Environment", $"{p("Vllm.Environment")} '{name}' is not an environment variable name (letters, digits and '_', not starting with a digit)");
+            }
+            else if (StartEnvironment.ContainsKey(name))
+            {
+                yield return ("Vllm.Environment", $"{p("Vllm.Environment")} '{name}' is set by the start contract of model {Model.Name} ({Model.StartContract.Name}): its container has no network access and reads {name}={StartEnvironment[name]}");
             }
             else if (reserved.Contains(name) || seen.Contains(name))
             {

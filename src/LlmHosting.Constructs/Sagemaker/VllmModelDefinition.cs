@@ -84,11 +84,24 @@ internal sealed partial class VllmModelDefinition
     internal string? ReasoningParser
         => (Settings.ReasoningParser ?? Model.ReasoningParser) is { Length: > 0 } parser ? parser : null;
 
+    /// <summary>
+    /// The variables of the model's start contract (<see cref="KnownModel.StartContract"/>) when the container runs without
+    /// network access: where its start files are in <c>/opt/ml/model</c>, and the offline switches. None otherwise: a
+    /// container with internet reaches the addresses itself.
+    /// </summary>
+    internal IReadOnlyDictionary<string, string> StartEnvironment
+        => EnableNetworkIsolation && !Source.NeedsInternet ? Model.StartContract.Environment : new Dictionary<string, string>();
+
     /// <summary>The container environment: where the model is and every vLLM setting, ordered by name.</summary>
     internal SortedDictionary<string, string> Environment()
     {
         var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
         Source.AddEnvironment(environment);
+        foreach (var (name, value) in StartEnvironment)
+        {
+            environment[name] = value;
+        }
+
         environment["SM_VLLM_SERVED_MODEL_NAME"] = Model.Name;
         environment["SM_VLLM_TENSOR_PARALLEL_SIZE"] = Invariant(TensorParallelSize);
         environment["SM_VLLM_GPU_MEMORY_UTILIZATION"] = Number(GpuMemoryUtilization);
@@ -142,6 +155,11 @@ internal sealed partial class VllmModelDefinition
         if (Source.Gate(scope, WeightsRules.SageMaker) is { } gate)
         {
             environment[WeightsGate.FingerprintVariable] = gate.Fingerprint;
+            if (EnableNetworkIsolation)
+            {
+                // The container cannot download what its start contract lists: the gate requires it in the folder, with its hash.
+                gate.RequireStartFiles(Model.StartContract.Files);
+            }
         }
 
         var model = new CfnModel(scope, id, new CfnModelProps

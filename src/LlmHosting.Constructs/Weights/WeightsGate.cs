@@ -28,6 +28,7 @@ public sealed partial class WeightsGate : Construct
     private const string ContainerId = ReservedIds.WeightsGates;
 
     private readonly CfnResource _resource;
+    private readonly SortedDictionary<string, string> _startFiles = new(StringComparer.Ordinal);
     private IReadOnlyList<ExpectedWeightsFile>? _expectedFiles;
 
     private WeightsGate(Construct scope, string id, HandlerProvider provider, IModelBucket bucket, string prefix)
@@ -160,6 +161,30 @@ public sealed partial class WeightsGate : Construct
             ["Size"] = f.SizeInBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ETag"] = f.ETag,
         }).ToArray());
+    }
+
+    /// <summary>
+    /// Makes the check require files that a reader's container reads at start (its <c>StartContract</c>), each with its
+    /// SHA-256: the resource property <c>StartFiles</c>, the union over every reader of the folder.
+    /// </summary>
+    /// <param name="files">The files, keys relative to the prefix.</param>
+    public void RequireStartFiles(IEnumerable<Sagemaker.StartFile> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        foreach (var file in files)
+        {
+            if (_startFiles.TryGetValue(file.Key, out var sha256) && sha256 != file.Sha256)
+            {
+                throw new ArgumentException($"Two readers of {Prefix} need {file.Key} with different SHA-256 ({sha256} and {file.Sha256}).");
+            }
+
+            _startFiles[file.Key] = file.Sha256;
+        }
+
+        if (_startFiles.Count > 0)
+        {
+            _resource.AddPropertyOverride("StartFiles", _startFiles.Select(f => new Dictionary<string, object> { ["Key"] = f.Key, ["Sha256"] = f.Value }).ToArray());
+        }
     }
 
     /// <summary>Makes <paramref name="resource"/> wait for the check (for resources of your own that load the folder).</summary>

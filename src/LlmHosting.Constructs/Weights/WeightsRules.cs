@@ -7,8 +7,9 @@ namespace LlmHosting.Constructs.Weights;
 public enum WeightsRules
 {
     /// <summary>
-    /// What vLLM on SageMaker needs in <c>/opt/ml/model</c>: <c>config.json</c>, the tokenizer files, and safetensors
-    /// weights whose index names only shards that exist.
+    /// What vLLM on SageMaker needs in <c>/opt/ml/model</c>: a <c>config.json</c> that parses, the tokenizer files,
+    /// safetensors shards whose headers parse and whose sizes match them (read by ranged GETs), an index naming exactly those
+    /// shards, and the files of the readers' start contracts.
     /// </summary>
     SageMaker,
 

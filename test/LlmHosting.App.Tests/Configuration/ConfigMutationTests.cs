@@ -23,14 +23,14 @@ public sealed class ConfigMutationTests(ITestOutputHelper output)
         ["null", "\"two\"", "\" gpt-oss-20b \"", "1.5", "-1", "0", "99999999999", "1e999", "true", "[]", "{}", "[null]", "{\"zz\": 1}"];
 
     public static TheoryData<string> EnvironmentFiles()
-        => new(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "config"), "*.json").Select(Path.GetFileName)
+        => new(Directory.GetFiles(Repository.ConfigDirectory, "*.json").Select(Path.GetFileName)
             .Where(f => f != PipelineConfig.FileName).Order(StringComparer.Ordinal)!);
 
     [Theory]
     [MemberData(nameof(EnvironmentFiles))]
     public void Load_EveryValueReplacedByEveryKind_EndsInConfigurationOrUserLines(string file)
     {
-        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "config", file));
+        var text = File.ReadAllText(Repository.ConfigFile(file));
         var source = "cdk/config/" + file;
         var name = Path.GetFileNameWithoutExtension(file);
         var loaded = new List<(string Path, string Json)>();

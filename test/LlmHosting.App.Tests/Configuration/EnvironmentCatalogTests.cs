@@ -108,7 +108,7 @@ public sealed class EnvironmentCatalogTests
     [Fact]
     public void Select_UnknownName_ListsKnownOnes()
     {
-        var catalog = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config"));
+        var catalog = EnvironmentCatalog.Load(Repository.ConfigDirectory);
         var error = Assert.Throws<ConfigurationException>(() => catalog.Select("prodd"));
         Assert.Equal("Unknown environment 'prodd'. Known environments: dev, prod, staging.", error.Message);
     }
@@ -116,7 +116,7 @@ public sealed class EnvironmentCatalogTests
     [Fact]
     public void Select_NoName_ReturnsEveryEnvironment()
     {
-        var catalog = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config"));
+        var catalog = EnvironmentCatalog.Load(Repository.ConfigDirectory);
         Assert.Equal(["dev", "prod", "staging"], catalog.Select(null).Select(e => e.Name));
         Assert.Equal(["prod"], catalog.Select("prod").Select(e => e.Name));
     }
@@ -124,7 +124,7 @@ public sealed class EnvironmentCatalogTests
     [Fact]
     public void Load_CheckedInEnvironments_UsePlaceholderAccountsInDistinctAccounts()
     {
-        var catalog = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config"));
+        var catalog = EnvironmentCatalog.Load(Repository.ConfigDirectory);
         Assert.Equal(catalog.Environments.Count, catalog.Environments.Select(e => e.Account).Distinct().Count());
         Assert.Equal(catalog.Environments.Count, catalog.Environments.Select(e => e.NamePrefix).Distinct().Count());
     }

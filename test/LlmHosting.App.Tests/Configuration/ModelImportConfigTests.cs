@@ -70,7 +70,7 @@ public sealed class ModelImportConfigTests
     [Fact]
     public void Load_Dev_ImportsGptOss20bFromItsModelBucketFolder_UnderADirectoryNameOfItsOwn()
     {
-        var dev = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config")).Select("dev").Single();
+        var dev = EnvironmentCatalog.Load(Repository.ConfigDirectory).Select("dev").Single();
         var import = Assert.Single(dev.ModelImports);
         Assert.Equal("gpt-oss-20b-imported", import.Name);
         Assert.Equal("models/gpt-oss-20b/", import.BucketPrefix);

@@ -55,7 +55,7 @@ public sealed class OperationsConfigTests
     [Fact]
     public void Load_CheckedInEnvironments_NotifySomeoneInStagingAndProd()
     {
-        var catalog = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config"));
+        var catalog = EnvironmentCatalog.Load(Repository.ConfigDirectory);
         Assert.All(catalog.Environments.Where(e => e.Name is "staging" or "prod"), e => Assert.NotEmpty(e.Operations.AlarmEmails));
     }
 

@@ -68,7 +68,7 @@ public sealed class BootstrapPolicyTests(SynthesizedPipeline pipeline)
     public void RolePattern_MatchesTheStacksOfEveryEnvironmentAndThePipeline()
     {
         // CloudFormation names a role it names itself after its stack: <namePrefix>-storage-..., <name>-pipeline-...
-        var environments = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config")).Environments;
+        var environments = EnvironmentCatalog.Load(Repository.ConfigDirectory).Environments;
         Assert.All(environments, e => Assert.StartsWith("llm-", e.NamePrefix));
         Assert.StartsWith("llm-", pipeline.Config.StackName);
         Assert.StartsWith("llm-", pipeline.Config.CheckRoleName("dev"));
@@ -93,7 +93,7 @@ public sealed class BootstrapPolicyTests(SynthesizedPipeline pipeline)
     }
 
     private static JsonObject Policy(string file)
-        => JsonNode.Parse(File.ReadAllText(Path.Combine(Checker.RepositoryRoot(), "cdk", "bootstrap", file)))!.AsObject();
+        => JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "cdk", "bootstrap", file)))!.AsObject();
 
     private static IEnumerable<string> Actions(JsonObject policy) => policy["Statement"]!.AsArray().SelectMany(s => Strings(s!["Action"]));
 

@@ -89,7 +89,7 @@ public sealed class DeliveryPipelineTests(SynthesizedPipeline app)
         Assert.Equal(
             Environments.Select(e => app.Stages.Single(s => s.StageName == e)).Select(s => $"arn:${{AWS::Partition}}:iam::{s.Account}:role/cdk-hnb659fds-lookup-role-{s.Account}-{s.Region}"),
             assumed["Resource"]!.AsArray().Select(r => Sub(r!)));
-        Assert.True(File.Exists(Path.Combine(RepositoryRoot(), "scripts", "pipeline-impact")));
+        Assert.True(File.Exists(Path.Combine(Repository.Root, "scripts", "pipeline-impact")));
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class DeliveryPipelineTests(SynthesizedPipeline app)
     [Fact]
     public void SelfMutation_InstallsTheCdkCliThatPackageJsonPins()
     {
-        var pinned = (string)JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "package.json")))!["devDependencies"]!["aws-cdk"]!;
+        var pinned = (string)JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "package.json")))!["devDependencies"]!["aws-cdk"]!;
         var install = BuildSpec(Project("SelfMutation"))["phases"]!["install"]!["commands"]!.AsArray().Select(c => (string)c!);
         Assert.Contains($"npm install -g aws-cdk@{pinned}", install);
     }
@@ -253,7 +253,7 @@ public sealed class DeliveryPipelineTests(SynthesizedPipeline app)
     /// <summary>The commands of the first bash block under the README's heading "The two commands", without comments.</summary>
     private static List<string> ReadmeTwoCommands()
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "README.md"));
+        var lines = File.ReadAllLines(Path.Combine(Repository.Root, "README.md"));
         var heading = Array.FindIndex(lines, l => l.StartsWith('#') && l.TrimStart('#').Trim() == "The two commands");
         Assert.True(heading >= 0, "README.md has no heading \"The two commands\"");
         var start = Array.FindIndex(lines, heading, l => l.Trim() == "```bash");
@@ -262,5 +262,4 @@ public sealed class DeliveryPipelineTests(SynthesizedPipeline app)
         return [.. lines[(start + 1)..end].Select(l => l.Split('#')[0].Trim()).Where(l => l.Length > 0)];
     }
 
-    private static string RepositoryRoot() => Checker.RepositoryRoot();
 }

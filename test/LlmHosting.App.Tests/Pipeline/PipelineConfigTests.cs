@@ -12,7 +12,7 @@ public sealed class PipelineConfigTests
 {
     private const string File = "cdk/config/pipeline.json";
 
-    private static readonly IReadOnlyList<EnvironmentConfig> Environments = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config")).Environments;
+    private static readonly IReadOnlyList<EnvironmentConfig> Environments = EnvironmentCatalog.Load(Repository.ConfigDirectory).Environments;
 
     [Fact]
     public void Parse_Fixture_ReadsEverySetting()
@@ -173,7 +173,7 @@ public sealed class PipelineConfigTests
 
     [Fact]
     public void Load_ConfigFolderWithoutPipelineFile_IsOff()
-        => Assert.Null(PipelineConfig.Load(Path.Combine(AppContext.BaseDirectory, "config"), EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config"))));
+        => Assert.Null(PipelineConfig.Load(Repository.ConfigDirectory, EnvironmentCatalog.Load(Repository.ConfigDirectory)));
 
     [Fact]
     public void Catalog_PipelineFile_IsNeverAnEnvironment()

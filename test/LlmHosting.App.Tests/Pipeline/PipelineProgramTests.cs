@@ -1,34 +1,24 @@
 using System.Text.Json.Nodes;
-using LlmHosting.App.Configuration;
+using LlmHosting.App.Tests.AppCommand;
 
 namespace LlmHosting.App.Tests.Pipeline;
 
-/// <summary>
-/// The app as the CDK CLI runs it reads cdk/config/pipeline.json beside the environments (black box; the process costs
-/// seconds of CPU, so one: the rest of the rules are tested in process).
-/// </summary>
-public sealed class PipelineProgramTests
+/// <summary>The app command of cdk.json reads cdk/config/pipeline.json beside the environments (black box).</summary>
+[Collection(AppCommandFixture.Collection)]
+public sealed class PipelineProgramTests(AppCommandFixture fixture)
 {
     [Fact]
-    public void Main_PipelineNamingAnUnknownEnvironment_FailsWithOneLine()
+    public void Main_PipelineNamingAnUnknownEnvironment_FailsWithOneLineBeforeTheCdkAppStarts()
     {
-        var copy = ProgramTests.CopyAppWithConfig("dev.json", c => c);
-        try
-        {
-            var fixture = JsonNode.Parse(SynthesizedPipeline.FixtureJson)!;
-            fixture["stages"]![2]!["environment"] = "prd";
-            File.WriteAllText(Path.Combine(copy, "config", PipelineConfig.FileName), fixture.ToJsonString());
+        var pipeline = JsonNode.Parse(SynthesizedPipeline.FixtureJson)!;
+        pipeline["stages"]![2]!["environment"] = "prd";
+        using var edit = fixture.Copy.Edit("cdk/config/pipeline.json", _ => pipeline.ToJsonString());
 
-            var (exitCode, stderr) = ProgramTests.Run(copy, "{}");
+        var run = fixture.Copy.Synth();
 
-            Assert.Equal(1, exitCode);
-            Assert.Equal(
-                "error: cdk/config/pipeline.json: stages[2].environment 'prd' is not an environment of cdk/config; did you mean prod?",
-                Assert.Single(ProgramTests.Lines(stderr)));
-        }
-        finally
-        {
-            Directory.Delete(copy, recursive: true);
-        }
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(
+            "error: cdk/config/pipeline.json: stages[2].environment 'prd' is not an environment of cdk/config; did you mean prod?",
+            Assert.Single(run.ErrorLines));
     }
 }

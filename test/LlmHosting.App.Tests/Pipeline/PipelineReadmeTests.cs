@@ -6,7 +6,7 @@ namespace LlmHosting.App.Tests.Pipeline;
 /// <summary>The README's "Delivery pipeline" section against the app: its example is the fixture, its error lines the app's.</summary>
 public sealed class PipelineReadmeTests
 {
-    private static readonly IReadOnlyList<EnvironmentConfig> Environments = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config")).Environments;
+    private static readonly IReadOnlyList<EnvironmentConfig> Environments = EnvironmentCatalog.Load(Repository.ConfigDirectory).Environments;
 
     [Fact]
     public void Readme_Example_IsTheTestedFixture()
@@ -41,7 +41,7 @@ public sealed class PipelineReadmeTests
     /// <summary>The README's "Delivery pipeline" section, up to the next section.</summary>
     internal static string Section()
     {
-        var readme = File.ReadAllText(Path.Combine(Checker.RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md")).ReplaceLineEndings("\n");
         var start = readme.IndexOf("\n## Delivery pipeline\n", StringComparison.Ordinal);
         Assert.True(start >= 0, "README.md has no section \"Delivery pipeline\"");
         var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);

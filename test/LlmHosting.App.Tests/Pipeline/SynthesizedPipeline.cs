@@ -37,7 +37,7 @@ public sealed class SynthesizedPipeline : IDisposable
         // cfn-lint and cdk-nag take seconds each: they run while the other tests of the assembly do.
         var templates = Directory.GetFiles(Outdir, "*.template.json");
         CfnLint = Checker.Start("cfn-lint", templates);
-        CdkNag = Checker.Start(Path.Combine(Checker.RepositoryRoot(), "scripts", "nag"), templates);
+        CdkNag = Checker.Start(Path.Combine(Repository.Root, "scripts", "nag"), templates);
     }
 
     /// <summary>cfn-lint over the templates outside the stages (the pipeline and its support stack).</summary>
@@ -71,7 +71,7 @@ public sealed class SynthesizedPipeline : IDisposable
     public JsonObject Template { get; }
 
     /// <summary>The fixture's text.</summary>
-    public static string FixtureJson => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Pipeline", PipelineConfig.FileName));
+    public static string FixtureJson => File.ReadAllText(Path.Combine(Repository.Root, "test", "LlmHosting.App.Tests", "Pipeline", PipelineConfig.FileName));
 
     /// <summary>
     /// Copies the checked-in environments into <paramref name="directory"/> with each stage's check role added to the
@@ -83,7 +83,7 @@ public sealed class SynthesizedPipeline : IDisposable
         var fixture = JsonNode.Parse(FixtureJson)!;
         var account = (string)fixture["toolchain"]!["account"]!;
         var name = (string)fixture["name"]!;
-        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "config"), "*.json"))
+        foreach (var file in Directory.GetFiles(Repository.ConfigDirectory, "*.json"))
         {
             var environment = Path.GetFileNameWithoutExtension(file);
             var json = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
@@ -143,20 +143,6 @@ public sealed class Checker : IDisposable
         var output = await _output.WaitAsync(TimeSpan.FromMinutes(2));
         await _process.WaitForExitAsync();
         return (_process.ExitCode, output);
-    }
-
-    /// <summary>The repository root (the folder holding Infra.sln), found from the test's output folder.</summary>
-    public static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Infra.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Infra.sln above {AppContext.BaseDirectory}");
     }
 
     public void Dispose()

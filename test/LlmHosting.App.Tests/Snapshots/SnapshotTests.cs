@@ -10,7 +10,7 @@ public sealed class SnapshotTests(SynthesizedApp app)
     public static TheoryData<string> EnvironmentNames()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "config"), "*.json").Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(Repository.ConfigDirectory, "*.json").Order(StringComparer.Ordinal))
         {
             if (Path.GetFileName(file) == LlmHosting.App.Configuration.PipelineConfig.FileName)
             {

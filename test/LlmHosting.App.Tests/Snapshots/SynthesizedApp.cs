@@ -8,6 +8,17 @@ namespace LlmHosting.App.Tests.Snapshots;
 /// The whole app synthesized once, as <c>cdk synth</c> does it (the checked-in environments and the feature
 /// flags of cdk.json), except that asset bundling is skipped so that no test runs <c>dotnet publish</c>.
 /// </summary>
+/// <remarks>
+/// Adding a test cheaply (the suite has a one-minute budget on 2 cores, and every construct costs jsii round trips):
+/// a test of the checked-in environments reads this fixture (<c>[Collection(SynthesizedApp.Collection)]</c>,
+/// <see cref="Template"/>, <see cref="Templates"/>, <see cref="StackDependencies"/>, <see cref="TerminationProtection"/>,
+/// <see cref="SnapshotTests.EnvironmentNames"/>) and costs nothing more. A test of a changed configuration builds only
+/// the stage it needs (<c>EnvironmentCatalog.Parse</c> of the edited text, <c>new ModelHostingStage</c>) and reads the
+/// one stack it asserts on (<c>Template.FromStack</c>); several cases that can share one stage should. Never synthesize
+/// the whole app again. Tests of what users run as a process (the app command) belong in AppCommand/, on
+/// <c>AppCommandFixture</c>'s one copy of the repository: each app process starts its own jsii runtime (~1.4 s), while a
+/// mistake in an environment file is named before it starts.
+/// </remarks>
 public sealed class SynthesizedApp : IDisposable
 {
     /// <summary>The test collection that shares one synthesis among every class that reads the checked-in app.</summary>
@@ -17,7 +28,7 @@ public sealed class SynthesizedApp : IDisposable
 
     public SynthesizedApp()
     {
-        var catalog = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config"));
+        var catalog = EnvironmentCatalog.Load(Repository.ConfigDirectory);
         var app = new Amazon.CDK.App(new AppProps { Outdir = _outdir, Context = CdkJsonContext() });
         ModelHostingApp.AddEnvironments(app, catalog.Environments);
         app.Synth();
@@ -28,9 +39,11 @@ public sealed class SynthesizedApp : IDisposable
                 t => SnapshotName(Path.GetFileName(t.assembly)["assembly-".Length..], t.file),
                 t => File.ReadAllText(t.file));
         Environments = catalog.Environments.Select(e => e.Name).ToList();
-        StackDependencies = System.IO.Directory.GetDirectories(_outdir, "assembly-*")
+        var stacks = System.IO.Directory.GetDirectories(_outdir, "assembly-*")
             .SelectMany(assembly => StacksOf(Path.Combine(assembly, "manifest.json")))
-            .ToDictionary(s => s.DisplayName, s => s.Dependencies);
+            .ToList();
+        StackDependencies = stacks.ToDictionary(s => s.DisplayName, s => s.Dependencies);
+        TerminationProtection = stacks.ToDictionary(s => s.DisplayName, s => s.TerminationProtection);
         Stacks = [.. StacksOf(Path.Combine(_outdir, "manifest.json")).Select(s => s.DisplayName).Concat(StackDependencies.Keys)];
     }
 
@@ -42,6 +55,9 @@ public sealed class SynthesizedApp : IDisposable
     /// <c>dev/Serving</c> mapped to the display names of the stacks deployed before them.
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> StackDependencies { get; }
+
+    /// <summary>Whether <c>cdk deploy</c> turns on termination protection, by stack display name (<c>prod/Storage</c>).</summary>
+    public IReadOnlyDictionary<string, bool> TerminationProtection { get; }
 
     /// <summary>Environment names of the checked-in configuration.</summary>
     public IReadOnlyList<string> Environments { get; }
@@ -64,7 +80,7 @@ public sealed class SynthesizedApp : IDisposable
         return template;
     }
 
-    private static IEnumerable<(string DisplayName, IReadOnlyList<string> Dependencies)> StacksOf(string manifestPath)
+    private static IEnumerable<(string DisplayName, IReadOnlyList<string> Dependencies, bool TerminationProtection)> StacksOf(string manifestPath)
     {
         var artifacts = JsonNode.Parse(File.ReadAllText(manifestPath))!["artifacts"]!.AsObject();
         var stacks = artifacts.Where(a => (string?)a.Value!["type"] == "aws:cloudformation:stack").ToDictionary(a => a.Key, a => a.Value!);
@@ -74,13 +90,14 @@ public sealed class SynthesizedApp : IDisposable
                 .Select(d => (string)d!)
                 .Where(stacks.ContainsKey)
                 .Select(d => (string)stacks[d]["displayName"]!)
-                .ToList()));
+                .ToList(),
+            stack.Value["properties"]?["terminationProtection"] is JsonValue protection && (bool)protection));
     }
 
     /// <summary>The context of cdk.json plus the switch that skips bundling.</summary>
     public static Dictionary<string, object> CdkJsonContext()
     {
-        var cdkJson = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "cdk.json")))!;
+        var cdkJson = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "cdk.json")))!;
         var context = cdkJson["context"]!.AsObject().ToDictionary(
             p => p.Key,
             p => p.Value switch

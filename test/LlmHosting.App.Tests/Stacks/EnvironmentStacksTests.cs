@@ -45,10 +45,8 @@ public sealed class EnvironmentStacksTests(SynthesizedApp app)
     [InlineData("prod", true)]
     public void Storage_RetainedBucket_TurnsOnTerminationProtection(string environment, bool retained)
     {
-        var config = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config")).Select(environment).Single();
-        var stage = new ModelHostingStage(NewApp(), config);
-
-        Assert.Equal(retained, stage.Storage!.TerminationProtection);
+        // As the cloud assembly tells cdk deploy, from the one synthesis every test shares.
+        Assert.Equal(retained, app.TerminationProtection[$"{environment}/Storage"]);
         var bucket = app.Template(environment, "Storage")["Resources"]![ModelBucketLogicalId]!;
         Assert.Equal(retained ? "Retain" : "Delete", (string?)bucket["DeletionPolicy"]);
     }
@@ -82,7 +80,7 @@ public sealed class EnvironmentStacksTests(SynthesizedApp app)
     public void ExistingBucket_NoStorageStack_GrantsStayOnThePrefixesWithTheKey()
     {
         const string keyArn = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-        var json = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "config", "dev.json"))
+        var json = File.ReadAllText(Repository.ConfigFile("dev.json"))
             .Replace("\"removalPolicy\": \"destroy\",", $"\"existingBucketName\": \"acme-shared-weights\", \"existingKmsKeyArn\": \"{keyArn}\",", StringComparison.Ordinal)
             .Replace("\"accessLogs\": true", "", StringComparison.Ordinal)
             .Replace("\"existingKmsKeyArn\": \"" + keyArn + "\",", "\"existingKmsKeyArn\": \"" + keyArn + "\"", StringComparison.Ordinal);

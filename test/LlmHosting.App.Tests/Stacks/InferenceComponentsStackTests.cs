@@ -69,7 +69,7 @@ public sealed class InferenceComponentsStackTests(SynthesizedApp app)
     [Fact]
     public void AddEnvironments_MinimumCopiesBeyondTheInstances_FailsWithOneConfigurationLine()
     {
-        var prod = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "config", "prod.json")))!;
+        var prod = JsonNode.Parse(File.ReadAllText(Repository.ConfigFile("prod.json")))!;
         prod["componentEndpoint"]!["maxInstances"] = 1;
         foreach (var component in prod["componentEndpoint"]!["components"]!.AsArray())
         {

@@ -61,7 +61,7 @@ public sealed class InstanceTypeChangeTests
 
     private static JsonObject Synthesize(string instanceType)
     {
-        var json = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "config", "staging.json")).Replace("\"ml.g6e.xlarge\"", $"\"{instanceType}\"", StringComparison.Ordinal);
+        var json = File.ReadAllText(Repository.ConfigFile("staging.json")).Replace("\"ml.g6e.xlarge\"", $"\"{instanceType}\"", StringComparison.Ordinal);
         var config = EnvironmentCatalog.Parse("staging", json, "staging.json");
         var stage = new ModelHostingStage(new Amazon.CDK.App(new AppProps { Context = SynthesizedApp.CdkJsonContext() }), config);
         return JsonNode.Parse(Newtonsoft.Json.JsonConvert.SerializeObject(Amazon.CDK.Assertions.Template.FromStack(stage.Serving).ToJSON()))!.AsObject();

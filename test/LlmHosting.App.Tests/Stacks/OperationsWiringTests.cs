@@ -9,7 +9,7 @@ namespace LlmHosting.App.Tests.Stacks;
 [Collection(SynthesizedApp.Collection)]
 public sealed class OperationsWiringTests(SynthesizedApp app)
 {
-    private readonly EnvironmentConfig _config = EnvironmentCatalog.Load(Path.Combine(AppContext.BaseDirectory, "config")).Select("prod").Single();
+    private readonly EnvironmentConfig _config = EnvironmentCatalog.Load(Repository.ConfigDirectory).Select("prod").Single();
     private readonly JsonObject _template = app.Template("prod");
 
     [Fact]

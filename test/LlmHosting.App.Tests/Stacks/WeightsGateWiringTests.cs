@@ -57,14 +57,17 @@ public sealed class WeightsGateWiringTests(SynthesizedApp app)
             File.WriteAllText(Path.Combine(directory, "manifests", "gpt-oss-20b.json"), """
                 { "formatVersion": 1, "prefix": "models/gpt-oss-20b/", "files": [
                   { "key": "config.json", "size": 1234, "sha256": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "etag": "e1" },
-                  { "key": "model.safetensors", "size": 13000000000, "sha256": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "etag": "e2-800" } ] }
+                  { "key": "model.safetensors", "size": 13000000000, "sha256": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "etag": "e2-800" },
+                  { "key": "tiktoken/o200k_base.tiktoken", "size": 3613922, "sha256": "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d", "etag": "e3" } ] }
                 """);
             var config = EnvironmentCatalog.Parse("test", Environment("\"weightsManifest\": \"manifests/gpt-oss-20b.json\","), "test.json", directory);
             var stage = new LlmHosting.App.Stacks.ModelHostingStage(new Amazon.CDK.App(new Amazon.CDK.AppProps { Context = SynthesizedApp.CdkJsonContext() }), config);
             var template = JsonNode.Parse(Newtonsoft.Json.JsonConvert.SerializeObject(Amazon.CDK.Assertions.Template.FromStack(stage.Serving).ToJSON()))!;
 
             var gate = template["Resources"]!.AsObject().Single(r => (string?)r.Value!["Type"] == WeightsGate.ResourceType).Value!["Properties"]!;
-            Assert.Equal("""[{"Key":"config.json","Size":"1234","ETag":"e1"},{"Key":"model.safetensors","Size":"13000000000","ETag":"e2-800"}]""", gate["ExpectedFiles"]!.ToJsonString());
+            Assert.Equal(
+                """[{"Key":"config.json","Size":"1234","ETag":"e1"},{"Key":"model.safetensors","Size":"13000000000","ETag":"e2-800"},{"Key":"tiktoken/o200k_base.tiktoken","Size":"3613922","ETag":"e3"}]""",
+                gate["ExpectedFiles"]!.ToJsonString());
         }
         finally
         {

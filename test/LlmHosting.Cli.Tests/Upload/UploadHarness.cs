@@ -89,13 +89,11 @@ internal sealed class UploadHarness : IDisposable
         await s3.PutBucketAsync(Bucket);
     }
 
-    /// <summary>A valid folder whose first shard is <paramref name="shardBytes"/> of seeded random data (so, several parts).</summary>
+    /// <summary>A valid folder whose first shard is a safetensors file of <paramref name="shardBytes"/> bytes (about, for tiny ones) of seeded random data (so, several parts).</summary>
     public Dictionary<string, byte[]> WriteModel(int shardBytes, int seed = 1)
     {
         var files = ModelFolderBuilder.Valid().ToDictionary(f => f.Key, f => System.Text.Encoding.UTF8.GetBytes(f.Value));
-        var data = new byte[shardBytes];
-        new Random(seed).NextBytes(data);
-        files[ModelFolderBuilder.Shards[0]] = data;
+        files[ModelFolderBuilder.Shards[0]] = ModelFolderBuilder.LargeFirstShard(shardBytes, new Random(seed));
         foreach (var (key, content) in files)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(Folder, key))!);
@@ -117,7 +115,7 @@ internal sealed class UploadHarness : IDisposable
         var root = new RootCommand { UploadModelCommand.Create(dependencies, config => config.HttpClientFactory = new CountingFactory(Counter)) };
         var output = new StringWriter();
         var error = new StringWriter();
-        var exitCode = await root.Parse(["upload-model", .. args, "--state-dir", StateDirectory]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+        var exitCode = await CliApp.InvokeAsync(root, ["upload-model", .. args, "--state-dir", StateDirectory], new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
         return (exitCode, output.ToString(), error.ToString());
     }
 

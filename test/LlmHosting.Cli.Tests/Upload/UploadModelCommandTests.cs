@@ -84,7 +84,7 @@ public sealed class UploadModelCommandTests(MotoServer moto)
         run.WriteModel(1000);
         string[] args = [run.Folder, $"s3://{run.Bucket}/models/m/"];
         var first = await run.RunAsync(args);
-        File.WriteAllText(Path.Combine(run.Folder, "config.json"), """{"architectures":["GptOssForCausalLM"],"model_type":"gpt_oss","changed":true}""");
+        File.WriteAllText(Path.Combine(run.Folder, "config.json"), """{"architectures":["Qwen3ForCausalLM"],"model_type":"qwen3","changed":true}""");
 
         var (code, output, error) = await run.RunAsync(args);
 

@@ -26,6 +26,19 @@ public sealed class UploadModelInputTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task Upload_AFileGivenAsTheFolder_SaysItIsAFile()
+    {
+        using var run = new UploadHarness(moto);
+        run.WriteModel(100);
+        var file = Path.Combine(run.Folder, "config.json");
+
+        var (code, _, error) = await run.RunAsync([file, "s3://bucket/models/m/"]);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"error: '{file}' is a file, not a model folder: give the folder that holds config.json and the weights.\n", error.Replace("\r\n", "\n"));
+    }
+
+    [Fact]
     public async Task Upload_BucketThatDoesNotExist_OneLineExit2()
     {
         using var run = new UploadHarness(moto);

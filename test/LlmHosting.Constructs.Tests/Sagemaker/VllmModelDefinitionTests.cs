@@ -40,6 +40,8 @@ public sealed class VllmModelDefinitionTests
         Assert.Equal(
             new Dictionary<string, string>
             {
+                // gpt-oss's start contract, for a container without network access.
+                ["HF_HUB_OFFLINE"] = "1",
                 ["SM_VLLM_ENABLE_AUTO_TOOL_CHOICE"] = "",
                 ["SM_VLLM_GPU_MEMORY_UTILIZATION"] = "0.9",
                 ["SM_VLLM_MODEL"] = "/opt/ml/model",
@@ -47,6 +49,8 @@ public sealed class VllmModelDefinitionTests
                 ["SM_VLLM_SERVED_MODEL_NAME"] = "gpt-oss-20b",
                 ["SM_VLLM_TENSOR_PARALLEL_SIZE"] = "1",
                 ["SM_VLLM_TOOL_CALL_PARSER"] = "openai",
+                ["TIKTOKEN_ENCODINGS_BASE"] = "/opt/ml/model/tiktoken",
+                ["VLLM_NO_USAGE_STATS"] = "1",
             },
             environment);
     }

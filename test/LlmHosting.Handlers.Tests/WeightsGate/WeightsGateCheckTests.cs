@@ -118,6 +118,8 @@ public sealed class WeightsGateCheckTests(GateMoto moto) : IClassFixture<GateMot
         }
 
         files["model.safetensors.index.json"] = index.ToJsonString();
+        files.Remove(ModelFolderBuilder.Shards[0]);
+        files.Remove(ModelFolderBuilder.Shards[1]);
         var uri = await UploadAsync("models/many/", files);
 
         var error = await Assert.ThrowsAsync<WeightsNotReadyException>(() => new WeightsGateCheck(FolderFor(_s3), _log).OnEventAsync(Request(uri, "SageMaker"), CancellationToken.None));
@@ -167,6 +169,39 @@ public sealed class WeightsGateCheckTests(GateMoto moto) : IClassFixture<GateMot
         var result = await new WeightsGateCheck(_ => throw new InvalidOperationException("no S3 call on delete"), _log).OnEventAsync(request, CancellationToken.None);
 
         Assert.Equal("s3://not-even-a-bucket/models/x/", (string)result["PhysicalResourceId"]!);
+    }
+
+    [Fact]
+    public async Task Create_StartFilesOfTheModels_AreRequiredWithTheirHash()
+    {
+        // The synthesized gate names the files of its models' start contracts; here the fake vocabulary and its hash.
+        var start = new JsonArray(new JsonObject { ["Key"] = ModelFolderBuilder.VocabularyKey, ["Sha256"] = ModelFolderBuilder.VocabularySha256 });
+        var missing = await UploadAsync("models/without/", ModelFolderBuilder.Valid());
+        var wrong = await UploadAsync("models/wrong/", new Dictionary<string, string>(ModelFolderBuilder.Valid()) { [ModelFolderBuilder.VocabularyKey] = "other" });
+        var present = await UploadAsync("models/with/", new Dictionary<string, string>(ModelFolderBuilder.Valid()) { [ModelFolderBuilder.VocabularyKey] = ModelFolderBuilder.FakeVocabulary });
+        var check = new WeightsGateCheck(FolderFor(_s3), _log);
+        JsonObject With(string uri) { var r = Request(uri, "SageMaker"); r["ResourceProperties"]!["StartFiles"] = start.DeepClone(); return r; }
+
+        var withoutError = await Assert.ThrowsAsync<WeightsNotReadyException>(() => check.OnEventAsync(With(missing), CancellationToken.None));
+        var wrongError = await Assert.ThrowsAsync<WeightsNotReadyException>(() => check.OnEventAsync(With(wrong), CancellationToken.None));
+        await check.OnEventAsync(With(present), CancellationToken.None);
+
+        Assert.Contains($"(1 problem(s)): {ModelFolderBuilder.VocabularyKey}: missing; the serving container reads it at start", withoutError.Message);
+        Assert.Contains("llmhost prepare-model <local folder> --fix", withoutError.Message);
+        Assert.Contains($"accepts only {ModelFolderBuilder.VocabularySha256}", wrongError.Message);
+        Assert.Contains("GET request(s)", _log.ToString());
+    }
+
+    [Fact]
+    public async Task Create_GptOssFolderWithoutStartFiles_PassesAsForAnImportOnly()
+    {
+        // No StartFiles property: only Bedrock imports the folder, and Bedrock's import needs no tiktoken vocabulary. The gate
+        // takes the requirement from the synthesized models instead of guessing it from config.json as llmhost does.
+        var uri = await UploadAsync("models/gpt-oss/", ModelFolderBuilder.GptOss(withVocabulary: false));
+
+        await new WeightsGateCheck(FolderFor(_s3), _log).OnEventAsync(Request(uri, "Bedrock"), CancellationToken.None);
+
+        Assert.Contains("0 start file(s)", _log.ToString());
     }
 
     internal static Func<string, S3ModelFolder> FolderFor(IAmazonS3 s3) => uri => S3ModelFolder.FromUri(s3, uri);
