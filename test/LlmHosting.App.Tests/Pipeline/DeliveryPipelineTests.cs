@@ -72,6 +72,9 @@ public sealed class DeliveryPipelineTests(SynthesizedPipeline app)
         var commands = string.Join("\n", install["commands"]!.AsArray().Select(c => (string)c!));
         Assert.Contains("dotnet-install.sh --channel 10.0", commands);
         Assert.Matches(@"pip install .*cfn-lint==\S+ 'moto\[server\]==\S+' botocore==", commands);
+        // scripts/check-prerequisites (run by dotnet test Infra.sln) wants the cfn-lint whose schemas llmhost impact embeds.
+        var embedded = File.ReadLines(Path.Combine(Repository.Root, "src", "LlmHosting.Cli", "Commands", "Impact", "cfn-replacement-data.json")).First();
+        Assert.Contains($"cfn-lint=={System.Text.RegularExpressions.Regex.Match(embedded, @"cfn-lint ([0-9.]+) ").Groups[1].Value} ", commands);
         Assert.Equal("aws/codebuild/standard:7.0", (string)Project("Synth")["Environment"]!["Image"]!);
     }
 
