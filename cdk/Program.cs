@@ -7,12 +7,21 @@ try
     // The environments are read where people edit them: cdk/config under the folder the app runs in, which is the folder
     // of cdk.json when the CDK CLI runs it. Never a copy in the build output, which would go stale between builds.
     // Read before the CDK app starts its jsii runtime, so that a mistake in a file is named at once.
-    var catalog = EnvironmentCatalog.Load(Path.Combine(Directory.GetCurrentDirectory(), "cdk", "config"));
+    var configDirectory = Path.Combine(Directory.GetCurrentDirectory(), "cdk", "config");
+    var catalog = EnvironmentCatalog.Load(configDirectory);
+    // Off without cdk/config/pipeline.json; synthesized with every environment, not with one selected by -c env.
+    var pipeline = PipelineConfig.Load(configDirectory, catalog);
     var app = new Amazon.CDK.App();
-    var environments = catalog.Select(app.Node.TryGetContext("env") as string);
+    var selection = app.Node.TryGetContext("env") as string;
+    var environments = catalog.Select(selection);
     // Constructs check what only they can (for example whether a model fits the GPUs); their problems come back in
     // the configuration's words.
-    ModelHostingApp.AddEnvironments(app, environments);
+    var stages = ModelHostingApp.AddEnvironments(app, environments);
+    if (pipeline is not null && string.IsNullOrWhiteSpace(selection))
+    {
+        ModelHostingApp.AddPipeline(app, pipeline, catalog.Environments, stages);
+    }
+
     app.Synth();
     return 0;
 }

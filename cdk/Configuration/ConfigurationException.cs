@@ -37,4 +37,13 @@ public sealed class ConfigurationException : Exception
             throw In(source, problems);
         }
     }
+
+    /// <summary>Throws the given lines, each already naming its file, if there are any.</summary>
+    internal static void ThrowIfAny(IReadOnlyList<string> lines)
+    {
+        if (lines.Count > 0)
+        {
+            throw new ConfigurationException(lines);
+        }
+    }
 }

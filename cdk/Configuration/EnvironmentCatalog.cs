@@ -30,7 +30,11 @@ public sealed class EnvironmentCatalog
                 $"No environment configuration folder {displayDirectory} at {Path.GetFullPath(directory)}: run the app in the folder of cdk.json, as the CDK CLI does.");
         }
 
-        var files = Directory.GetFiles(directory, "*.json").OrderBy(f => f, StringComparer.Ordinal).ToList();
+        // The pipeline's file lies beside the environments' and is read by PipelineConfig.
+        var files = Directory.GetFiles(directory, "*.json")
+            .Where(f => Path.GetFileName(f) != PipelineConfig.FileName)
+            .OrderBy(f => f, StringComparer.Ordinal)
+            .ToList();
         if (files.Count == 0)
         {
             throw new ConfigurationException($"No environment configuration in {displayDirectory}: add a <name>.json file per environment.");
@@ -66,6 +70,10 @@ public sealed class EnvironmentCatalog
         {
             problems.Add($"the environment name '{name}' (the file name) must be 1-32 lower-case letters, digits or hyphens, starting with a letter");
         }
+        else if (name == PipelineConfig.ReservedName)
+        {
+            problems.Add($"the environment name '{name}' is reserved: {PipelineConfig.FileName} configures the delivery pipeline");
+        }
 
         var parsed = ConfigJson.Read<EnvironmentConfig>(json, problems);
         ConfigurationException.ThrowIfAny(source, problems);
@@ -92,6 +100,12 @@ public sealed class EnvironmentCatalog
         if (string.IsNullOrWhiteSpace(selection))
         {
             return Environments;
+        }
+
+        if (selection == PipelineConfig.ReservedName)
+        {
+            throw new ConfigurationException(
+                $"'{selection}' is the delivery pipeline ({PipelineConfig.FileName}), not an environment: synthesize without -c env to get its stack. Known environments: {string.Join(", ", Environments.Select(e => e.Name))}.");
         }
 
         return Environments.FirstOrDefault(e => e.Name == selection) is { } match

@@ -192,9 +192,12 @@ internal static class IamResourceTypes
 
     private sealed record Data(IReadOnlyDictionary<string, IReadOnlyList<ResourceType>> Actions);
 
+    /// <summary>The Service Authorization Reference data of the installed cfn-lint (<c>Policies.json</c>).</summary>
+    public static string PoliciesJsonPath() => Path.Combine(CfnLintDirectory(), "data", "AdditionalSpecs", "Policies.json");
+
     private static Data Load()
     {
-        var path = Path.Combine(CfnLintDirectory(), "data", "AdditionalSpecs", "Policies.json");
+        var path = PoliciesJsonPath();
         using var document = JsonDocument.Parse(File.ReadAllBytes(path));
         var actions = new Dictionary<string, IReadOnlyList<ResourceType>>(StringComparer.Ordinal);
         foreach (var service in document.RootElement.EnumerateObject())

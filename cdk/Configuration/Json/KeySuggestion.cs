@@ -7,11 +7,12 @@ internal static class KeySuggestion
 {
     /// <summary>
     /// <c>; did you mean &lt;key&gt;?</c> when a known key is within a few edits of <paramref name="unknown"/> (letter case
-    /// aside), otherwise the known keys: <c> (known keys: a, b)</c>.
+    /// aside), otherwise the known keys: <c> (known keys: a, b)</c>. Also used for other names, such as environments.
     /// </summary>
     /// <param name="unknown">The key the file holds.</param>
     /// <param name="known">The keys of that object.</param>
-    internal static string For(string unknown, IReadOnlyCollection<string> known)
+    /// <param name="knownNoun">How the list of known values is introduced when none is close.</param>
+    internal static string For(string unknown, IReadOnlyCollection<string> known, string knownNoun = "known keys")
     {
         // Up to two edits in five of the longer key: a typo, a swap or a singular ("maxCopy") is found, another word is not.
         var closest = known
@@ -23,6 +24,6 @@ internal static class KeySuggestion
             .FirstOrDefault();
         return closest is not null
             ? $"; did you mean {closest}?"
-            : $" (known keys: {string.Join(", ", known.Order(StringComparer.Ordinal))})";
+            : $" ({knownNoun}: {string.Join(", ", known.Order(StringComparer.Ordinal))})";
     }
 }

@@ -85,6 +85,39 @@ public sealed class InvokerRole : Construct
         endpoint.GrantInvokeOpenAi(Role);
     }
 
+    /// <summary>
+    /// True when the trust policy that <paramref name="props"/> give the role lets the IAM role
+    /// <paramref name="roleArn"/> assume it: the role is named in <see cref="InvokerRoleProps.TrustedRoleArns"/>, or its
+    /// account is trusted (<see cref="InvokerRoleProps.TrustAccountRoots"/>) and it matches a principal ARN pattern, as
+    /// IAM's ArnLike compares each of the six parts of an ARN. A trust that also needs a principal tag does not count: the
+    /// role's tags are not known here. Partitions are not compared, as no role can assume one of another partition.
+    /// </summary>
+    /// <param name="props">The props the role is (or will be) created with.</param>
+    /// <param name="roleArn">The ARN of the role that would assume it.</param>
+    public static bool AdmitsRole(InvokerRoleProps props, string roleArn)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        ArgumentNullException.ThrowIfNull(roleArn);
+        string[] Parts(string arn) => arn.Split(':', 6) is { Length: 6 } parts ? [parts[0], parts[2], parts[3], parts[4], parts[5]] : [arn];
+        var wanted = Parts(roleArn);
+        if ((props.TrustedRoleArns ?? []).Any(r => Parts(r).SequenceEqual(wanted, StringComparer.Ordinal)))
+        {
+            return true;
+        }
+
+        return props.TrustAccountRoots == true
+            && props.TrustedPrincipalTag is null
+            && wanted.Length == 5
+            && (props.TrustedAccountIds ?? []).Contains(wanted[3])
+            && (props.TrustedPrincipalArnPatterns ?? []).Any(p => Parts(p) is { Length: 5 } pattern
+                && pattern.Zip(wanted).All(pair => ArnLikePart(pair.First).IsMatch(pair.Second)));
+    }
+
+    // One ArnLike part: * any characters, ? one character, the rest literally (IAM User Guide, ARN condition operators).
+    private static System.Text.RegularExpressions.Regex ArnLikePart(string pattern)
+        => new("^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + "$",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     private static Dictionary<string, object> AccountConditions(InvokerRoleProps props)
     {
         var conditions = new Dictionary<string, object>();

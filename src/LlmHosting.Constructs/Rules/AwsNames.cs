@@ -86,6 +86,23 @@ public static partial class AwsNames
             && !value.TrimStart('/').StartsWith("aws", StringComparison.OrdinalIgnoreCase)
             && !value.TrimStart('/').StartsWith("ssm", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// True for the ARN of a CodeConnections connection, under either service prefix AWS has used for it:
+    /// <c>arn:aws:codestar-connections:&lt;region&gt;:&lt;account&gt;:connection/&lt;id&gt;</c> or
+    /// <c>arn:aws:codeconnections:...</c> (the ARN formats of both services in the Service Authorization Reference, as
+    /// cfn-lint's <c>Policies.json</c> ships them; at most 256 characters, botocore's <c>ConnectionArn</c>). Hosts and
+    /// repository links of the same services are not connections.
+    /// </summary>
+    /// <param name="value">The value to check.</param>
+    public static bool IsConnectionArn(string? value)
+    {
+        var match = value is { Length: <= 256 } ? ConnectionArn().Match(value) : Match.Empty;
+        return match.Success && IsRegion(match.Groups[1].Value);
+    }
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:(?:codestar-connections|codeconnections):([a-z0-9-]+):\d{12}:connection/[A-Za-z0-9-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex ConnectionArn();
+
     [GeneratedRegex(@"^/?[a-zA-Z0-9_.-]+(/[a-zA-Z0-9_.-]+)*$", RegexOptions.CultureInvariant)]
     private static partial Regex SsmParameterName();
 

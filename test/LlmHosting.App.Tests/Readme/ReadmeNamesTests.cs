@@ -278,9 +278,12 @@ public sealed partial class ReadmeNamesTests(SynthesizedApp app)
         .Select(v => v.ToString())
         .ToHashSet(StringComparer.Ordinal);
 
+    // The environments', and the toolchain of the README's pipeline example (the pipeline tests' fixture).
     private static HashSet<string> Accounts() => System.IO.Directory.GetFiles(Path.Combine(Root, "cdk", "config"), "*.json")
+        .Where(f => Path.GetFileName(f) != LlmHosting.App.Configuration.PipelineConfig.FileName)
         .Select(f => JsonNode.Parse(File.ReadAllText(f))!)
         .Select(c => $"aws://{c["account"]}/{c["region"]}")
+        .Append(JsonNode.Parse(LlmHosting.App.Tests.Pipeline.SynthesizedPipeline.FixtureJson)!["toolchain"] is { } t ? $"aws://{t["account"]}/{t["region"]}" : "")
         .ToHashSet();
 
     [GeneratedRegex(@"(?<![\w/.-])([a-z][a-z0-9-]*)/([A-Z][A-Za-z0-9]*)\b")]

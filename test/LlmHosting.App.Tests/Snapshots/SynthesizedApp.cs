@@ -44,7 +44,11 @@ public sealed class SynthesizedApp : IDisposable
             .ToList();
         StackDependencies = stacks.ToDictionary(s => s.DisplayName, s => s.Dependencies);
         TerminationProtection = stacks.ToDictionary(s => s.DisplayName, s => s.TerminationProtection);
+        Stacks = [.. StacksOf(Path.Combine(_outdir, "manifest.json")).Select(s => s.DisplayName).Concat(StackDependencies.Keys)];
     }
+
+    /// <summary>The display name of every stack of the cloud assembly, those outside the stages included.</summary>
+    public IReadOnlyList<string> Stacks { get; }
 
     /// <summary>
     /// The stacks each stack depends on, as the cloud assembly records them for <c>cdk deploy</c>: display names such as
