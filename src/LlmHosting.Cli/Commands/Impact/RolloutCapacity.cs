@@ -104,9 +104,7 @@ internal static class RolloutCapacity
             return type;
         }
 
-        var pools = (variant["InstancePools"] as JsonArray ?? []).OfType<JsonObject>()
-            .OrderBy(p => Number(p["Priority"]) ?? int.MaxValue)
-            .Select(p => (string?)p["InstanceType"]).OfType<string>().ToList();
+        var pools = SageMakerDeployment.PoolTypesInOrder(variant["InstancePools"] as JsonArray ?? []);
         return pools.Count switch
         {
             0 => null,

@@ -69,8 +69,16 @@ internal static class SageMakerDeployment
             .ToDictionary(v => (string)v["VariantName"]!, v => v["InstanceType"] is JsonValue type ? (string)type! : PoolTypes((JsonArray)v["InstancePools"]!));
     }
 
-    private static string PoolTypes(JsonArray pools)
-        => string.Join(",", pools.OfType<JsonObject>().OrderBy(p => p["Priority"] is JsonValue priority && priority.TryGetValue<int>(out var value) ? value : int.MaxValue).Select(p => p["InstanceType"]?.ToString()));
+    private static string PoolTypes(JsonArray pools) => string.Join(",", PoolTypesInOrder(pools));
+
+    /// <summary>
+    /// The instance types of a variant's instance pools in the order SageMaker tries them (botocore's sagemaker model:
+    /// <c>ProductionVariant.InstancePools</c>, lowest <c>Priority</c> first).
+    /// </summary>
+    internal static IReadOnlyList<string> PoolTypesInOrder(JsonArray pools)
+        => pools.OfType<JsonObject>()
+            .OrderBy(p => p["Priority"] is JsonValue priority && priority.TryGetValue<int>(out var value) ? value : int.MaxValue)
+            .Select(p => (string?)p["InstanceType"]).OfType<string>().ToList();
 
     // ResourceId is "endpoint/<name>/variant/<variant>", literal or built from a reference to the endpoint.
     private static bool Autoscales(JsonObject resource, string endpointId, string? endpointName, string variant)

@@ -200,18 +200,9 @@ public sealed class AdapterComponent : ServedModel, IInferenceComponentModel
             return;
         }
 
-        var alarm = new Alarm(this, "ScaleOutFromZeroAlarm", new AlarmProps
-        {
-            AlarmName = $"{InferenceComponentName}-scale-out-from-zero",
-            AlarmDescription = $"Adds a copy of the inference component {Base.InferenceComponentName} when a request to its adapter {InferenceComponentName} finds none. Fires at every cold start by design: do not notify on it.",
-            Metric = MetricNoCapacityInvocationFailures(new MetricOptions { Period = Duration.Minutes(1) }),
-            Threshold = 1,
-            EvaluationPeriods = 1,
-            DatapointsToAlarm = 1,
-            ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            TreatMissingData = TreatMissingData.NOT_BREACHING,
-        });
-        alarm.AddAlarmAction(new ApplicationScalingAction(action));
-        ScaleOutFromZeroAlarm = alarm;
+        ScaleOutFromZeroAlarm = InferenceComponent.WakeUpAlarm(
+            this, $"{InferenceComponentName}-scale-out-from-zero",
+            $"Adds a copy of the inference component {Base.InferenceComponentName} when a request to its adapter {InferenceComponentName} finds none.",
+            MetricNoCapacityInvocationFailures(new MetricOptions { Period = Duration.Minutes(1) }), action);
     }
 }

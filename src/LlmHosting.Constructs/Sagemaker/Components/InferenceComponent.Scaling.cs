@@ -53,11 +53,24 @@ public sealed partial class InferenceComponent
             Cooldown = scaleOutCooldown,
         });
         action.AddAdjustment(new AdjustmentTier { Adjustment = 1, LowerBound = 0 });
-        var alarm = new Alarm(this, "ScaleOutFromZeroAlarm", new AlarmProps
+        ScaleOutFromZeroAction = action;
+        ScaleOutFromZeroAlarm = WakeUpAlarm(
+            this, $"{AlarmPrefix}-scale-out-from-zero",
+            $"Adds a copy of the inference component {InferenceComponentName} when a request finds none.",
+            MetricNoCapacityInvocationFailures(new MetricOptions { Period = Duration.Minutes(1) }), action);
+    }
+
+    /// <summary>
+    /// The alarm that starts a copy from zero: one no-capacity failure in a minute (<paramref name="noCapacity"/>, counted
+    /// under the component a request named, the base's or an adapter's) runs <paramref name="action"/>, which adds a copy.
+    /// </summary>
+    internal static Alarm WakeUpAlarm(Construct scope, string alarmName, string whatItDoes, IMetric noCapacity, StepScalingAction action)
+    {
+        var alarm = new Alarm(scope, "ScaleOutFromZeroAlarm", new AlarmProps
         {
-            AlarmName = $"{AlarmPrefix}-scale-out-from-zero",
-            AlarmDescription = $"Adds a copy of the inference component {InferenceComponentName} when a request finds none. Fires at every cold start by design: do not notify on it.",
-            Metric = MetricNoCapacityInvocationFailures(new MetricOptions { Period = Duration.Minutes(1) }),
+            AlarmName = alarmName,
+            AlarmDescription = whatItDoes + " Fires at every cold start by design: do not notify on it.",
+            Metric = noCapacity,
             Threshold = 1,
             EvaluationPeriods = 1,
             DatapointsToAlarm = 1,
@@ -65,8 +78,7 @@ public sealed partial class InferenceComponent
             TreatMissingData = TreatMissingData.NOT_BREACHING,
         });
         alarm.AddAlarmAction(new ApplicationScalingAction(action));
-        ScaleOutFromZeroAction = action;
-        ScaleOutFromZeroAlarm = alarm;
+        return alarm;
     }
 
     // A cold start fails requests for a few minutes; failures that last 20 minutes mean copies cannot be placed
