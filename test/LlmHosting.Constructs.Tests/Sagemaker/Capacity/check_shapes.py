@@ -10,7 +10,10 @@
    Specification.DataCacheConfig and SchedulingConfig as the CloudFormation template reference documents them. The
    template's cfn-lint metadata is removed first, so that E3002 is checked, not ignored.
 
-Usage: check_shapes.py <template.json> [--without-additions]. Prints one problem per line; exit code 0 when none.
+Usage: check_shapes.py <template.json>... [--without-additions <template.json>...]: the templates before
+--without-additions are checked against both references, those after it against the installed cfn-lint alone (one
+cfn-lint run per group, as cfn-lint's start costs seconds). Prints one problem per line, "<template path><TAB><problem>";
+exit code 0 when none.
 """
 import copy
 import importlib
@@ -120,33 +123,54 @@ def extended_schemas(directory):
             json.dump(schema, f)
 
 
-def cfn_lint_problems(template, with_additions):
-    stripped = copy.deepcopy(template)
-    for resource in stripped.get("Resources", {}).values():
-        if resource["Type"] in ("AWS::SageMaker::EndpointConfig", "AWS::SageMaker::InferenceComponent"):
-            resource.get("Metadata", {}).pop("cfn-lint", None)
+def cfn_lint_problems(templates, with_additions):
+    """One cfn-lint run over every template: {index: [problem, ...]}."""
+    problems = {i: [] for i in range(len(templates))}
+    if not templates:
+        return problems
     with tempfile.TemporaryDirectory() as directory:
-        path = os.path.join(directory, "template.json")
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(stripped, f)
+        paths = []
+        for i, template in enumerate(templates):
+            stripped = copy.deepcopy(template)
+            for resource in stripped.get("Resources", {}).values():
+                if resource["Type"] in ("AWS::SageMaker::EndpointConfig", "AWS::SageMaker::InferenceComponent"):
+                    resource.get("Metadata", {}).pop("cfn-lint", None)
+            paths.append(os.path.join(directory, f"template{i}.json"))
+            with open(paths[-1], "w", encoding="utf-8") as f:
+                json.dump(stripped, f)
         command = ["cfn-lint", "--format", "parseable"]
         if with_additions:
             schemas = os.path.join(directory, "schemas")
             os.mkdir(schemas)
             extended_schemas(schemas)
             command += ["--registry-schemas", schemas]
-        result = subprocess.run(command + ["--", path], capture_output=True, text=True, timeout=120)
-        return [f"cfn-lint: {line.split(':', 1)[1]}" for line in result.stdout.splitlines() if line.strip()]
+        result = subprocess.run(command + ["--", *paths], capture_output=True, text=True, timeout=120)
+        for line in result.stdout.splitlines():
+            if line.strip():
+                path, rest = line.split(":", 1)
+                problems[paths.index(path)].append(f"cfn-lint: {rest}")
+    return problems
+
+
+def load(path):
+    # The tests serialize templates through Newtonsoft, which writes CDK's whole numbers as 1.0; cdk synth writes 1.
+    with open(path, encoding="utf-8") as f:
+        return json.load(f, parse_float=lambda text: int(float(text)) if float(text).is_integer() else float(text))
 
 
 def main():
-    # The tests serialize templates through Newtonsoft, which writes CDK's whole numbers as 1.0; cdk synth writes 1.
-    template = json.load(open(sys.argv[1], encoding="utf-8"), parse_float=lambda text: int(float(text)) if float(text).is_integer() else float(text))
-    with_additions = "--without-additions" not in sys.argv[2:]
-    problems = (botocore_problems(template) if with_additions else []) + cfn_lint_problems(template, with_additions)
-    for problem in problems:
-        print(problem)
-    sys.exit(1 if problems else 0)
+    arguments = sys.argv[1:]
+    split = arguments.index("--without-additions") if "--without-additions" in arguments else len(arguments)
+    checked, plain = arguments[:split], arguments[split + 1:]
+    found = False
+    for files, with_additions in ((checked, True), (plain, False)):
+        templates = [load(path) for path in files]
+        lint = cfn_lint_problems(templates, with_additions)
+        for i, path in enumerate(files):
+            for problem in (botocore_problems(templates[i]) if with_additions else []) + lint[i]:
+                print(f"{path}\t{problem}")
+                found = True
+    sys.exit(1 if found else 0)
 
 
 if __name__ == "__main__":
