@@ -10,6 +10,7 @@ namespace LlmHosting.App.Tests.AppCommand;
 /// documents of each assembly's PDB (what the compiler read) and the files MSBuild imported (<c>dotnet msbuild -pp</c>).
 /// A new project reference, a linked source or an imported props file the launcher does not know fails here.
 /// </summary>
+[Collection(ProcessCollections.LauncherInputs)]
 public sealed class LauncherInputsTests
 {
     private static readonly string Root = Repository.Root;

@@ -6,6 +6,7 @@ namespace LlmHosting.App.Tests.AppCommand;
 /// tree: creates bin/ and obj/ in every project folder and writes new assemblies. A change to anything the build reads
 /// must build (a cache that serves stale input is a defect); anything else must not (a needless build costs ~10 s).
 /// </summary>
+[Collection(ProcessCollections.Launcher)]
 public sealed class LauncherTests : IDisposable
 {
     private const string FakeDotnet = """

@@ -157,5 +157,5 @@ public sealed class Checker : IDisposable
 }
 
 /// <summary>Synthesizes the pipeline fixture once for every test class in <see cref="SynthesizedPipeline.Collection"/>.</summary>
-[CollectionDefinition(SynthesizedPipeline.Collection)]
+[CollectionDefinition(SynthesizedPipeline.Collection, DisableParallelization = true)]
 public sealed class SynthesizedPipelineCollection : ICollectionFixture<SynthesizedPipeline>;

@@ -134,5 +134,5 @@ public sealed class SynthesizedApp : IDisposable
 }
 
 /// <summary>Synthesizes the checked-in app once for every test class in <see cref="SynthesizedApp.Collection"/>.</summary>
-[CollectionDefinition(SynthesizedApp.Collection)]
+[CollectionDefinition(SynthesizedApp.Collection, DisableParallelization = true)]
 public sealed class SynthesizedAppCollection : ICollectionFixture<SynthesizedApp>;
