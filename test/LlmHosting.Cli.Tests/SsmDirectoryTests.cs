@@ -7,7 +7,8 @@ using LlmHosting.TestSupport;
 namespace LlmHosting.Cli.Tests;
 
 /// <summary>The model directory in SSM (moto_server emulates SSM's GetParameter and PutParameter on loopback).</summary>
-public sealed class SsmDirectoryTests(MotoServer moto) : IClassFixture<MotoServer>, IDisposable
+[Collection(MotoCollection.Name)]
+public sealed class SsmDirectoryTests(MotoServer moto) : IDisposable
 {
     private const string Region = "us-east-1";
     private const string Document = """

@@ -5,7 +5,8 @@ using LlmHosting.TestSupport;
 namespace LlmHosting.ModelValidation.Tests;
 
 /// <summary>The validator over S3, against moto_server: the path the import handler takes before a job starts.</summary>
-public sealed class S3ModelFolderTests(MotoServer moto) : IClassFixture<MotoServer>
+[Collection(MotoCollection.Name)]
+public sealed class S3ModelFolderTests(MotoServer moto)
 {
     public static TheoryData<string> InvalidVariantNames()
     {

@@ -10,7 +10,8 @@ namespace LlmHosting.ModelValidation.Tests.Adapters;
 /// LoRA adapters as vLLM loads them (vllm/lora/peft_helper.py): a PEFT folder on disk, its adapter.tar.gz (checked against
 /// Python's tarfile, an independent reader and writer), and a bucket prefix (moto_server).
 /// </summary>
-public sealed class AdapterFolderValidatorTests(MotoServer moto) : IClassFixture<MotoServer>
+[Collection(MotoCollection.Name)]
+public sealed class AdapterFolderValidatorTests(MotoServer moto)
 {
     private static readonly AdapterExpectations Qwen16 = new("Qwen/Qwen3-4B", 16);
 
