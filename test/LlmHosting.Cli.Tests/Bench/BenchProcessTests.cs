@@ -22,13 +22,22 @@ public sealed class BenchProcessTests : IDisposable
         await using var server = await ScriptedChatServer.StartAsync(arrival => arrival < 3
             ? new ScriptStep(TimeSpan.Zero, TimeSpan.Zero, Tokens: 4)
             : new ScriptStep(TimeSpan.FromSeconds(60), TimeSpan.Zero, Tokens: 4));
-        var start = new ProcessStartInfo("dotnet")
+        // As from a terminal, where Ctrl-C reaches the program: a test host started as a background job of a shell without
+        // job control (`cmd &` in a script) has SIGINT ignored, llmhost would inherit that, and .NET leaves an ignored
+        // SIGINT ignored (observed: no exit within 20 s). GNU env's --default-signal gives it back its default action.
+        var start = new ProcessStartInfo(SigIntIgnored() ? "env" : "dotnet")
         {
             WorkingDirectory = _workspace.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (start.FileName == "env")
+        {
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add("dotnet");
+        }
+
         foreach (var argument in new[] { LlmhostDll, "bench", "--base-url", server.BaseUrl.ToString(), "--model", "fake", "--concurrency", "1,2", "--requests", "2" })
         {
             start.ArgumentList.Add(argument);
@@ -73,5 +82,12 @@ public sealed class BenchProcessTests : IDisposable
         Assert.Equal(["1", "2 (stopped)"], BenchCli.Rows(report).Keys);
         Assert.Contains("- Stopped early (interrupted): requests in flight were abandoned and are not counted.", report);
         Assert.True(File.Exists(Path.Combine(_workspace.Root, "llmhost-bench.svg")));
+    }
+
+    // Whether this process ignores SIGINT (bit 2 of the SigIgn mask of /proc/self/status, Linux).
+    private static bool SigIntIgnored()
+    {
+        var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal)) : null;
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 2) != 0;
     }
 }
