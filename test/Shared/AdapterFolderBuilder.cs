@@ -58,7 +58,7 @@ internal static class AdapterFolderBuilder
 
     /// <summary>Writes a valid adapter folder (or the given config and weights) to a new temporary folder.</summary>
     public static string NewTempFolder(JsonObject? config = null, byte[]? weights = null, IReadOnlyDictionary<string, string>? extra = null)
-        => WriteTo(Path.Combine(Path.GetTempPath(), "llmhost-adapter-" + Guid.NewGuid().ToString("N")), config, weights, extra);
+        => WriteTo(LlmHosting.Tests.Shared.TempFolders.New("llmhost-adapter-"), config, weights, extra);
 
     /// <summary>Writes a valid adapter folder (or the given config and weights) to <paramref name="directory"/>.</summary>
     public static string WriteTo(string directory, JsonObject? config = null, byte[]? weights = null, IReadOnlyDictionary<string, string>? extra = null)

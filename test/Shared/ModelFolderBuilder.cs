@@ -157,8 +157,7 @@ internal static class ModelFolderBuilder
 
     public static string NewTempFolder(IReadOnlyDictionary<string, string> files)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "llmhost-model-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        var directory = LlmHosting.Tests.Shared.TempFolders.New("llmhost-model-");
         WriteTo(directory, files);
         return directory;
     }
