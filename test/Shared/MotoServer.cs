@@ -88,3 +88,13 @@ public sealed class MotoServer : IDisposable
         throw new TimeoutException($"moto_server did not listen on 127.0.0.1:{port} within {timeout.TotalSeconds} s.");
     }
 }
+
+/// <summary>
+/// One moto_server for every test class of an assembly that joins this collection, rather than one per class: each
+/// start costs about 2.5 s of CPU that the other test assemblies running at the same time need.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class MotoCollection : ICollectionFixture<MotoServer>
+{
+    public const string Name = "moto_server";
+}
